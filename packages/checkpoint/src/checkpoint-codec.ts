@@ -1,0 +1,89 @@
+import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import type { Checkpoint } from './checkpoint.js';
+import { isCheckpointValidationError } from './errors.js';
+import { validateCheckpoint, validateCheckpointToSave } from './validate-checkpoint.js';
+
+/**
+ * File layout: the checkpoint as compact JSON with a `writer` key added, and as its last key
+ * `"checksum":"sha256:<hex>"`, the SHA-256 of every byte before `,"checksum"`. Any change to those bytes,
+ * and any truncation, fails the check; Go and other JSON readers just see two extra keys.
+ *
+ * Two markers, because one bit flip may break one of them: a file whose trailer is damaged still has the
+ * `writer` key (covered by the checksum), so it is never mistaken for a checksum-less Go-written file.
+ */
+export const WRITER = '@sdp/checkpoint';
+
+const TRAILER_START = ',"checksum":"sha256:';
+const DIGEST_LENGTH = 64;
+const TRAILER_LENGTH = TRAILER_START.length + DIGEST_LENGTH + '"}'.length;
+const TRAILER = /^,"checksum":"sha256:([0-9a-f]{64})"\}$/;
+const VERSION = /^(\d+)\.(\d+)$/;
+
+/** What a checkpoint file holds. */
+export type DecodedCheckpoint =
+  | { readonly kind: 'ok'; readonly checkpoint: Checkpoint }
+  | { readonly kind: 'damaged'; readonly reason: string }
+  | { readonly kind: 'unsupported-version'; readonly version: string };
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Validates `checkpoint` (throws `CheckpointValidationError`) and renders the file's bytes. The bytes
+ * are taken at call time, so later changes to the object do not leak into a queued save.
+ */
+export function encodeCheckpoint(checkpoint: Checkpoint): Buffer {
+  const valid = validateCheckpointToSave(checkpoint);
+  const text = JSON.stringify(Object.fromEntries([...Object.entries(valid), ['writer', WRITER]]));
+  const body = Buffer.from(text.slice(0, -1), 'utf8');
+  return Buffer.concat([body, Buffer.from(`${TRAILER_START}${sha256(body)}"}`, 'latin1')]);
+}
+
+function checksumOf(bytes: Buffer): 'match' | 'mismatch' | 'absent' {
+  if (bytes.length < TRAILER_LENGTH) return 'absent';
+  const trailer = TRAILER.exec(bytes.toString('latin1', bytes.length - TRAILER_LENGTH));
+  if (trailer === null) return 'absent';
+  return sha256(bytes.subarray(0, bytes.length - TRAILER_LENGTH)) === trailer[1] ? 'match' : 'mismatch';
+}
+
+function isNewer(version: string): boolean {
+  const match = VERSION.exec(version);
+  if (match === null) return false;
+  const major = Number(match[1]);
+  return major > 1 || (major === 1 && Number(match[2]) > 0);
+}
+
+/**
+ * Reads a checkpoint file's bytes. Files without our trailer and `writer` key (written by the seed's Go
+ * implementation) are accepted after structural validation alone.
+ */
+export function decodeCheckpoint(bytes: Buffer): DecodedCheckpoint {
+  const checksum = checksumOf(bytes);
+  if (checksum === 'mismatch') return { kind: 'damaged', reason: 'checksum mismatch: the file was altered or truncated' };
+  if (!isUtf8(bytes)) return { kind: 'damaged', reason: 'not valid UTF-8' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    return { kind: 'damaged', reason: `not valid JSON (${(error as Error).message})` };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { kind: 'damaged', reason: 'not a JSON object' };
+  }
+  const record = parsed as Record<string, unknown>;
+  const { version } = record;
+  if (typeof version === 'string' && isNewer(version)) return { kind: 'unsupported-version', version };
+  if (checksum === 'absent' && ('writer' in record || 'checksum' in record)) {
+    return { kind: 'damaged', reason: 'its checksum is missing or malformed' };
+  }
+  delete record['writer'];
+  delete record['checksum'];
+  try {
+    return { kind: 'ok', checkpoint: validateCheckpoint(record) };
+  } catch (error) {
+    if (isCheckpointValidationError(error)) return { kind: 'damaged', reason: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,429 @@
+import { link, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Checkpoint } from './checkpoint.js';
+import { encodeCheckpoint } from './checkpoint-codec.js';
+import { CheckpointStore } from './checkpoint-store.js';
+import type { CheckpointStoreOptions } from './checkpoint-store-options.js';
+import { disk } from './disk.js';
+import {
+  isCheckpointCorruptError,
+  isCheckpointNotLockedError,
+  isCheckpointValidationError,
+  isCheckpointVersionError,
+} from './errors.js';
+import type { RecoverEvent } from './checkpoint-store.js';
+import { listDir, makeTempDir, manualClock, sampleCheckpoint, type ManualClock } from './test-support.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let clock: ManualClock;
+const stores: CheckpointStore[] = [];
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await makeTempDir());
+  clock = manualClock();
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const store of stores.splice(0)) await store.release();
+  await cleanup();
+});
+
+function store(options: Partial<CheckpointStoreOptions> = {}): CheckpointStore {
+  const created = new CheckpointStore({ featureId: 'F052', dir, clock, ...options });
+  stores.push(created);
+  return created;
+}
+
+async function lockedStore(): Promise<CheckpointStore> {
+  const created = store();
+  await created.acquire();
+  return created;
+}
+
+function version(n: number): Checkpoint {
+  return { ...sampleCheckpoint(10, n % 10), seq: n };
+}
+
+const main = 'F052-checkpoint.json';
+const backup = 'F052-checkpoint.json.bak';
+const lock = 'F052-checkpoint.json.lock';
+
+async function damage(path: string): Promise<Buffer> {
+  const bytes = await readFile(path);
+  bytes[Math.floor(bytes.length / 2)]! ^= 0x04;
+  await writeFile(path, bytes);
+  return bytes;
+}
+
+describe('CheckpointStore paths and options', () => {
+  it('derives absolute paths from dir and featureId; dir defaults to .sdp/checkpoints under the working directory', () => {
+    const created = new CheckpointStore({ featureId: 'F052', dir: 'relative/dir' });
+    expect(created.path).toBe(join(process.cwd(), 'relative/dir', 'F052-checkpoint.json'));
+    expect(created.backupPath).toBe(`${created.path}.bak`);
+    expect(created.lockPath).toBe(`${created.path}.lock`);
+    expect(new CheckpointStore({ featureId: '052', dir: undefined }).path).toBe(
+      join(process.cwd(), '.sdp/checkpoints', '052-checkpoint.json'),
+    );
+  });
+
+  it.each([
+    [null, TypeError, 'CheckpointStore: options must be an object, got null'],
+    [{ featureId: '' }, TypeError, 'featureId must be 1 to 128 letters'],
+    [{ featureId: '../x' }, TypeError, 'got "../x"'],
+    [{ featureId: 'a/b' }, TypeError, 'featureId'],
+    [{ featureId: 'x'.repeat(129) }, TypeError, 'featureId'],
+    [{ featureId: 'F1', dir: '' }, TypeError, 'dir must be a non-empty string, got ""'],
+    [{ featureId: 'F1', staleMs: 1.5 }, TypeError, 'staleMs must be an integer, got 1.5'],
+    [{ featureId: 'F1', staleMs: 2 }, RangeError, 'staleMs must be at least 3, got 2'],
+    [{ featureId: 'F1', staleMs: 1000, heartbeatMs: 501 }, RangeError, 'heartbeatMs must be at most half of staleMs (500), got 501'],
+    [{ featureId: 'F1', heartbeatMs: 0 }, RangeError, 'heartbeatMs must be at least 1, got 0'],
+    [{ featureId: 'F1', hostname: 3 }, TypeError, 'hostname must be a non-empty string, got 3'],
+    [{ featureId: 'F1', clock: {} }, TypeError, 'clock must be an object with a now() method'],
+  ])('rejects bad options %# with a message naming the option and value', (options, type, message) => {
+    expect(() => new CheckpointStore(options as CheckpointStoreOptions)).toThrow(type);
+    expect(() => new CheckpointStore(options as CheckpointStoreOptions)).toThrow(message);
+  });
+
+  it('rejects a listener that is not a function', () => {
+    expect(() => store().onRecover(undefined as unknown as () => void)).toThrow(
+      'CheckpointStore.onRecover: listener must be a function, got undefined',
+    );
+  });
+});
+
+describe('save and load', () => {
+  it('loads null when there is no checkpoint, even without a directory, and needs no lock', async () => {
+    expect(await store({ dir: join(dir, 'missing') }).load()).toBeNull();
+  });
+
+  it('round-trips a checkpoint with its extras', async () => {
+    const writer = await lockedStore();
+    const checkpoint = { ...sampleCheckpoint(50), future_key: { any: ['json'] } };
+    await writer.save(checkpoint);
+    expect(await writer.load()).toEqual(checkpoint);
+    expect(await store().load()).toEqual(checkpoint);
+  });
+
+  it('refuses to save without the lock, after release too', async () => {
+    const writer = store();
+    await expect(writer.save(version(1))).rejects.toSatisfy(isCheckpointNotLockedError);
+    await writer.acquire();
+    await writer.release();
+    await expect(writer.save(version(1))).rejects.toMatchObject({ code: 'NOT_LOCKED', message: expect.stringContaining('acquire()') as string });
+    await expect(writer.delete()).rejects.toSatisfy(isCheckpointNotLockedError);
+    expect(await listDir(dir)).toEqual([]);
+  });
+
+  it('validates at call time and saves the content as it was then', async () => {
+    const writer = await lockedStore();
+    await expect(writer.save({ ...version(1), completed: [7] } as unknown as Checkpoint)).rejects.toSatisfy(
+      isCheckpointValidationError,
+    );
+    const checkpoint = version(1);
+    const saved = writer.save(checkpoint);
+    checkpoint.completed.push('added later');
+    await saved;
+    expect(await writer.load()).toEqual(version(1));
+  });
+
+  it('keeps the previous checkpoint as the backup', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    expect(await listDir(dir)).toEqual([main, lock]);
+    await writer.save(version(2));
+    await writer.save(version(3));
+    expect(await listDir(dir)).toEqual([main, backup, lock]);
+    expect(await readFile(join(dir, backup))).toEqual(encodeCheckpoint(version(2)));
+    expect(await readFile(join(dir, main))).toEqual(encodeCheckpoint(version(3)));
+  });
+
+  it('runs concurrent saves one after the other, in call order', async () => {
+    const writer = await lockedStore();
+    await Promise.all(Array.from({ length: 20 }, (_, index) => writer.save(version(index + 1))));
+    expect(await writer.load()).toEqual(version(20));
+    expect(await readFile(join(dir, backup))).toEqual(encodeCheckpoint(version(19)));
+    expect(await listDir(dir)).toEqual([main, backup, lock]);
+  });
+
+  it('fsyncs the directory after renaming the new checkpoint into place', async () => {
+    const writer = await lockedStore();
+    const steps: string[] = [];
+    const { rename, syncDirectory } = disk;
+    vi.spyOn(disk, 'rename').mockImplementation(async (from, to) => {
+      steps.push(`rename ${String(to).slice(dir.length + 1)}`);
+      return rename(from, to);
+    });
+    vi.spyOn(disk, 'syncDirectory').mockImplementation(async (path) => {
+      steps.push(`sync ${path === dir ? 'dir' : path}`);
+      return syncDirectory(path);
+    });
+    await writer.save(version(1));
+    await writer.save(version(2));
+    expect(steps.slice(-3)).toEqual([`rename ${backup}`, `rename ${main}`, 'sync dir']);
+  });
+
+  it('honours an aborted signal without touching the checkpoint', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    await expect(writer.save(version(2), AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(writer.load(AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await writer.load()).toEqual(version(1));
+    expect(await listDir(dir)).toEqual([main, lock]);
+  });
+
+  it('loads a file written by the seed Go implementation', async () => {
+    await mkdir(dir, { recursive: true });
+    const goFile = `{
+  "version": "1.0",
+  "feature_id": "F052",
+  "timestamp": "2026-02-07T12:34:56.123456789+01:00",
+  "completed": [
+    "00-052-01"
+  ],
+  "failed": null,
+  "graph": {
+    "nodes": [
+      {
+        "id": "00-052-04",
+        "depends_on": null,
+        "indegree": 0,
+        "completed": false
+      }
+    ],
+    "edges": {}
+  },
+  "circuit_breaker": null
+}`;
+    await writeFile(join(dir, main), goFile);
+    expect(await store().load()).toEqual({
+      version: '1.0',
+      feature_id: 'F052',
+      timestamp: '2026-02-07T12:34:56.123456789+01:00',
+      completed: ['00-052-01'],
+      failed: [],
+      graph: { nodes: [{ id: '00-052-04', depends_on: [], indegree: 0, completed: false }], edges: {} },
+      circuit_breaker: null,
+    });
+    // The next save replaces it and keeps it as the backup, though it has no checksum.
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    expect(await readFile(join(dir, backup), 'utf8')).toBe(goFile);
+  });
+});
+
+describe('a damaged checkpoint', () => {
+  it('is moved aside and replaced by the backup, which load returns', async () => {
+    const writer = await lockedStore();
+    const events: RecoverEvent[] = [];
+    writer.onRecover((event) => events.push(event));
+    await writer.save(version(1));
+    await writer.save(version(2));
+    const damaged = await damage(join(dir, main));
+    expect(await writer.load()).toEqual(version(1));
+    const movedTo = join(dir, `${main}.corrupt-20260207T120000000Z-0`);
+    expect(events).toEqual([{ from: 'backup', movedTo, reason: 'checksum mismatch: the file was altered or truncated' }]);
+    expect(await readFile(movedTo)).toEqual(damaged);
+    // The backup is the checkpoint now, so the next load needs no recovery.
+    expect(await readFile(join(dir, main))).toEqual(encodeCheckpoint(version(1)));
+    expect(await writer.load()).toEqual(version(1));
+    expect(events).toHaveLength(1);
+  });
+
+  it('without a good backup gives CheckpointCorruptError, and the next load starts fresh', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    await writeFile(join(dir, main), '{"version":"1.0","feature_id":"F052"');
+    const error: unknown = await writer.load().catch((caught: unknown) => caught);
+    expect(isCheckpointCorruptError(error)).toBe(true);
+    const movedTo = join(dir, `${main}.corrupt-20260207T120000000Z-0`);
+    expect(error).toMatchObject({ code: 'CORRUPT', path: join(dir, main), movedTo });
+    expect((error as { reason: string }).reason).toMatch(/^not valid JSON .*; no backup$/);
+    expect(await writer.load()).toBeNull();
+    expect(await listDir(dir)).toEqual([`${main}.corrupt-20260207T120000000Z-0`, lock]);
+  });
+
+  it('with a damaged backup too: both are moved aside', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    await writer.save(version(2));
+    await damage(join(dir, main));
+    await damage(join(dir, backup));
+    await expect(writer.load()).rejects.toMatchObject({
+      code: 'CORRUPT',
+      reason: expect.stringContaining(`backup damaged too (checksum mismatch: the file was altered or truncated), moved to ${join(dir, backup)}.corrupt-`) as string,
+    });
+    expect(await listDir(dir)).toEqual([`${backup}.corrupt-20260207T120000000Z-0`, `${main}.corrupt-20260207T120000000Z-0`, lock]);
+  });
+
+  it('never overwrites an earlier .corrupt file', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    await writer.save(version(2));
+    const earlier = join(dir, `${main}.corrupt-20260207T120000000Z-0`);
+    await writeFile(earlier, 'earlier evidence');
+    await damage(join(dir, main));
+    const events: RecoverEvent[] = [];
+    writer.onRecover((event) => events.push(event));
+    await writer.load();
+    expect(events[0]?.movedTo).toBe(join(dir, `${main}.corrupt-20260207T120000000Z-1`));
+    expect(await readFile(earlier, 'utf8')).toBe('earlier evidence');
+  });
+
+  it('is repaired by a reader without the lock when nobody holds it', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    await writer.save(version(2));
+    await writer.release();
+    await damage(join(dir, main));
+    const reader = store();
+    expect(await reader.load()).toEqual(version(1));
+    expect(reader.isLocked).toBe(false);
+    expect(await listDir(dir)).toEqual([main, backup, `${main}.corrupt-20260207T120000000Z-0`]);
+  });
+
+  it('is left in place by a reader while another process holds the lock; the reader gets the backup', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    await writer.save(version(2));
+    await damage(join(dir, main));
+    const reader = store();
+    const events: RecoverEvent[] = [];
+    reader.onRecover((event) => events.push(event));
+    expect(await reader.load()).toEqual(version(1));
+    expect(events).toEqual([]);
+    expect(await listDir(dir)).toEqual([main, backup, lock]);
+    await writer.release();
+  });
+
+  it('found by a save is moved aside, and the backup is kept rather than replaced by it', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    await writer.save(version(2));
+    await damage(join(dir, main));
+    await writer.save(version(3));
+    expect(await readFile(join(dir, backup))).toEqual(encodeCheckpoint(version(1)));
+    expect(await writer.load()).toEqual(version(3));
+    expect(await listDir(dir)).toEqual([main, backup, `${main}.corrupt-20260207T120000000Z-0`, lock]);
+  });
+
+  it('replaced behind the store by a good file is verified once, then kept as the backup', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    await writeFile(join(dir, main), encodeCheckpoint(version(7)));
+    await writer.save(version(2));
+    expect(await readFile(join(dir, backup))).toEqual(encodeCheckpoint(version(7)));
+  });
+});
+
+describe('a newer format version', () => {
+  const newer = '{"version":"2.0","feature_id":"F052","layout":"new"}';
+
+  it('is refused on load and left untouched', async () => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, main), newer);
+    for (const reader of [store(), await lockedStore()]) {
+      const error: unknown = await reader.load().catch((caught: unknown) => caught);
+      expect(isCheckpointVersionError(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'VERSION', path: join(dir, main), version: '2.0' });
+    }
+    expect(await readFile(join(dir, main), 'utf8')).toBe(newer);
+  });
+
+  it('is not overwritten by a save', async () => {
+    const writer = await lockedStore();
+    await writeFile(join(dir, main), newer);
+    await expect(writer.save(version(1))).rejects.toMatchObject({ code: 'VERSION', version: '2.0' });
+    expect(await readFile(join(dir, main), 'utf8')).toBe(newer);
+    expect(await listDir(dir)).toEqual([main, lock]);
+  });
+});
+
+describe('delete and leftovers', () => {
+  async function seedLeftovers(): Promise<string[]> {
+    const leftovers = [
+      `${main}.new`,
+      `${main}.new.3021446123`,
+      `${main}.1234567`,
+      `${main}.tmp`,
+      `${backup}.link-${'ab'.repeat(16)}`,
+      `${main}.link-${'cd'.repeat(16)}`,
+    ];
+    const others = [
+      'F053-checkpoint.json',
+      'F053-checkpoint.json.new.5',
+      'F053-checkpoint.json.bak',
+      // Feature "F052-checkpoint.json.5": its files start like ours.
+      'F052-checkpoint.json.5-checkpoint.json',
+      'F052-checkpoint.json.5-checkpoint.json.new.7',
+      'notes.txt',
+    ];
+    for (const name of [...leftovers, ...others]) await writeFile(join(dir, name), 'x');
+    return others;
+  }
+
+  it('delete removes the checkpoint, backup and temp files, keeps the lock, .corrupt files and other features', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    await writer.save(version(2));
+    const others = await seedLeftovers();
+    await writeFile(join(dir, `${main}.corrupt-20260101T000000000Z-0`), 'evidence');
+    await writer.delete();
+    expect(writer.isLocked).toBe(true);
+    expect(await listDir(dir)).toEqual([...others, `${main}.corrupt-20260101T000000000Z-0`, lock].sort());
+    expect(await writer.load()).toBeNull();
+    // The store goes on working after a delete (a fresh start).
+    await writer.save(version(1));
+    expect(await writer.load()).toEqual(version(1));
+  });
+
+  it('acquire removes the temp files a killed writer left, and a backup without its checkpoint', async () => {
+    await mkdir(dir, { recursive: true });
+    const others = await seedLeftovers();
+    await writeFile(join(dir, backup), encodeCheckpoint(version(1)));
+    const syncs = vi.spyOn(disk, 'syncDirectory');
+    await lockedStore();
+    expect(await listDir(dir)).toEqual([...others, lock].sort());
+    expect(syncs).toHaveBeenLastCalledWith(dir);
+  });
+
+  it('fsyncs the directory after delete and after moving a damaged file aside', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    await writer.save(version(2));
+    const steps: string[] = [];
+    const { unlink, link: linkFile, syncDirectory } = disk;
+    vi.spyOn(disk, 'unlink').mockImplementation(async (path) => {
+      steps.push(`unlink ${String(path).slice(dir.length + 1)}`);
+      return unlink(path);
+    });
+    vi.spyOn(disk, 'link').mockImplementation(async (existing, target) => {
+      steps.push(`link ${String(target).slice(dir.length + 1).replace(/[0-9a-f]{32}/, 'H')}`);
+      return linkFile(existing, target);
+    });
+    vi.spyOn(disk, 'syncDirectory').mockImplementation(async (path) => {
+      steps.push('sync');
+      return syncDirectory(path);
+    });
+    await damage(join(dir, main));
+    await writer.load();
+    expect(steps.filter((step) => !step.startsWith('unlink'))).toEqual([
+      `link ${main}.corrupt-20260207T120000000Z-0`,
+      `link ${main}.link-H`,
+      'sync',
+    ]);
+    steps.length = 0;
+    await writer.delete();
+    expect(steps).toEqual([`unlink ${main}`, `unlink ${backup}`, 'sync']);
+  });
+
+  it('never writes into an existing file: another name for the old checkpoint keeps its content', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    await link(join(dir, main), join(dir, 'hard-link-by-user'));
+    await writer.save(version(2));
+    expect(await readFile(join(dir, 'hard-link-by-user'))).toEqual(encodeCheckpoint(version(1)));
+  });
+});

@@ -1,0 +1,57 @@
+/** The format version this package reads and writes. */
+export const CHECKPOINT_VERSION = '1.0';
+
+/** One node of a {@link GraphSnapshotJson}, as `@sdp/graph` snapshots it (the seed's `NodeSnapshot`). */
+export interface GraphNodeJson {
+  id: string;
+  depends_on: string[];
+  /** Dependencies not completed yet. */
+  indegree: number;
+  completed: boolean;
+}
+
+/** The seed's `graph` JSON: nodes with their dependencies, and `edges` from each id to its dependents. */
+export interface GraphSnapshotJson {
+  nodes: GraphNodeJson[];
+  edges: Record<string, string[]>;
+}
+
+/**
+ * The seed's `circuit_breaker` JSON: state 0 closed, 1 open, 2 half-open; times as RFC 3339 strings,
+ * Go's zero time `0001-01-01T00:00:00Z` meaning never. Extra keys (an exact restore's window, say) are kept.
+ */
+export interface CircuitBreakerSnapshotJson {
+  state: 0 | 1 | 2;
+  failure_count: number;
+  success_count: number;
+  consecutive_opens: number;
+  last_failure_time: string;
+  last_state_change?: string;
+  [extra: string]: unknown;
+}
+
+/**
+ * A checkpoint in the seed's format (version "1.0"): exactly its seven keys, plus the documented optional
+ * extras written by `@sdp/dispatcher` (validated when present) and any other JSON keys (kept as they are).
+ */
+export interface Checkpoint {
+  version: '1.0';
+  feature_id: string;
+  /** RFC 3339 time of the checkpoint; ours are ISO-8601 UTC, Go's may carry nanoseconds or an offset. */
+  timestamp: string;
+  completed: string[];
+  failed: string[];
+  graph: GraphSnapshotJson | null;
+  circuit_breaker: CircuitBreakerSnapshotJson | null;
+  /** `@sdp/graph`'s fingerprint of the graph this checkpoint was taken from. */
+  graph_fingerprint?: string;
+  /** Workstreams in flight at save time (run again on resume: at-least-once). */
+  running?: string[];
+  /** Skipped id -> the failed id that blocked it. */
+  skipped?: Record<string, string>;
+  /** Id -> executions so far. */
+  attempts?: Record<string, number>;
+  /** Id -> duration of its last execution in ms. */
+  durations_ms?: Record<string, number>;
+  [extra: string]: unknown;
+}

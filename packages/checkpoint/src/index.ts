@@ -1,0 +1,27 @@
+export type {
+  Checkpoint,
+  CircuitBreakerSnapshotJson,
+  GraphNodeJson,
+  GraphSnapshotJson,
+} from './checkpoint.js';
+export { CHECKPOINT_VERSION } from './checkpoint.js';
+export type { Clock } from './clock.js';
+export { CheckpointStore, type LockCompromisedEvent, type RecoverEvent } from './checkpoint-store.js';
+export type { CheckpointStoreOptions } from './checkpoint-store-options.js';
+export {
+  CheckpointCorruptError,
+  CheckpointLockedError,
+  CheckpointNotLockedError,
+  CheckpointValidationError,
+  CheckpointVersionError,
+  CheckpointWriteError,
+  isCheckpointCorruptError,
+  isCheckpointLockedError,
+  isCheckpointNotLockedError,
+  isCheckpointValidationError,
+  isCheckpointVersionError,
+  isCheckpointWriteError,
+  type LockHolder,
+} from './errors.js';
+export type { Dispose } from './listeners.js';
+export { validateCheckpoint } from './validate-checkpoint.js';

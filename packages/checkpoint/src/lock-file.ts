@@ -1,0 +1,367 @@
+import { createHash } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import type { Clock } from './clock.js';
+import {
+  disk,
+  hasErrorCode,
+  makeDirectoryDurably,
+  randomHex,
+  removeFile,
+  statIfExists,
+  writeCandidate,
+} from './disk.js';
+import { CheckpointLockedError, CheckpointNotLockedError, type LockHolder } from './errors.js';
+
+export interface LockFileOptions {
+  readonly lockPath: string;
+  /** A holder whose heartbeat is older than this is gone (or frozen); see {@link LockFile}. */
+  readonly staleMs: number;
+  readonly heartbeatMs: number;
+  readonly hostname: string;
+  readonly clock: Clock;
+  /** Called once when the lock turns out to be someone else's or gone. */
+  readonly onLost: (reason: string) => void;
+}
+
+/** What a lock file (or a take-over claim) says; `token` tells one lock instance from every other. */
+interface LockRecord extends LockHolder {
+  readonly token: string;
+}
+
+/** A lock or claim file as read just now. */
+interface LockFileContent {
+  /** Identifies this very file: its token, or for a damaged file a hash of its bytes and inode. */
+  readonly instance: string;
+  readonly record: LockRecord | undefined;
+  /** The holder's last heartbeat, by the holder's clock. */
+  readonly mtimeMs: number;
+}
+
+type LockState =
+  | { readonly kind: 'unlocked' }
+  | { readonly kind: 'locked'; readonly token: string; readonly timer: NodeJS.Timeout }
+  | { readonly kind: 'lost'; readonly reason: string };
+
+// Retries happen only when the lock file changed between two looks; more than a few means a storm of
+// acquirers, and reporting the holder is better than spinning.
+const MAX_ATTEMPTS = 8;
+const MAX_CLAIMS = 8;
+const TOKEN = /^[0-9a-f]{32}$/;
+
+// Tokens of the locks held in this process, shared by every copy of this package loaded in it: a lock
+// file naming this pid with a token not in here was left by an earlier process that had the same pid.
+const LIVE_TOKENS = Symbol.for('@sdp/checkpoint.liveLockTokens');
+const globalRegistry = globalThis as unknown as Record<symbol, Set<string> | undefined>;
+const liveTokens = (globalRegistry[LIVE_TOKENS] ??= new Set<string>());
+
+function parseRecord(raw: string): LockRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { pid, host, since, token } = value as Record<string, unknown>;
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  if (typeof host !== 'string' || host === '' || typeof since !== 'string') return undefined;
+  if (typeof token !== 'string' || !TOKEN.test(token)) return undefined;
+  return { pid, host, since, token };
+}
+
+/** The holder of a lock file that cannot be read (damaged by hand, say). */
+function unknownHolder(sinceMs: number): LockHolder {
+  return { pid: 0, host: 'unknown', since: new Date(sinceMs).toISOString() };
+}
+
+/** A short, file-name-safe tag of a host name. */
+function hostTag(host: string): string {
+  return createHash('sha256').update(host).digest('hex').slice(0, 8);
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return hasErrorCode(error, 'EPERM');
+  }
+}
+
+async function readLockFile(path: string): Promise<LockFileContent | undefined> {
+  let handle;
+  try {
+    handle = await disk.open(path, 'r');
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+  try {
+    const stats = await handle.stat();
+    const raw = await handle.readFile('utf8');
+    const record = parseRecord(raw);
+    const instance =
+      record?.token ?? createHash('sha256').update(raw).update(String(stats.ino)).digest('hex').slice(0, 32);
+    return { instance, record, mtimeMs: stats.mtimeMs };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A single-writer lock across processes and hosts, as a file `<checkpoint>.lock` holding
+ * `{pid, host, since, token}`; its mtime is the heartbeat.
+ *
+ * - Acquire: the record is written completely to a temp file, then hard-linked to the lock name;
+ *   `link` fails if the name exists, so exactly one process creates the lock, and nobody ever sees it
+ *   half-written.
+ * - Stale: no heartbeat for `staleMs`; or, on this host, its pid is gone (or is ours with a token this
+ *   process never held: pid reuse).
+ * - Take-over: a stealer first creates, with the same exclusive `link`, a claim file named after the
+ *   stale lock's token. Only one stealer can claim a given lock instance; it then checks that the lock
+ *   still is that instance and still stale, and renames its own lock file over it, so the lock name never
+ *   disappears. A stealer that comes late either fails to claim, or claims an instance that is no longer
+ *   there and backs off. This closes the race of delete-then-create schemes (proper-lockfile #121), where
+ *   a slow stealer deletes the lock a faster one has just created. A claim whose owner died is passed
+ *   over by claiming the next number.
+ */
+export class LockFile {
+  readonly #options: LockFileOptions;
+  #state: LockState = { kind: 'unlocked' };
+  #beat: Promise<void> | undefined;
+
+  constructor(options: LockFileOptions) {
+    this.#options = options;
+  }
+
+  get held(): boolean {
+    return this.#state.kind === 'locked';
+  }
+
+  /** Takes the lock or throws {@link CheckpointLockedError} naming the live holder. */
+  async acquire(): Promise<void> {
+    if (this.#state.kind === 'locked') return;
+    const { lockPath, hostname, clock } = this.#options;
+    await makeDirectoryDurably(dirname(lockPath));
+    const now = clock.now();
+    const record: LockRecord = { pid: process.pid, host: hostname, since: new Date(now).toISOString(), token: randomHex() };
+    // Live before its first file exists, so no other store of this process takes that file for a leftover.
+    liveTokens.add(record.token);
+    const candidate = this.#candidateName(lockPath, record);
+    try {
+      await writeCandidate(candidate, JSON.stringify(record), now);
+      await this.#install(candidate, record);
+    } catch (error) {
+      liveTokens.delete(record.token);
+      await removeFile(candidate);
+      throw error;
+    }
+    const timer = setInterval(() => {
+      this.#heartbeat();
+    }, this.#options.heartbeatMs);
+    // The heartbeat alone must not keep the process alive.
+    timer.unref();
+    this.#state = { kind: 'locked', token: record.token, timer };
+    try {
+      await removeFile(candidate);
+      await disk.syncDirectory(dirname(lockPath));
+      await this.#removeLeftovers();
+    } catch (error) {
+      await this.release();
+      throw error;
+    }
+  }
+
+  /**
+   * Confirms on disk that the lock is still ours (and refreshes the heartbeat), before a write.
+   * Throws {@link CheckpointNotLockedError} otherwise.
+   */
+  async verify(): Promise<void> {
+    const { lockPath } = this.#options;
+    const state = this.#state;
+    if (state.kind === 'unlocked') throw new CheckpointNotLockedError(lockPath, 'call acquire() first');
+    if (state.kind === 'lost') throw new CheckpointNotLockedError(lockPath, `the lock was lost (${state.reason})`);
+    const lost = await this.#check(state.token);
+    if (lost !== undefined) {
+      this.#lose(lost);
+      throw new CheckpointNotLockedError(lockPath, `the lock was lost (${lost})`);
+    }
+  }
+
+  /** Removes the lock file if it is still ours. Idempotent. */
+  async release(): Promise<void> {
+    const state = this.#state;
+    this.#state = { kind: 'unlocked' };
+    if (state.kind !== 'locked') return;
+    clearInterval(state.timer);
+    await this.#beat;
+    const { lockPath } = this.#options;
+    try {
+      const current = await readLockFile(lockPath);
+      if (current?.record?.token === state.token) {
+        await removeFile(lockPath);
+        await disk.syncDirectory(dirname(lockPath));
+      }
+    } finally {
+      liveTokens.delete(state.token);
+    }
+  }
+
+  async #install(candidate: string, record: LockRecord): Promise<void> {
+    const { lockPath } = this.#options;
+    let holder: LockHolder | undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      try {
+        await disk.link(candidate, lockPath);
+        return;
+      } catch (error) {
+        if (!hasErrorCode(error, 'EEXIST')) throw error;
+      }
+      const current = await readLockFile(lockPath);
+      // Released between our link and our look: try again.
+      if (current === undefined) continue;
+      const judged = this.#judge(current);
+      holder = judged.holder;
+      if (!judged.stale) throw new CheckpointLockedError(lockPath, holder);
+      if (await this.#takeOver(current, candidate, record)) return;
+    }
+    throw new CheckpointLockedError(lockPath, holder ?? unknownHolder(this.#options.clock.now()));
+  }
+
+  /** Replaces the stale lock `stale` by `candidate`; false when the lock changed meanwhile. */
+  async #takeOver(stale: LockFileContent, candidate: string, record: LockRecord): Promise<boolean> {
+    const { lockPath } = this.#options;
+    const claim = await this.#claim(stale, record);
+    try {
+      const current = await readLockFile(lockPath);
+      if (current?.instance !== stale.instance) return false;
+      const judged = this.#judge(current);
+      // Its holder came back to life (a heartbeat since we looked).
+      if (!judged.stale) throw new CheckpointLockedError(lockPath, judged.holder);
+      await disk.rename(candidate, lockPath);
+      return true;
+    } finally {
+      await removeFile(claim);
+    }
+  }
+
+  /** Claims the right to replace `stale`: exactly one process can, per lock instance. */
+  async #claim(stale: LockFileContent, record: LockRecord): Promise<string> {
+    const { lockPath, clock } = this.#options;
+    let holder = this.#judge(stale).holder;
+    for (let attempt = 0; attempt < MAX_CLAIMS; attempt += 1) {
+      const claim = `${lockPath}.steal-${stale.instance}-${attempt}`;
+      const candidate = this.#candidateName(claim, record);
+      await writeCandidate(candidate, JSON.stringify(record), clock.now());
+      try {
+        await disk.link(candidate, claim);
+        return claim;
+      } catch (error) {
+        if (!hasErrorCode(error, 'EEXIST')) throw error;
+      } finally {
+        await removeFile(candidate);
+      }
+      const other = await readLockFile(claim);
+      if (other === undefined) continue;
+      const judged = this.#judge(other);
+      holder = judged.holder;
+      // Another live process is taking the lock over right now: it is the holder to report.
+      if (!judged.stale) throw new CheckpointLockedError(lockPath, holder);
+    }
+    throw new CheckpointLockedError(lockPath, holder);
+  }
+
+  #judge(content: LockFileContent): { stale: boolean; holder: LockHolder } {
+    const { record, mtimeMs } = content;
+    const holder: LockHolder = record ? { pid: record.pid, host: record.host, since: record.since } : unknownHolder(mtimeMs);
+    if (this.#options.clock.now() - mtimeMs > this.#options.staleMs) return { stale: true, holder };
+    if (record?.host !== this.#options.hostname) return { stale: false, holder };
+    if (record.pid === process.pid) return { stale: !liveTokens.has(record.token), holder };
+    return { stale: !isProcessAlive(record.pid), holder };
+  }
+
+  /** Refreshes the heartbeat if the lock is ours; otherwise says why it is not. */
+  async #check(token: string): Promise<string | undefined> {
+    let handle;
+    try {
+      handle = await disk.open(this.#options.lockPath, 'r');
+    } catch (error) {
+      if (hasErrorCode(error, 'ENOENT')) return 'the lock file was removed';
+      throw error;
+    }
+    try {
+      // Read and touch through one handle: the file checked is the file touched.
+      const record = parseRecord(await handle.readFile('utf8'));
+      if (record?.token !== token) {
+        return record ? `taken over by pid ${record.pid} on ${record.host}` : 'the lock file was replaced';
+      }
+      const now = new Date(this.#options.clock.now());
+      await handle.utimes(now, now);
+      return undefined;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  #heartbeat(): void {
+    const state = this.#state;
+    if (state.kind !== 'locked' || this.#beat !== undefined) return;
+    this.#beat = this.#check(state.token)
+      .then(
+        (lost) => {
+          if (lost !== undefined) this.#lose(lost);
+        },
+        () => {
+          // A failed beat (a flaky disk) is retried on the next tick; verify() reports what persists.
+        },
+      )
+      .finally(() => {
+        this.#beat = undefined;
+      });
+  }
+
+  #lose(reason: string): void {
+    const state = this.#state;
+    if (state.kind !== 'locked') return;
+    clearInterval(state.timer);
+    liveTokens.delete(state.token);
+    this.#state = { kind: 'lost', reason };
+    this.#options.onLost(reason);
+  }
+
+  /**
+   * A temp file beside `target`, named after its writer, so that a leftover can be told from the file of
+   * an acquirer at work even when it was left empty: `<target>.<pid>.<host hash>.<token>.tmp`.
+   */
+  #candidateName(target: string, record: LockRecord): string {
+    return `${target}.${record.pid}.${hostTag(record.host)}.${record.token}.tmp`;
+  }
+
+  /** Claims and temp files of earlier acquirers; a temp file is kept while its writer may be at work. */
+  async #removeLeftovers(): Promise<void> {
+    const { lockPath, hostname, clock, staleMs } = this.#options;
+    const dir = dirname(lockPath);
+    const base = basename(lockPath);
+    const ourHost = hostTag(hostname);
+    let removed = false;
+    for (const name of await disk.readdir(dir)) {
+      if (!name.startsWith(`${base}.`)) continue;
+      const rest = name.slice(base.length + 1);
+      const isClaim = /^steal-[0-9a-f]{32}-\d+$/.test(rest);
+      const candidate = /^(?:steal-[0-9a-f]{32}-\d+\.)?(\d+)\.([0-9a-f]{8})\.([0-9a-f]{32})\.tmp$/.exec(rest);
+      if (!isClaim && candidate === null) continue;
+      const path = join(dir, name);
+      if (candidate !== null) {
+        const [, pidText = '', host, token = ''] = candidate;
+        const pid = Number(pidText);
+        const writerGone =
+          host === ourHost && (pid === process.pid ? !liveTokens.has(token) : !isProcessAlive(pid));
+        const stats = await statIfExists(path);
+        if (stats === undefined || (!writerGone && clock.now() - stats.mtimeMs <= staleMs)) continue;
+      }
+      removed = (await removeFile(path)) || removed;
+    }
+    if (removed) await disk.syncDirectory(dir);
+  }
+}

@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Checkpoint } from './checkpoint.js';
+import { encodeCheckpoint } from './checkpoint-codec.js';
+import { CheckpointStore } from './checkpoint-store.js';
+import { disk } from './disk.js';
+import { isCheckpointWriteError } from './errors.js';
+import { listDir, makeTempDir, sampleCheckpoint } from './test-support.js';
+
+// write-file-atomic calls the callback API of `fs` (looked up on each call), so faults are injected there;
+// our own steps go through `disk`.
+type Callback = (error: NodeJS.ErrnoException | null, ...results: unknown[]) => void;
+type CallbackFn = (...args: unknown[]) => void;
+const fsCallbacks = fs as unknown as Record<string, CallbackFn>;
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let writer: CheckpointStore;
+const old: Checkpoint = { ...sampleCheckpoint(30), seq: 1 };
+const next: Checkpoint = { ...sampleCheckpoint(30, 20), seq: 2 };
+const files = ['F052-checkpoint.json', 'F052-checkpoint.json.bak', 'F052-checkpoint.json.lock'];
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await makeTempDir());
+  writer = new CheckpointStore({ featureId: 'F052', dir });
+  await writer.acquire();
+  await writer.save({ ...sampleCheckpoint(30, 5), seq: 0 });
+  await writer.save(old);
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await writer.release();
+  await cleanup();
+});
+
+function systemError(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: injected`), { code });
+}
+
+function replaceCallback(name: string, implementation: (original: CallbackFn, args: unknown[], callback: Callback) => void): void {
+  const original = fsCallbacks[name]!;
+  vi.spyOn(fsCallbacks, name).mockImplementation((...args: unknown[]) => {
+    const callback = args.pop() as Callback;
+    implementation(original, args, callback);
+  });
+}
+
+async function expectOldCheckpointAndNoTempFiles(): Promise<void> {
+  expect(await readFile(join(dir, 'F052-checkpoint.json'))).toEqual(encodeCheckpoint(old));
+  expect(await new CheckpointStore({ featureId: 'F052', dir }).load()).toEqual(old);
+  expect(await listDir(dir)).toEqual(files);
+}
+
+describe('a save that fails', () => {
+  it('on a short write (a full disk) is detected by reading back, and replaces nothing', async () => {
+    // What libuv reports when the disk fills mid-file: fewer bytes written, no error.
+    replaceCallback('write', (original, [fd, buffer, offset, length, position], callback) => {
+      original(fd, buffer, offset, Math.floor((length as number) / 2), position, callback);
+    });
+    const error: unknown = await writer.save(next).catch((caught: unknown) => caught);
+    expect(isCheckpointWriteError(error)).toBe(true);
+    const size = encodeCheckpoint(next).length;
+    expect(error).toMatchObject({ code: 'WRITE', reason: `${Math.floor(size / 2)} of ${size} bytes` });
+    await expectOldCheckpointAndNoTempFiles();
+  });
+
+  it.each([
+    ['write', 'ENOSPC'],
+    ['fsync', 'EIO'],
+    ['rename', 'EIO'],
+  ])('when write-file-atomic’s %s fails (%s) keeps the old checkpoint and leaves no temp file', async (name, code) => {
+    replaceCallback(name, (_original, _args, callback) => {
+      setImmediate(() => {
+        callback(systemError(code));
+      });
+    });
+    await expect(writer.save(next)).rejects.toMatchObject({ code });
+    await expectOldCheckpointAndNoTempFiles();
+  });
+
+  it('when keeping the backup fails keeps the old checkpoint and backup', async () => {
+    vi.spyOn(disk, 'link').mockRejectedValue(systemError('EMLINK'));
+    await expect(writer.save(next)).rejects.toMatchObject({ code: 'EMLINK' });
+    await expectOldCheckpointAndNoTempFiles();
+  });
+
+  it('at any single file-system step leaves the old or the new checkpoint, complete, and the store usable', async () => {
+    // Count the steps of a clean save, then fail each one in turn.
+    let calls = 0;
+    let failAt = 0;
+    const fault = (): boolean => {
+      calls += 1;
+      return calls === failAt;
+    };
+    for (const name of ['open', 'readFile', 'readdir', 'stat', 'link', 'rename', 'unlink', 'syncDirectory'] as const) {
+      const original = disk[name] as (...args: unknown[]) => Promise<unknown>;
+      vi.spyOn(disk, name).mockImplementation(((...args: unknown[]) =>
+        fault() ? Promise.reject(systemError('EIO')) : original(...args)) as never);
+    }
+    for (const name of ['open', 'write', 'fsync', 'close', 'rename']) {
+      replaceCallback(name, (original, args, callback) => {
+        if (fault()) {
+          setImmediate(() => {
+            callback(systemError('EIO'));
+          });
+        } else original(...args, callback);
+      });
+    }
+    await writer.save(next);
+    const steps = calls;
+    expect(steps).toBeGreaterThan(10);
+
+    const outcomes = new Set<string>();
+    for (failAt = 1; failAt <= steps; failAt += 1) {
+      await writer.save(old);
+      calls = 0;
+      const failed = await writer.save(next).then(
+        () => false,
+        () => true,
+      );
+      expect(failed).toBe(true);
+      failAt = -failAt;
+      // A failed save leaves no temp file behind.
+      expect({ step: -failAt, names: await listDir(dir) }).toEqual({ step: -failAt, names: files });
+      const loaded = await new CheckpointStore({ featureId: 'F052', dir }).load();
+      outcomes.add(loaded?.['seq'] === 2 ? 'new' : 'old');
+      expect([old, next]).toContainEqual(loaded);
+      // Still usable: the next save goes through.
+      await writer.save(next);
+      expect(await writer.load()).toEqual(next);
+      failAt = -failAt;
+    }
+    // Failures before the rename keep the old checkpoint, failures after it (the directory fsync) the new.
+    expect(outcomes).toEqual(new Set(['old', 'new']));
+    expect(await listDir(dir)).toEqual(files);
+  });
+});

@@ -1,0 +1,164 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Bad command-line usage: exit code 2 with the message and a pointer to --help. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly code = 'USAGE' as const;
+}
+
+export const helpText = `sdp-dispatch — run a folder of workstream files in parallel, resumably
+
+Usage:
+  sdp-dispatch run <dir> --exec '<command>' [options]   run every workstream not done yet
+  sdp-dispatch plan <dir> [options]                     validate and print the waves and critical path
+  sdp-dispatch status <dir> [options]                   show the feature's checkpoint
+  sdp-dispatch clean <dir> [options]                    remove the feature's checkpoint and logs
+  sdp-dispatch --help | --version
+
+Options:
+  -f, --feature <id>            feature to use when the folder holds several (F052, 052 and 52 match)
+      --checkpoint-dir <dir>    where checkpoints live (default .sdp/checkpoints; logs go to .sdp/logs)
+  -v, --verbose                 list files that are not workstreams; stack traces on errors
+Run options:
+  -e, --exec <command>          shell command run once per workstream; exit code 0 is success
+  -c, --concurrency <n>         most workstreams at once (default 3)
+      --fresh                   ignore and delete an existing checkpoint instead of resuming
+      --retries <n>             extra attempts per failed workstream (default 0)
+      --timeout <duration>      per-attempt limit, e.g. 90s, 20m, 1h (default none)
+      --grace <duration>        after Ctrl-C, how long commands get to stop (default 10s)
+      --breaker-threshold <n>   failures among the last --breaker-window runs that open the breaker (default 3)
+      --breaker-window <n>      runs the breaker looks back over (default 5)
+      --breaker-timeout <dur>   first open period of the breaker, doubling up to 5m (default 60s)
+      --on-breaker-open <p>     wait (default): wait and send one trial; stop: end the run
+      --json                    one JSON object per event and a final report, on stdout
+
+The command gets SDP_WS_ID, SDP_FEATURE_ID, SDP_WS_FILE and SDP_ATTEMPT in its environment; its
+output goes to .sdp/logs/<feature>/<ws>.log.
+
+Exit codes: 0 all completed; 1 some failed or were skipped; 2 invalid input (bad files, cycle,
+missing dependency, damaged checkpoint, lock held); 130 interrupted.
+`;
+
+const options = {
+  feature: { type: 'string', short: 'f' },
+  'checkpoint-dir': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  exec: { type: 'string', short: 'e' },
+  concurrency: { type: 'string', short: 'c' },
+  fresh: { type: 'boolean' },
+  retries: { type: 'string' },
+  timeout: { type: 'string' },
+  grace: { type: 'string' },
+  'breaker-threshold': { type: 'string' },
+  'breaker-window': { type: 'string' },
+  'breaker-timeout': { type: 'string' },
+  'on-breaker-open': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
+export type Command = 'run' | 'plan' | 'status' | 'clean';
+const commands: readonly Command[] = ['run', 'plan', 'status', 'clean'];
+const runOnly = ['exec', 'concurrency', 'fresh', 'retries', 'timeout', 'grace', 'breaker-threshold', 'breaker-window', 'breaker-timeout', 'on-breaker-open', 'json'] as const;
+
+export interface CommonArgs {
+  dir: string;
+  feature?: string;
+  checkpointDir: string;
+  verbose: boolean;
+}
+
+export interface RunArgs extends CommonArgs {
+  exec: string;
+  concurrency: number;
+  fresh: boolean;
+  retries: number;
+  timeoutMs?: number;
+  graceMs: number;
+  breaker: { threshold: number; window: number; timeout: number };
+  onBreakerOpen: 'wait' | 'stop';
+  json: boolean;
+}
+
+export type ParsedArgs =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'run'; args: RunArgs }
+  | { kind: 'plan' | 'status' | 'clean'; args: CommonArgs };
+
+export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return { kind: 'help' };
+  if (values.version === true) return { kind: 'version' };
+  const [command, dir, ...extra] = positionals;
+  if (command === undefined) throw new UsageError('missing command: run, plan, status or clean');
+  if (!commands.includes(command as Command)) throw new UsageError(`unknown command "${command}": use run, plan, status or clean`);
+  if (dir === undefined) throw new UsageError(`missing <dir>: sdp-dispatch ${command} <dir>`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`);
+
+  const common: CommonArgs = {
+    dir,
+    checkpointDir: values['checkpoint-dir'] ?? '.sdp/checkpoints',
+    verbose: values.verbose === true,
+    ...(values.feature === undefined ? {} : { feature: values.feature }),
+  };
+  if (command !== 'run') {
+    const misplaced = runOnly.find((name) => values[name] !== undefined);
+    if (misplaced !== undefined) throw new UsageError(`--${misplaced} applies to "run" only`);
+    return { kind: command as 'plan' | 'status' | 'clean', args: common };
+  }
+  if (values.exec === undefined || values.exec.trim() === '') {
+    throw new UsageError(`"run" needs --exec '<command>', e.g. sdp-dispatch run ${dir} --exec 'make -C "$SDP_WS_ID"'`);
+  }
+  const onBreakerOpen = values['on-breaker-open'] ?? 'wait';
+  if (onBreakerOpen !== 'wait' && onBreakerOpen !== 'stop') {
+    throw new UsageError(`--on-breaker-open must be wait or stop, got "${onBreakerOpen}"`);
+  }
+  const timeoutMs = values.timeout === undefined ? undefined : parseDuration('--timeout', values.timeout);
+  return {
+    kind: 'run',
+    args: {
+      ...common,
+      exec: values.exec,
+      concurrency: parseCount('--concurrency', values.concurrency, 3, 1),
+      fresh: values.fresh === true,
+      retries: parseCount('--retries', values.retries, 0, 0),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      graceMs: values.grace === undefined ? 10_000 : parseDuration('--grace', values.grace, 0),
+      breaker: {
+        threshold: parseCount('--breaker-threshold', values['breaker-threshold'], 3, 1),
+        window: parseCount('--breaker-window', values['breaker-window'], 5, 1),
+        timeout: values['breaker-timeout'] === undefined ? 60_000 : parseDuration('--breaker-timeout', values['breaker-timeout']),
+      },
+      onBreakerOpen,
+      json: values.json === true,
+    },
+  };
+}
+
+function parseCount(flag: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min) {
+    throw new UsageError(`${flag} must be a whole number >= ${min}, got "${text}"`);
+  }
+  return Number(text);
+}
+
+const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `1500`, `1500ms`, `90s`, `20m`, `1.5h` -> milliseconds. */
+export function parseDuration(flag: string, text: string, min = 1): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const amount = match?.[1];
+  if (amount === undefined) throw new UsageError(`${flag} must be a duration like 1500ms, 90s, 20m or 1h, got "${text}"`);
+  const ms = Number(amount) * (units[match?.[2] ?? 'ms'] ?? 1);
+  if (ms < min) throw new UsageError(`${flag} must be at least ${min}ms, got "${text}"`);
+  return ms;
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { parseCommandLine, helpText, UsageError } from './args.js';
+import { cleanCommand } from './clean-command.js';
+import { resumeCommandOf } from './paths.js';
+import { planCommand } from './plan-command.js';
+import { runCommand } from './run-command.js';
+import { statusCommand } from './status-command.js';
+
+/** Runs the command line; resolves to the exit code. Prints errors as one clear line (stack with --verbose). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  try {
+    const parsed = parseCommandLine(argv);
+    switch (parsed.kind) {
+      case 'help':
+        process.stdout.write(helpText);
+        return 0;
+      case 'version':
+        process.stdout.write(`${version()}\n`);
+        return 0;
+      case 'plan':
+        return await planCommand(parsed.args, process.stdout);
+      case 'status':
+        return await statusCommand(parsed.args, process.stdout);
+      case 'clean':
+        return await cleanCommand(parsed.args, process.stdout);
+      case 'run':
+        return await runCommand(parsed.args, { stdout: process.stdout, resumeCommand: resumeCommandOf(argv) });
+    }
+  } catch (error) {
+    process.stderr.write(`sdp-dispatch: ${describeError(error)}\n`);
+    if (error instanceof UsageError) process.stderr.write(`Run sdp-dispatch --help for usage.\n`);
+    if (verbose && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code } = error as { code?: unknown };
+  if (code === 'LOCKED') {
+    const { holder } = error as unknown as { holder: { pid: number; host: string; since: string } };
+    return `${error.message} (held by pid ${holder.pid} on ${holder.host} since ${holder.since}; is another run of this feature still going?)`;
+  }
+  if (code === 'CORRUPT') return `${error.message}; start over with --fresh`;
+  return error.message;
+}
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}

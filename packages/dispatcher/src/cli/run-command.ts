@@ -1,0 +1,68 @@
+import { CheckpointStore } from '@sdp/checkpoint';
+import { Dispatcher } from '../dispatcher.js';
+import type { RunArgs } from './args.js';
+import { JsonReporter } from './json-reporter.js';
+import { LiveReporter } from './live-reporter.js';
+import { loadFeature } from './load-feature.js';
+import { logDirOf } from './paths.js';
+import { PlainReporter } from './plain-reporter.js';
+import type { Reporter } from './reporter.js';
+import { ShellExecutor } from './shell-executor.js';
+
+export interface RunIo {
+  stdout: NodeJS.WriteStream;
+  resumeCommand: string;
+}
+
+/** `sdp-dispatch run`: exit 0 all completed, 1 some failed or skipped (or the breaker stopped it), 130 interrupted. */
+export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
+  const { loaded, graph, done, files } = await loadFeature(args);
+  const { featureId } = loaded;
+  const store = new CheckpointStore({ featureId, dir: args.checkpointDir });
+  const executor = new ShellExecutor({ command: args.exec, featureId, files, logDir: logDirOf(args.checkpointDir, featureId) });
+  const dispatcher = new Dispatcher(graph, {
+    featureId,
+    concurrency: args.concurrency,
+    checkpoint: store,
+    breaker: args.breaker,
+    onBreakerOpen: args.onBreakerOpen,
+    retries: args.retries,
+    gracePeriod: args.graceMs,
+    ...(args.timeoutMs === undefined ? {} : { timeout: args.timeoutMs }),
+  });
+  const reporter: Reporter = args.json
+    ? new JsonReporter(io.stdout)
+    : io.stdout.isTTY
+      ? new LiveReporter(io.stdout, featureId, graph.size)
+      : new PlainReporter(io.stdout);
+
+  // First Ctrl-C / SIGTERM: stop starting work, pass the signal on, wait the grace period, save.
+  // A second one kills the commands at once; the checkpoint is still saved before exit.
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    reporter.interrupted(signal, interrupts > 1);
+    if (interrupts === 1) {
+      executor.stopSignal = signal;
+      controller.abort(new Error(`interrupted by ${signal}`));
+    } else {
+      executor.killAll('SIGKILL');
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const detach = reporter.attach(dispatcher);
+  try {
+    const report = await dispatcher.run(executor.execute, { signal: controller.signal, completed: done, fresh: args.fresh });
+    reporter.finish(report, { resumeCommand: io.resumeCommand, logFile: (id) => executor.logFile(id) });
+    if (report.outcome === 'cancelled') return 130;
+    return report.outcome === 'completed' ? 0 : 1;
+  } finally {
+    // Commands that outlived the grace period are killed: nothing of this run is left running.
+    executor.killAll('SIGKILL');
+    detach();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,335 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckpointStore, isCheckpointLockedError } from '@sdp/checkpoint';
+import { DependencyGraph } from '@sdp/graph';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Dispatcher } from './dispatcher.js';
+import { isCheckpointFeatureMismatchError, isWorkstreamTimeoutError } from './errors.js';
+import type { DispatcherOptions } from './options.js';
+import { ManualClock, settle } from './testing/manual-clock.js';
+import { RecordingExecutor } from './testing/recording-executor.js';
+
+let dir: string;
+let clock: ManualClock;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sdp-dispatcher-'));
+  clock = new ManualClock();
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function graphOf(edges: Record<string, string[]>): DependencyGraph {
+  return DependencyGraph.fromNodes(Object.entries(edges).map(([id, dependsOn]) => ({ id, dependsOn })));
+}
+
+function dispatcher(graph: DependencyGraph, options: Partial<DispatcherOptions> = {}): Dispatcher {
+  return new Dispatcher(graph, { featureId: 'F001', checkpoint: { dir }, clock, ...options });
+}
+
+const succeed = () => true as const;
+
+describe('Dispatcher scheduling', () => {
+  it('never runs more than `concurrency` workstreams at once and reaches the limit on a wide graph', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `w${i}`);
+    const graph = graphOf(Object.fromEntries(ids.map((id) => [id, []])));
+    const executor = new RecordingExecutor();
+    const running = dispatcher(graph, { concurrency: 4 }).run(executor.execute);
+
+    await vi.waitFor(() => {
+      expect(executor.inFlight).toHaveLength(4);
+    });
+    while (executor.started.length < ids.length || executor.inFlight.length > 0) {
+      const [first] = executor.inFlight;
+      if (first !== undefined) executor.resolve(first);
+      await settle();
+    }
+    const report = await running;
+    expect(executor.maxInFlight).toBe(4);
+    expect(report.outcome).toBe('completed');
+    expect(report.totals.completed).toBe(12);
+  });
+
+  it('starts a dependent the moment its dependencies complete, without waiting for a batch', async () => {
+    const graph = graphOf({ a: [], slow: [], b: ['a'] });
+    const executor = new RecordingExecutor();
+    const running = dispatcher(graph, { concurrency: 3 }).run(executor.execute);
+    await vi.waitFor(() => {
+      expect(executor.inFlight.sort()).toEqual(['a', 'slow']);
+    });
+    executor.resolve('a');
+    await vi.waitFor(() => {
+      expect(executor.inFlight.sort()).toEqual(['b', 'slow']);
+    });
+    executor.resolve('b');
+    executor.resolve('slow');
+    expect((await running).outcome).toBe('completed');
+  });
+
+  it('starts the ready workstream with the longest remaining chain first, ties by insertion order', async () => {
+    const graph = graphOf({ short: [], tie: [], long1: [], long2: ['long1'], long3: ['long2'] });
+    const executor = new RecordingExecutor(succeed);
+    await dispatcher(graph, { concurrency: 1, checkpoint: false }).run(executor.execute);
+        // long1 and long2 head longer chains; then long3, short and tie all head a chain of 1: insertion order.
+    expect(executor.started).toEqual(['long1', 'long2', 'short', 'tie', 'long3']);
+  });
+
+  it('rejects invalid options with precise messages', () => {
+    const graph = graphOf({ a: [] });
+    expect(() => dispatcher(graph, { concurrency: 0 })).toThrow(new RangeError('concurrency must be an integer >= 1, got 0'));
+    expect(() => dispatcher(graph, { concurrency: 2.5 })).toThrow(RangeError);
+    expect(() => dispatcher(graph, { retries: -1 })).toThrow('retries must be an integer >= 0, got -1');
+    expect(() => dispatcher(graph, { featureId: '' })).toThrow(TypeError);
+    expect(() => dispatcher(graph, { onBreakerOpen: 'later' as 'wait' })).toThrow(
+      `onBreakerOpen must be 'wait' or 'stop', got "later"`,
+    );
+    expect(() => dispatcher(graph, { timeout: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('Dispatcher failures', () => {
+  it('skips the transitive dependents of a failure, naming it, while independent branches finish', async () => {
+    const graph = graphOf({ a: [], b: ['a'], c: ['b'], d: [], e: ['d'] });
+    const executor = new RecordingExecutor((id) => (id === 'a' ? new Error('a broke') : true));
+    const skips: string[] = [];
+    const d = dispatcher(graph, { concurrency: 2 });
+    d.onSkip((event) => skips.push(`${event.id}<-${event.blockedBy}`));
+    const report = await d.run(executor.execute);
+
+    expect(report.outcome).toBe('failed');
+    expect(executor.started.sort()).toEqual(['a', 'd', 'e']);
+    const byId = new Map(report.results.map((result) => [result.id, result]));
+    expect(byId.get('a')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect((byId.get('a')?.error as Error).message).toBe('a broke');
+    expect(byId.get('b')).toMatchObject({ status: 'skipped', blockedBy: 'a', attempts: 0 });
+    expect(byId.get('c')).toMatchObject({ status: 'skipped', blockedBy: 'a' });
+    expect(byId.get('e')).toMatchObject({ status: 'completed' });
+    expect(skips.sort()).toEqual(['b<-a', 'c<-a']);
+    expect(report.totals).toEqual({ completed: 2, failed: 1, skipped: 2, cancelled: 0, 'not-run': 0 });
+    expect(report.checkpoint).toEqual({ path: join(dir, 'F001-checkpoint.json'), kept: true });
+  });
+
+  it('retries a failed attempt after the backoff and succeeds', async () => {
+    const graph = graphOf({ a: [] });
+    const executor = new RecordingExecutor((_, { attempt }) => (attempt === 1 ? new Error('flaky') : true));
+    const fails: boolean[] = [];
+    const d = dispatcher(graph, { retries: 2, retryDelay: 500, checkpoint: false });
+    d.onFail((event) => fails.push(event.willRetry));
+    const running = d.run(executor.execute);
+    await vi.waitFor(() => {
+      expect(clock.pendingTimers).toBe(1);
+    });
+    expect(executor.runs('a')).toBe(1);
+    await clock.advance(500);
+    const report = await running;
+    expect(executor.runs('a')).toBe(2);
+    expect(fails).toEqual([true]);
+    expect(report.results[0]).toMatchObject({ status: 'completed', attempts: 2 });
+  });
+
+  it('fails an attempt at its timeout, aborting its signal, even if the executor ignores it', async () => {
+    const graph = graphOf({ a: [], b: [] });
+    const executor = new RecordingExecutor();
+    const running = dispatcher(graph, { timeout: 1000, checkpoint: false }).run(executor.execute);
+    await vi.waitFor(() => {
+      expect(executor.inFlight).toHaveLength(2);
+    });
+    executor.resolve('b');
+    await clock.advance(1000);
+    const report = await running;
+    expect(executor.signals.get('a')?.aborted).toBe(true);
+    const a = report.results.find((result) => result.id === 'a');
+    expect(a?.status).toBe('failed');
+    expect(isWorkstreamTimeoutError(a?.error)).toBe(true);
+    expect(a?.durationMs).toBe(1000);
+  });
+});
+
+describe('Dispatcher and the circuit breaker', () => {
+  const breaker = { threshold: 1, window: 1, timeout: 1000 };
+
+  it("'wait': starts nothing while open, then sends one trial at the half-open moment", async () => {
+    const graph = graphOf({ a: [], b: [], c: [] });
+    const executor = new RecordingExecutor();
+    const states: string[] = [];
+    const d = dispatcher(graph, { concurrency: 1, breaker });
+    d.onBreakerStateChange((event) => states.push(event.to));
+    const running = d.run(executor.execute);
+    await vi.waitFor(() => {
+      expect(executor.inFlight).toEqual(['a']);
+    });
+    executor.reject('a');
+    await settle();
+    expect(d.breaker.state).toBe('open');
+    await clock.advance(999);
+    expect(executor.started).toEqual(['a']);
+    await clock.advance(1);
+    expect(executor.inFlight).toEqual(['b']);
+    executor.resolve('b');
+    await vi.waitFor(() => {
+      expect(executor.inFlight).toEqual(['c']);
+    });
+    executor.resolve('c');
+    const report = await running;
+    expect(states).toEqual(['open', 'half-open', 'closed']);
+    expect(report.totals).toMatchObject({ completed: 2, failed: 1 });
+  });
+
+  it("'stop': ends the run with the rest not-run and the checkpoint saved", async () => {
+    const graph = graphOf({ a: [], b: [], c: [] });
+    const executor = new RecordingExecutor((id) => (id === 'a' ? new Error('down') : true));
+    const report = await dispatcher(graph, { concurrency: 1, breaker, onBreakerOpen: 'stop' }).run(executor.execute);
+    expect(executor.started).toEqual(['a']);
+    expect(report.outcome).toBe('breaker-open');
+    expect(report.results.map((result) => result.status)).toEqual(['failed', 'not-run', 'not-run']);
+    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    expect(saved?.failed).toEqual(['a']);
+    expect(saved?.circuit_breaker?.state).toBe(1);
+  });
+});
+
+describe('Dispatcher checkpoints and resume', () => {
+  it('deletes the checkpoint when everything completed and leaves nothing behind', async () => {
+    const graph = graphOf({ a: [], b: ['a'] });
+    const report = await dispatcher(graph).run(new RecordingExecutor(succeed).execute);
+    expect(report.checkpoint?.kept).toBe(false);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('resumes after a failed run: completed ones are not executed again, failed and skipped ones are', async () => {
+    const graph = graphOf({ a: [], b: ['a'], c: [], d: ['c'] });
+    let broken = true;
+    const executor = new RecordingExecutor((id) => (id === 'c' && broken ? new Error('c broke') : true));
+    const first = await dispatcher(graph).run(executor.execute);
+    expect(first.totals).toMatchObject({ completed: 2, failed: 1, skipped: 1 });
+
+    broken = false;
+    const second = await dispatcher(graph).run(executor.execute);
+    expect(second.resumed).toBe(true);
+    expect(second.outcome).toBe('completed');
+    expect(executor.runs('a')).toBe(1);
+    expect(executor.runs('b')).toBe(1);
+    expect(executor.runs('c')).toBe(2);
+    expect(executor.runs('d')).toBe(1);
+    expect(second.results.find((result) => result.id === 'a')).toMatchObject({ status: 'completed', alreadyCompleted: true, attempts: 0 });
+    expect(second.checkpoint?.kept).toBe(false);
+  });
+
+  it('resumes after an aborted run: running ones are cancelled, the rest not-run, and nothing completed reruns', async () => {
+    const graph = graphOf({ a: [], b: ['a'], c: ['b'], x: [] });
+    const executor = new RecordingExecutor();
+    const controller = new AbortController();
+    const running = dispatcher(graph, { concurrency: 2, gracePeriod: 5000 }).run(executor.execute, { signal: controller.signal });
+    await vi.waitFor(() => {
+      expect(executor.inFlight.sort()).toEqual(['a', 'x']);
+    });
+    executor.resolve('a');
+    await vi.waitFor(() => {
+      expect(executor.inFlight.sort()).toEqual(['b', 'x']);
+    });
+    controller.abort(new Error('user pressed Ctrl-C'));
+    await settle();
+    expect(executor.signals.get('b')?.aborted).toBe(true);
+    executor.reject('b', new Error('aborted'));
+    await clock.advance(5000); // x ignores the abort: abandoned after the grace period
+    const report = await running;
+    expect(report.outcome).toBe('cancelled');
+    expect(report.results.map((result) => [result.id, result.status])).toEqual([
+      ['a', 'completed'],
+      ['b', 'cancelled'],
+      ['c', 'not-run'],
+      ['x', 'cancelled'],
+    ]);
+    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    expect(saved?.completed).toEqual(['a']);
+    expect(saved?.running).toEqual(['x']);
+
+    const resumed = new RecordingExecutor(succeed);
+    const second = await dispatcher(graph).run(resumed.execute);
+    expect(second.outcome).toBe('completed');
+    expect(resumed.started.sort()).toEqual(['b', 'c', 'x']);
+    expect(second.results.find((result) => result.id === 'x')?.rerunAfterCrash).toBe(true);
+    expect(second.results.find((result) => result.id === 'b')?.rerunAfterCrash).toBe(false);
+  });
+
+  it('keeps completion only where the graph did not change, and reports the changes', async () => {
+    const before = graphOf({ a: [], b: ['a'], c: ['b'], gone: [], e: [] });
+    const first = await dispatcher(before).run(new RecordingExecutor((id) => (id === 'e' ? new Error('no') : true)).execute);
+    expect(first.totals.completed).toBe(4);
+
+    // b gains a dependency, so b and its dependent c must run again; a stays done.
+    const after = graphOf({ a: [], n: [], b: ['a', 'n'], c: ['b'], e: [] });
+    const executor = new RecordingExecutor(succeed);
+    const report = await dispatcher(after).run(executor.execute);
+    expect(executor.started.sort()).toEqual(['b', 'c', 'e', 'n']);
+    expect(report.graphChanges).toEqual({ added: ['n'], removed: ['gone'], changed: ['b'], invalidated: ['b', 'c'] });
+  });
+
+  it('restores the breaker from the checkpoint', async () => {
+    const graph = graphOf({ a: [], b: [] });
+    const breaker = { threshold: 1, window: 1, timeout: 60_000 };
+    await dispatcher(graph, { concurrency: 1, breaker, onBreakerOpen: 'stop' }).run(
+      new RecordingExecutor((id) => (id === 'a' ? new Error('down') : true)).execute,
+    );
+    const d = dispatcher(graph, { breaker, onBreakerOpen: 'stop' });
+    const report = await d.run(new RecordingExecutor(succeed).execute);
+    expect(report.outcome).toBe('breaker-open');
+    expect(d.breaker.state).toBe('open');
+  });
+
+  it("refuses another feature's checkpoint", async () => {
+    const graph = graphOf({ a: [] });
+    const store = new CheckpointStore({ featureId: 'F001', dir });
+    await store.acquire();
+    await store.save({
+      version: '1.0',
+      feature_id: 'F999',
+      timestamp: new Date(clock.now()).toISOString(),
+      completed: [],
+      failed: [],
+      graph: null,
+      circuit_breaker: null,
+    });
+    await store.release();
+    const error: unknown = await dispatcher(graph).run(new RecordingExecutor(succeed).execute).catch((e: unknown) => e);
+    expect(isCheckpointFeatureMismatchError(error)).toBe(true);
+  });
+
+  it('holds the lock for the whole run, so a second dispatcher of the feature is refused', async () => {
+    const graph = graphOf({ a: [] });
+    const executor = new RecordingExecutor();
+    const running = dispatcher(graph).run(executor.execute);
+    await vi.waitFor(() => {
+      expect(executor.inFlight).toEqual(['a']);
+    });
+    const error: unknown = await dispatcher(graph).run(executor.execute).catch((e: unknown) => e);
+    expect(isCheckpointLockedError(error)).toBe(true);
+    expect((error as { holder: { pid: number } }).holder.pid).toBe(process.pid);
+    executor.resolve('a');
+    expect((await running).outcome).toBe('completed');
+  });
+
+  it('reports makespan and its lower bound from measured durations', async () => {
+    const graph = graphOf({ a: [], b: ['a'], c: [] });
+    const executor = new RecordingExecutor();
+    const running = dispatcher(graph, { concurrency: 2, checkpoint: false }).run(executor.execute);
+    await vi.waitFor(() => {
+      expect(executor.inFlight.sort()).toEqual(['a', 'c']);
+    });
+    await clock.advance(100);
+    executor.resolve('a');
+    await vi.waitFor(() => {
+      expect(executor.inFlight.sort()).toEqual(['b', 'c']);
+    });
+    await clock.advance(100);
+    executor.resolve('b');
+    executor.resolve('c');
+    const report = await running;
+    // a=100, b=100, c=200: critical path 200, total work 400 / 2 = 200.
+    expect(report.makespanMs).toBe(200);
+    expect(report.lowerBoundMs).toBe(200);
+  });
+});

@@ -1,0 +1,246 @@
+import { CircuitBreaker } from '@sdp/circuit-breaker';
+import type { Checkpoint, CheckpointStore } from '@sdp/checkpoint';
+import type { DependencyGraph } from '@sdp/graph';
+import { CoalescingWriter } from './checkpoint-writer.js';
+import { DispatchRun, type Execute } from './dispatch-run.js';
+import { CheckpointFeatureMismatchError, DispatcherBusyError } from './errors.js';
+import type {
+  BreakerStateChangeEvent,
+  CheckpointEvent,
+  CompleteEvent,
+  FailEvent,
+  SkipEvent,
+  StartEvent,
+} from './events.js';
+import { Listeners } from './listeners.js';
+import { resolveOptions, type DispatcherOptions, type ResolvedOptions } from './options.js';
+import { planResume, type ResumePlan } from './resume-plan.js';
+import { countByStatus, type RunReport } from './run-report.js';
+
+export interface RunOptions {
+  /** Cancels the run: nothing new starts, running executors are aborted and get the grace period. */
+  signal?: AbortSignal;
+  /** Workstreams known to be complete already (e.g. marked done in their files); never executed. */
+  completed?: Iterable<string>;
+  /** Ignore and delete an existing checkpoint instead of resuming from it. Default false. */
+  fresh?: boolean;
+}
+
+/**
+ * Runs a dependency graph of workstreams in parallel, greedily and by critical path, through a circuit
+ * breaker, saving a checkpoint after every completion or failure so that a run killed at any instant
+ * resumes where it stopped.
+ */
+export class Dispatcher {
+  readonly #graph: DependencyGraph;
+  readonly #options: ResolvedOptions;
+  #breaker: CircuitBreaker;
+  #running = false;
+  readonly #onStart = new Listeners<StartEvent>();
+  readonly #onComplete = new Listeners<CompleteEvent>();
+  readonly #onFail = new Listeners<FailEvent>();
+  readonly #onSkip = new Listeners<SkipEvent>();
+  readonly #onCheckpoint = new Listeners<CheckpointEvent>();
+  readonly #onBreakerStateChange = new Listeners<BreakerStateChangeEvent>();
+
+  constructor(graph: DependencyGraph, options: DispatcherOptions) {
+    if (typeof graph !== 'object' || typeof (graph as Partial<DependencyGraph>).readySet !== 'function') {
+      throw new TypeError('graph must be a DependencyGraph from @sdp/graph');
+    }
+    this.#graph = graph;
+    this.#options = resolveOptions(options);
+    this.#breaker = this.#options.breaker;
+  }
+
+  /** The breaker guarding executions; replaced by the restored one when a run resumes from a checkpoint. */
+  get breaker(): CircuitBreaker {
+    return this.#breaker;
+  }
+
+  /** The checkpoint file, or undefined when checkpointing is off. */
+  get checkpointPath(): string | undefined {
+    return this.#options.store?.path;
+  }
+
+  onStart(listener: (event: StartEvent) => void): () => void {
+    return this.#onStart.add(listener);
+  }
+
+  onComplete(listener: (event: CompleteEvent) => void): () => void {
+    return this.#onComplete.add(listener);
+  }
+
+  onFail(listener: (event: FailEvent) => void): () => void {
+    return this.#onFail.add(listener);
+  }
+
+  onSkip(listener: (event: SkipEvent) => void): () => void {
+    return this.#onSkip.add(listener);
+  }
+
+  onCheckpoint(listener: (event: CheckpointEvent) => void): () => void {
+    return this.#onCheckpoint.add(listener);
+  }
+
+  onBreakerStateChange(listener: (event: BreakerStateChangeEvent) => void): () => void {
+    return this.#onBreakerStateChange.add(listener);
+  }
+
+  /**
+   * Runs every workstream not completed yet. Resolves to a report; workstream failures are in the
+   * report, not thrown. Rejects only when the run cannot start: the checkpoint is locked by another
+   * process, damaged beyond its backup, of a newer format or of another feature.
+   */
+  async run(execute: Execute, options: RunOptions = {}): Promise<RunReport> {
+    if (typeof execute !== 'function') {
+      throw new TypeError(`execute must be a function, got ${typeof execute}`);
+    }
+    if (this.#running) throw new DispatcherBusyError();
+    this.#running = true;
+    const { store } = this.#options;
+    try {
+      await store?.acquire();
+      try {
+        return await this.#runLocked(execute, options, store);
+      } finally {
+        await store?.release();
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #runLocked(execute: Execute, options: RunOptions, store: CheckpointStore | undefined): Promise<RunReport> {
+    const { featureId } = this.#options;
+    if (options.fresh === true) await store?.delete();
+    const checkpoint = store === undefined ? null : await store.load(options.signal);
+    if (checkpoint !== null && checkpoint.feature_id !== featureId) {
+      throw new CheckpointFeatureMismatchError(store?.path ?? '', featureId, checkpoint.feature_id);
+    }
+    const plan: ResumePlan | undefined = checkpoint === null ? undefined : planResume(this.#graph, checkpoint);
+    if (checkpoint?.circuit_breaker && this.#options.breakerOptions !== undefined) {
+      this.#breaker = CircuitBreaker.fromSnapshot(checkpoint.circuit_breaker, this.#options.breakerOptions);
+    }
+
+    const alreadyCompleted = new Set([...(plan?.completed ?? []), ...(options.completed ?? [])]);
+    const ready = this.#graph.readySet({
+      completed: alreadyCompleted,
+      priority: priorityByRemainingChain(this.#graph, plan?.durations ?? new Map()),
+    });
+
+    const fingerprint = this.#graph.fingerprint();
+    const checkpointErrors: unknown[] = [];
+    // The writer and the run refer to each other: the run asks for saves, a failed save may stop the run.
+    let run: DispatchRun | undefined = undefined;
+    const writer = new CoalescingWriter(
+      async () => {
+        if (store === undefined || run === undefined) return;
+        const content = this.#checkpointOf(run, checkpoint, fingerprint);
+        await store.save(content);
+        this.#onCheckpoint.emit({ ok: true, path: store.path, completed: content.completed.length, total: this.#graph.size });
+      },
+      (error) => {
+        checkpointErrors.push(error);
+        this.#onCheckpoint.emit({ ok: false, path: store?.path ?? '', error });
+        if (this.#options.stopOnCheckpointError) run?.stop('checkpoint-error', error);
+      },
+    );
+
+    run = new DispatchRun(
+      this.#graph,
+      ready,
+      this.#breaker,
+      this.#options,
+      execute,
+      {
+        onStart: (event) => {
+          this.#onStart.emit(event);
+        },
+        onComplete: (event) => {
+          this.#onComplete.emit(event);
+        },
+        onFail: (event) => {
+          this.#onFail.emit(event);
+        },
+        onSkip: (event) => {
+          this.#onSkip.emit(event);
+        },
+        onProgress: () => {
+          writer.request();
+        },
+      },
+      plan?.interrupted ?? new Set(),
+      alreadyCompleted,
+    );
+
+    const disposeBreakerListener = this.#breaker.onStateChange((event) => {
+      this.#onBreakerStateChange.emit(event);
+      writer.request();
+    });
+    let outcome;
+    try {
+      outcome = await run.run(options.signal);
+    } finally {
+      disposeBreakerListener();
+      // The last state is durable before run() returns.
+      writer.request();
+      await writer.flush();
+    }
+
+    const results = run.results();
+    const totals = countByStatus(results);
+    let checkpointKept = store !== undefined;
+    if (store !== undefined && totals.completed === results.length) {
+      await store.delete();
+      checkpointKept = false;
+    }
+    return {
+      featureId,
+      outcome,
+      results,
+      totals,
+      resumed: checkpoint !== null,
+      ...(plan?.graphChanges === undefined ? {} : { graphChanges: plan.graphChanges }),
+      makespanMs: run.makespanMs(),
+      lowerBoundMs: run.lowerBoundMs(),
+      ...(store === undefined ? {} : { checkpoint: { path: store.path, kept: checkpointKept } }),
+      checkpointErrors,
+    };
+  }
+
+  #checkpointOf(run: DispatchRun, previous: Checkpoint | null, fingerprint: string): Checkpoint {
+    const results = run.results();
+    const completed = results.filter((result) => result.status === 'completed').map((result) => result.id);
+    const failed = results.filter((result) => result.status === 'failed').map((result) => result.id);
+    const attempts: Record<string, number> = { ...previous?.attempts };
+    for (const [id, count] of run.attempts()) attempts[id] = (previous?.attempts?.[id] ?? 0) + count;
+    const durations: Record<string, number> = { ...previous?.durations_ms };
+    for (const [id, ms] of run.durations()) durations[id] = ms;
+    return {
+      version: '1.0',
+      feature_id: this.#options.featureId,
+      timestamp: new Date(this.#options.clock.now()).toISOString(),
+      completed,
+      failed,
+      graph: this.#graph.snapshot(completed),
+      circuit_breaker: { ...this.#breaker.snapshot() },
+      graph_fingerprint: fingerprint,
+      running: run.inFlight(),
+      skipped: Object.fromEntries(run.blockedBy()),
+      attempts,
+      durations_ms: durations,
+    };
+  }
+}
+
+/**
+ * Priority of a ready workstream: the heaviest chain of work still hanging on it. Durations measured in
+ * earlier runs weigh where known; others weigh the mean of the known ones (1 when none is known).
+ */
+function priorityByRemainingChain(graph: DependencyGraph, durations: ReadonlyMap<string, number>): (id: string) => number {
+  let known = 0;
+  for (const ms of durations.values()) known += ms;
+  const fallback = durations.size === 0 ? 1 : known / durations.size;
+  const chains = graph.chainLengths((id) => durations.get(id) ?? fallback);
+  return (id) => chains.get(id) ?? 0;
+}

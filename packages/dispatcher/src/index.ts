@@ -1,0 +1,41 @@
+export { Dispatcher, type RunOptions } from './dispatcher.js';
+export type { Execute, ExecuteContext } from './dispatch-run.js';
+export type { DispatcherOptions, BreakerOpenPolicy } from './options.js';
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export type {
+  RunReport,
+  RunOutcome,
+  RunTotals,
+  WorkstreamResult,
+  WorkstreamStatus,
+  GraphChanges,
+} from './run-report.js';
+export type {
+  StartEvent,
+  CompleteEvent,
+  FailEvent,
+  SkipEvent,
+  CheckpointEvent,
+  BreakerStateChangeEvent,
+} from './events.js';
+export {
+  CheckpointFeatureMismatchError,
+  isCheckpointFeatureMismatchError,
+  WorkstreamTimeoutError,
+  isWorkstreamTimeoutError,
+  DispatcherBusyError,
+  isDispatcherBusyError,
+} from './errors.js';
+export {
+  loadWorkstreams,
+  type LoadWorkstreamsOptions,
+  type LoadedWorkstreams,
+  type WorkstreamNode,
+  WorkstreamFileError,
+  isWorkstreamFileError,
+  WorkstreamSelectionError,
+  isWorkstreamSelectionError,
+  ExternalDependencyError,
+  isExternalDependencyError,
+} from './workstreams/index.js';

@@ -1,0 +1,119 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { GraphNode } from '../src/index.js';
+import { DependencyGraph } from '../src/index.js';
+
+const NODES = 100_000;
+const DEPENDENCIES_PER_NODE = 3;
+/** Dependencies come from the previous WINDOW nodes: long chains, but not one single line. */
+const WINDOW = 1_000;
+const RUNS = 7;
+
+/** mulberry32: a tiny seeded generator, so every run measures the same graph. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random DAG in shuffled order, so fromNodes meets dependents before their dependencies. */
+function randomDag(size: number, seed: number): GraphNode[] {
+  const random = seededRandom(seed);
+  const id = (i: number) => `ws-${i.toString().padStart(6, '0')}`;
+  const nodes: GraphNode[] = [];
+  for (let i = 0; i < size; i++) {
+    const dependsOn = new Set<string>();
+    while (dependsOn.size < Math.min(i, DEPENDENCIES_PER_NODE)) {
+      dependsOn.add(id(i - 1 - Math.floor(random() * Math.min(i, WINDOW))));
+    }
+    nodes.push({ id: id(i), dependsOn: [...dependsOn] });
+  }
+  for (let i = nodes.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [nodes[i], nodes[j]] = [nodes[j]!, nodes[i]!];
+  }
+  return nodes;
+}
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+function time(run: () => unknown): number {
+  const start = performance.now();
+  run();
+  return performance.now() - start;
+}
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Memory retained by what `build` returns, in bytes: JS heap plus typed-array buffers, after full collections. */
+function retainedBytes(build: () => unknown): number {
+  const used = () => {
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    return heapUsed + arrayBuffers;
+  };
+  gc();
+  const before = used();
+  const kept = build();
+  gc();
+  const after = used();
+  if (kept === undefined) throw new Error('nothing retained');
+  return after - before;
+}
+
+const nodes = randomDag(NODES, 42);
+const edges = nodes.reduce((sum, node) => sum + (node.dependsOn?.length ?? 0), 0);
+const samples = new Map<string, number[]>();
+const record = (name: string, ms: number) => samples.set(name, [...(samples.get(name) ?? []), ms]);
+
+for (let run = 0; run < RUNS; run++) {
+  let graph = new DependencyGraph();
+  record('fromNodes + topologicalOrder (target < 300 ms)', time(() => DependencyGraph.fromNodes(nodes).topologicalOrder()));
+  record('fromNodes (build + validate)', time(() => (graph = DependencyGraph.fromNodes(nodes))));
+  record('topologicalOrder', time(() => graph.topologicalOrder()));
+  record('levels', time(() => graph.levels()));
+  record('criticalPath', time(() => graph.criticalPath()));
+  record('chainLengths', time(() => graph.chainLengths()));
+  const unhashed = DependencyGraph.fromNodes(nodes); // fingerprint() caches, so hash a fresh graph
+  record('fingerprint', time(() => unhashed.fingerprint()));
+  record('ReadySet drain (create, take + complete all)', time(() => {
+    const ready = graph.readySet();
+    for (let id = ready.take(); id !== undefined; id = ready.take()) ready.complete(id);
+  }));
+  let snapshot = graph.snapshot();
+  record('snapshot', time(() => (snapshot = graph.snapshot())));
+  record('fromSnapshot', time(() => DependencyGraph.fromSnapshot(snapshot)));
+  const order = graph.topologicalOrder();
+  record('addNode x 100k (dependency order)', time(() => {
+    const built = new DependencyGraph();
+    for (const id of order) built.addNode(id, graph.dependenciesOf(id));
+  }));
+}
+
+console.log(`Random DAG: ${NODES} nodes, ${edges} edges; median of ${RUNS} runs; Node ${process.version}`);
+console.table([...samples].map(([operation, ms]) => ({ operation, 'median ms': Number(median(ms).toFixed(1)) })));
+
+const scaling = [25_000, 50_000, 100_000].map((size) => {
+  const input = randomDag(size, 7);
+  const builds = Array.from({ length: RUNS }, () => time(() => DependencyGraph.fromNodes(input).topologicalOrder()));
+  const bytes = retainedBytes(() => {
+    const graph = DependencyGraph.fromNodes(input);
+    graph.topologicalOrder();
+    return graph;
+  });
+  return {
+    nodes: size,
+    'fromNodes + order, median ms': Number(median(builds).toFixed(1)),
+    'retained, MB': Number((bytes / 2 ** 20).toFixed(1)),
+    'bytes per node': Math.round(bytes / size),
+  };
+});
+console.log('Scaling (same generator). Retained: the graph with its derived data (id strings are shared with the input).');
+console.table(scaling);
