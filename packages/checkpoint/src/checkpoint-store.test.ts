@@ -298,6 +298,41 @@ describe('a damaged checkpoint', () => {
     await writer.release();
   });
 
+  it('is left in place by a reader that may not write to the directory; the reader gets the backup', async () => {
+    const writer = await lockedStore();
+    await writer.save(version(1));
+    await writer.save(version(2));
+    await writer.release();
+    await damage(join(dir, main));
+    const { open } = disk;
+    vi.spyOn(disk, 'open').mockImplementation(async (path, flags) => {
+      if (flags === 'wx') throw Object.assign(new Error('read-only file system'), { code: 'EROFS' });
+      return open(path, flags);
+    });
+    expect(await store().load()).toEqual(version(1));
+    expect(await listDir(dir)).toEqual([main, backup]);
+    await writeFile(join(dir, backup), 'damaged too');
+    await expect(store().load()).rejects.toMatchObject({
+      code: 'CORRUPT',
+      movedTo: join(dir, main),
+      message: expect.stringContaining('left in place') as string,
+    });
+  });
+
+  it('is left in place by a holder that lost its lock meanwhile', async () => {
+    const holder = store({ hostname: 'host-a' });
+    await holder.acquire();
+    await holder.save(version(1));
+    await holder.save(version(2));
+    clock.advance(60_000);
+    const taker = store({ hostname: 'host-b' });
+    await taker.acquire();
+    await damage(join(dir, main));
+    expect(await holder.load()).toEqual(version(1));
+    expect(holder.isLocked).toBe(false);
+    expect(await listDir(dir)).toEqual([main, backup, lock]);
+  });
+
   it('found by a save is moved aside, and the backup is kept rather than replaced by it', async () => {
     const writer = await lockedStore();
     await writer.save(version(1));

@@ -10,7 +10,7 @@ import {
   CheckpointCorruptError,
   CheckpointVersionError,
   CheckpointWriteError,
-  isCheckpointLockedError,
+  isCheckpointNotLockedError,
 } from './errors.js';
 import { Listeners, type Dispose } from './listeners.js';
 import { LockFile } from './lock-file.js';
@@ -89,7 +89,7 @@ export class CheckpointStore {
   readonly #lock: LockFile;
   readonly #onRecover = new Listeners<RecoverEvent>();
   readonly #onLockCompromised = new Listeners<LockCompromisedEvent>();
-  #queue: Promise<unknown> = Promise.resolve();
+  #queue: Promise<void> = Promise.resolve();
   /** The checkpoint file as this store last wrote or verified it; a match needs no re-reading before a save. */
   #knownGood: FileIdentity | undefined;
 
@@ -123,15 +123,15 @@ export class CheckpointStore {
    * and the backup is used (`onRecover`); with no good backup, {@link CheckpointCorruptError}. A file of
    * another format version: {@link CheckpointVersionError}, the file untouched. Moving files needs the
    * lock: a store without it takes it for the repair, and when another process holds it, returns the
-   * backup without moving anything.
+   * backup without moving anything (as it does when it may not write to the directory).
    */
   async load(signal?: AbortSignal): Promise<Checkpoint | null> {
     return this.#serialized(() => (this.#lock.held ? this.#loadLocked(signal) : this.#loadUnlocked(signal)));
   }
 
   /**
-   * Replaces the checkpoint durably. Validates and serializes `checkpoint` at call time (a bad one throws
-   * `CheckpointValidationError`). Needs the lock (`CheckpointNotLockedError`). When it rejects (a full
+   * Replaces the checkpoint durably. Validates and serializes `checkpoint` at call time (a bad one rejects
+   * with `CheckpointValidationError`). Needs the lock (`CheckpointNotLockedError`). When it rejects (a full
    * disk, an I/O error, `CheckpointWriteError`), the previous checkpoint is still in place.
    */
   async save(checkpoint: Checkpoint, signal?: AbortSignal): Promise<void> {
@@ -167,7 +167,11 @@ export class CheckpointStore {
 
   #serialized<T>(operation: () => Promise<T>): Promise<T> {
     const result = this.#queue.then(operation);
-    this.#queue = result.catch(() => undefined);
+    // Neither a failure nor the value (a large checkpoint, say) carries over to the next operation.
+    this.#queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
     return result;
   }
 
@@ -219,19 +223,23 @@ export class CheckpointStore {
     if (main.kind === 'unsupported-version') throw new CheckpointVersionError(this.path, main.version);
     try {
       await this.#acquire();
-    } catch (error) {
-      if (!isCheckpointLockedError(error)) throw error;
-      // The holder will replace the damaged file; meanwhile the backup is the best answer.
-      const backup = await this.#read(this.backupPath, signal);
-      if (backup.kind === 'ok') return backup.checkpoint;
-      if (backup.kind === 'unsupported-version') throw new CheckpointVersionError(this.backupPath, backup.version);
-      throw new CheckpointCorruptError(this.path, this.path, main.reason);
+    } catch {
+      // Held by another process (which will replace the damaged file), or a directory we may only read.
+      return this.#readBackupInstead(main.reason, signal);
     }
     try {
       return await this.#loadLocked(signal);
     } finally {
       await this.#lock.release();
     }
+  }
+
+  /** For a store that may not move files: the backup if it is good, else the damaged file stays where it is. */
+  async #readBackupInstead(reason: string, signal: AbortSignal | undefined): Promise<Checkpoint> {
+    const backup = await this.#read(this.backupPath, signal);
+    if (backup.kind === 'ok') return backup.checkpoint;
+    if (backup.kind === 'unsupported-version') throw new CheckpointVersionError(this.backupPath, backup.version);
+    throw new CheckpointCorruptError(this.path, this.path, reason);
   }
 
   async #loadLocked(signal: AbortSignal | undefined): Promise<Checkpoint | null> {
@@ -253,6 +261,13 @@ export class CheckpointStore {
 
   /** The checkpoint is damaged: keep it as evidence, and put the backup in its place if there is a good one. */
   async #recover(reason: string, signal: AbortSignal | undefined): Promise<Checkpoint> {
+    try {
+      await this.#lock.verify();
+    } catch (error) {
+      if (!isCheckpointNotLockedError(error)) throw error;
+      // The lock was lost meanwhile: moving files is its new holder's business now.
+      return this.#readBackupInstead(reason, signal);
+    }
     const backup = await this.#read(this.backupPath, signal);
     if (backup.kind === 'unsupported-version') throw new CheckpointVersionError(this.backupPath, backup.version);
     const movedTo = await this.#moveAside(this.path);

@@ -88,11 +88,12 @@ export async function linkOver(existing: string, target: string): Promise<void> 
   await disk.link(existing, temp);
   try {
     await disk.rename(temp, target);
-  } finally {
-    // Also after a successful rename: when `target` already was a link to the same file, rename()
-    // does nothing and leaves `temp` in place (POSIX).
-    await removeFile(temp);
+  } catch (error) {
+    await removeFile(temp).catch(() => undefined);
+    throw error;
   }
+  // When `target` already was a link to the same file, rename() does nothing and leaves `temp` (POSIX).
+  await removeFile(temp);
 }
 
 /**
@@ -107,8 +108,8 @@ export async function writeCandidate(candidate: string, content: string, mtimeMs
     await handle.utimes(mtime, mtime);
     await handle.sync();
   } catch (error) {
-    await handle.close();
-    await removeFile(candidate);
+    await handle.close().catch(() => undefined);
+    await removeFile(candidate).catch(() => undefined);
     throw error;
   }
   await handle.close();

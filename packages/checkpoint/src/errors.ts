@@ -23,7 +23,7 @@ export class CheckpointCorruptError extends Error {
   readonly code = 'CORRUPT';
   /** The checkpoint file. */
   readonly path: string;
-  /** Where the damaged file is now; equal to `path` when another process holds the lock, so it stayed. */
+  /** Where the damaged file is now; equal to `path` when it stayed (this store could not take the lock to move it). */
   readonly movedTo: string;
   /** What is wrong with it. */
   readonly reason: string;
@@ -31,7 +31,7 @@ export class CheckpointCorruptError extends Error {
   constructor(path: string, movedTo: string, reason: string) {
     super(
       movedTo === path
-        ? `Checkpoint ${path} is damaged (${reason}); left in place because another process holds its lock`
+        ? `Checkpoint ${path} is damaged (${reason}) and has no usable backup; left in place, as this store could not take the lock to move it aside`
         : `Checkpoint ${path} is damaged (${reason}) and has no usable backup; moved it to ${movedTo}`,
     );
     this.path = path;

@@ -154,7 +154,7 @@ export class LockFile {
       await this.#install(candidate, record);
     } catch (error) {
       liveTokens.delete(record.token);
-      await removeFile(candidate);
+      await removeFile(candidate).catch(() => undefined);
       throw error;
     }
     const timer = setInterval(() => {
@@ -221,6 +221,8 @@ export class LockFile {
       const current = await readLockFile(lockPath);
       // Released between our link and our look: try again.
       if (current === undefined) continue;
+      // Over NFS a retransmitted link() can report EEXIST for the link it made itself.
+      if (current.instance === record.token) return;
       const judged = this.#judge(current);
       holder = judged.holder;
       if (!judged.stale) throw new CheckpointLockedError(lockPath, holder);
@@ -242,7 +244,8 @@ export class LockFile {
       await disk.rename(candidate, lockPath);
       return true;
     } finally {
-      await removeFile(claim);
+      // A claim left behind names a lock instance that is gone; the next acquire removes it.
+      await removeFile(claim).catch(() => undefined);
     }
   }
 
@@ -260,7 +263,7 @@ export class LockFile {
       } catch (error) {
         if (!hasErrorCode(error, 'EEXIST')) throw error;
       } finally {
-        await removeFile(candidate);
+        await removeFile(candidate).catch(() => undefined);
       }
       const other = await readLockFile(claim);
       if (other === undefined) continue;
@@ -285,7 +288,8 @@ export class LockFile {
   async #check(token: string): Promise<string | undefined> {
     let handle;
     try {
-      handle = await disk.open(this.#options.lockPath, 'r');
+      // Writable, as Windows wants for setting times through a handle.
+      handle = await disk.open(this.#options.lockPath, 'r+');
     } catch (error) {
       if (hasErrorCode(error, 'ENOENT')) return 'the lock file was removed';
       throw error;

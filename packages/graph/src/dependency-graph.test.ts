@@ -368,7 +368,8 @@ describe('DependencyGraph queries', () => {
   });
 });
 
-describe('DependencyGraph at scale', () => {
+// Big inputs: seconds of headroom for a loaded 2-core machine (speed targets live in `pnpm bench`).
+describe('DependencyGraph at scale', { timeout: 30_000 }, () => {
   it('handles a 100k-long chain given backwards without deep recursion', () => {
     const length = 100_000;
     const id = (i: number) => `ws-${i}`;

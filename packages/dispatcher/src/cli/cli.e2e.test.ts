@@ -145,6 +145,28 @@ describe('sdp-dispatch run', () => {
     expect(starts).toHaveLength(1);
   });
 
+  it('a second SIGINT kills commands that ignore the first, and the checkpoint is still saved', async () => {
+    const { child, done } = start(['run', fixture('valid'), '--exec', agent, '--grace', '10m'], {
+      HANG_IDS: '00-001-01',
+      IGNORE_SIGNALS: '1',
+    });
+    await waitForFile(join(cwd, '00-001-01.started'));
+    child.kill('SIGINT');
+    await vi.waitFor(
+      async () => {
+        expect(await readFile(join(cwd, '.sdp', 'logs', 'F001', '00-001-01.log'), 'utf8')).toContain('got SIGINT');
+      },
+      { timeout: 20_000, interval: 20 },
+    );
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(result.stdout).toContain('SIGINT again: killing running commands now');
+    const saved = JSON.parse(await readFile(checkpointFile('F001'), 'utf8')) as { completed: string[]; running: string[] };
+    expect(saved.completed).not.toContain('00-001-01');
+    expect(saved.running).toEqual([]);
+  });
+
   it('refuses a second run of the same feature while the first holds the lock, naming the holder', async () => {
     const { child, done } = start(['run', fixture('valid'), '--exec', agent], { HANG_IDS: '00-001-01' });
     await waitForFile(join(cwd, '00-001-01.started'));

@@ -1,6 +1,6 @@
 // Test agent for the CLI end-to-end tests.
 // FAIL_IDS: comma-separated ids that fail. HANG_IDS: ids that write `<MARKER_DIR>/<id>.started` and
-// then wait until signalled. Every run appends "<id> start|end" to RUN_LOG.
+// then wait until signalled (IGNORE_SIGNALS: keep running anyway). Every run appends "<id> start|end" to RUN_LOG.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -16,7 +16,8 @@ if (list('HANG_IDS').includes(id)) {
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
       console.log(`${id} got ${signal}`);
-      process.exit(130);
+      // IGNORE_SIGNALS: an agent that does not stop when asked (only SIGKILL ends it).
+      if (!process.env.IGNORE_SIGNALS) process.exit(130);
     });
   }
   writeFileSync(join(process.env.MARKER_DIR, `${id}.started`), '');

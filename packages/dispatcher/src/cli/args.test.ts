@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine, parseDuration, UsageError } from './args.js';
+
+describe('parseCommandLine', () => {
+  it('parses run with its defaults', () => {
+    expect(parseCommandLine(['run', 'ws', '--exec', 'make'])).toEqual({
+      kind: 'run',
+      args: {
+        dir: 'ws',
+        checkpointDir: '.sdp/checkpoints',
+        verbose: false,
+        exec: 'make',
+        concurrency: 3,
+        fresh: false,
+        retries: 0,
+        graceMs: 10_000,
+        breaker: { threshold: 3, window: 5, timeout: 60_000 },
+        onBreakerOpen: 'wait',
+        json: false,
+      },
+    });
+  });
+
+  it('parses every run option', () => {
+    const parsed = parseCommandLine([
+      'run', 'ws', '-e', 'x', '-c', '8', '-f', '052', '--checkpoint-dir', 'cp', '--fresh', '--retries', '2',
+      '--timeout', '20m', '--grace', '0', '--breaker-threshold', '2', '--breaker-window', '4',
+      '--breaker-timeout', '90s', '--on-breaker-open', 'stop', '--json', '-v',
+    ]);
+    expect(parsed).toEqual({
+      kind: 'run',
+      args: {
+        dir: 'ws', feature: '052', checkpointDir: 'cp', verbose: true, exec: 'x', concurrency: 8, fresh: true,
+        retries: 2, timeoutMs: 1_200_000, graceMs: 0, breaker: { threshold: 2, window: 4, timeout: 90_000 },
+        onBreakerOpen: 'stop', json: true,
+      },
+    });
+  });
+
+  it('gives help and version before anything else', () => {
+    expect(parseCommandLine(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCommandLine(['plan', '--version'])).toEqual({ kind: 'version' });
+  });
+
+  it.each([
+    [[], 'missing command: run, plan, status or clean'],
+    [['go', 'x'], 'unknown command "go": use run, plan, status or clean'],
+    [['plan'], 'missing <dir>: sdp-dispatch plan <dir>'],
+    [['plan', 'a', 'b'], 'unexpected argument "b"'],
+    [['run', 'ws'], `"run" needs --exec '<command>'`],
+    [['run', 'ws', '-e', 'x', '-c', '0'], '--concurrency must be a whole number >= 1, got "0"'],
+    [['run', 'ws', '-e', 'x', '-c', 'many'], '--concurrency must be a whole number >= 1, got "many"'],
+    [['run', 'ws', '-e', 'x', '--on-breaker-open', 'later'], '--on-breaker-open must be wait or stop, got "later"'],
+    [['plan', 'ws', '--json'], '--json applies to "run" only'],
+    [['plan', 'ws', '--nope'], "Unknown option '--nope'"],
+  ])('refuses %j with a usage error', (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(UsageError);
+    expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['1500', 1500],
+    ['1500ms', 1500],
+    ['90s', 90_000],
+    ['20m', 1_200_000],
+    ['1.5h', 5_400_000],
+  ])('reads %s', (text, ms) => {
+    expect(parseDuration('--timeout', text)).toBe(ms);
+  });
+
+  it('refuses what is not a duration, and zero unless allowed', () => {
+    expect(() => parseDuration('--timeout', '5 minutes')).toThrow('--timeout must be a duration like 1500ms, 90s, 20m or 1h, got "5 minutes"');
+    expect(() => parseDuration('--timeout', '0')).toThrow('--timeout must be at least 1ms, got "0"');
+    expect(parseDuration('--grace', '0', 0)).toBe(0);
+  });
+});
