@@ -87,6 +87,9 @@ describe('Dispatcher scheduling', () => {
       `onBreakerOpen must be 'wait' or 'stop', got "later"`,
     );
     expect(() => dispatcher(graph, { timeout: 0 })).toThrow(RangeError);
+    expect(() => dispatcher(graph, { checkpoint: new CheckpointStore({ featureId: 'F002', dir }) })).toThrow(
+      'checkpoint store is for feature "F002", not "F001"',
+    );
   });
 });
 

@@ -129,6 +129,9 @@ export function resolveOptions(options: DispatcherOptions): ResolvedOptions {
   let store: CheckpointStore | undefined;
   const checkpoint = options.checkpoint ?? {};
   if (checkpoint instanceof CheckpointStore) {
+    if (checkpoint.featureId !== featureId) {
+      throw new TypeError(`checkpoint store is for feature "${checkpoint.featureId}", not "${featureId}"`);
+    }
     store = checkpoint;
   } else if (checkpoint !== false) {
     store = new CheckpointStore(checkpoint.dir === undefined ? { featureId } : { featureId, dir: checkpoint.dir });
