@@ -40,6 +40,11 @@ export class DispatchRun {
   readonly #blockedBy = new Map<string, string>();
   /** Workstreams whose executor has not settled yet. */
   readonly #inFlight = new Set<string>();
+  /**
+   * What cancelling reaches for each workstream in flight: its current attempt, or its retry backoff.
+   * Kept here rather than as listeners on one shared signal, which would pile up with concurrency.
+   */
+  readonly #active = new Map<string, AbortController>();
   readonly #wakeup = new Wakeup();
   /** Aborted when the run stops starting work and running executors must be told. */
   readonly #cancel = new AbortController();
@@ -156,6 +161,7 @@ export class DispatchRun {
     this.#outcome = outcome;
     if (reason !== undefined || outcome === 'cancelled') {
       this.#cancel.abort(reason);
+      for (const controller of this.#active.values()) controller.abort(this.#cancel.signal.reason);
       // Running executors get the grace period to settle; after it, they are abandoned as cancelled.
       this.options.clock.sleep(this.options.gracePeriod).then(
         () => {
@@ -223,6 +229,7 @@ export class DispatchRun {
         // next attempt
       }
     } finally {
+      this.#active.delete(id);
       if (!this.#finished) {
         this.#inFlight.delete(id);
         this.#lastSettle = this.options.clock.now();
@@ -237,12 +244,7 @@ export class DispatchRun {
   async #attempt(id: string): Promise<'done' | 'retry'> {
     const { clock, timeout, retries } = this.options;
     const number = (this.#attempts.get(id) ?? 0) + 1;
-    const controller = new AbortController();
-    const onCancel = () => {
-      controller.abort(this.#cancel.signal.reason);
-    };
-    if (this.#cancel.signal.aborted) onCancel();
-    else this.#cancel.signal.addEventListener('abort', onCancel, { once: true });
+    const controller = this.#cancellable(id);
     const stopTimer = new AbortController();
     let startedAt = 0;
 
@@ -285,7 +287,7 @@ export class DispatchRun {
         const retryInMs = this.options.retryDelay(number);
         this.hooks.onFail({ id, attempt: number, error, durationMs, willRetry, retryInMs });
         try {
-          await clock.sleep(retryInMs, this.#cancel.signal);
+          await clock.sleep(retryInMs, this.#cancellable(id).signal);
         } catch {
           return 'done';
         }
@@ -298,7 +300,6 @@ export class DispatchRun {
       return this.#failed(id);
     } finally {
       stopTimer.abort();
-      this.#cancel.signal.removeEventListener('abort', onCancel);
     }
 
     if (this.#finished) return 'done';
@@ -307,6 +308,14 @@ export class DispatchRun {
     this.hooks.onComplete({ id, attempt: number, durationMs });
     this.hooks.onProgress();
     return 'done';
+  }
+
+  /** A controller that the run's cancellation aborts, registered as what cancels `id` now. */
+  #cancellable(id: string): AbortController {
+    const controller = new AbortController();
+    if (this.#cancel.signal.aborted) controller.abort(this.#cancel.signal.reason);
+    this.#active.set(id, controller);
+    return controller;
   }
 
   #measure(id: string, startedAt: number): number {

@@ -194,7 +194,48 @@ describe('Dispatcher and the circuit breaker', () => {
   });
 });
 
+/** A store whose saves fail, like a full disk; everything else is the real store. */
+class FailingStore extends CheckpointStore {
+  override save(): Promise<void> {
+    return Promise.reject(new Error('ENOSPC: no space left on device'));
+  }
+}
+
 describe('Dispatcher checkpoints and resume', () => {
+  it('goes on when a save fails, reporting it as an event and in the report', async () => {
+    const graph = graphOf({ a: [], b: ['a'] });
+    const events: boolean[] = [];
+    const d = dispatcher(graph, { checkpoint: new FailingStore({ featureId: 'F001', dir }) });
+    d.onCheckpoint((event) => events.push(event.ok));
+    const report = await d.run(new RecordingExecutor(succeed).execute);
+    expect(report.outcome).toBe('completed');
+    expect(report.checkpointErrors.length).toBeGreaterThan(0);
+    expect(String(report.checkpointErrors[0])).toContain('ENOSPC');
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((ok) => !ok)).toBe(true);
+  });
+
+  it('stops the run on a failed save when stopOnCheckpointError is set', async () => {
+    const graph = graphOf({ a: [], b: ['a'], c: ['b'] });
+    const executor = new RecordingExecutor();
+    const running = dispatcher(graph, {
+      checkpoint: new FailingStore({ featureId: 'F001', dir }),
+      stopOnCheckpointError: true,
+      gracePeriod: 0,
+    }).run(executor.execute);
+    await vi.waitFor(() => {
+      expect(executor.inFlight).toEqual(['a']);
+    });
+    await vi.waitFor(() => {
+      expect(executor.signals.get('a')?.aborted).toBe(true);
+    });
+    executor.reject('a', new Error('aborted'));
+    const report = await running;
+    expect(report.outcome).toBe('checkpoint-error');
+    expect(report.results.map((result) => result.status)).toEqual(['cancelled', 'not-run', 'not-run']);
+    expect(executor.started).toEqual(['a']);
+  });
+
   it('deletes the checkpoint when everything completed and leaves nothing behind', async () => {
     const graph = graphOf({ a: [], b: ['a'] });
     const report = await dispatcher(graph).run(new RecordingExecutor(succeed).execute);

@@ -128,6 +128,30 @@ describe('sdp-dispatch run', () => {
     expect(await readdir(join(cwd, '.sdp', 'checkpoints'))).toEqual([]);
   });
 
+  it('status shows the checkpoint without the lock, and clean removes it and the logs (refused while locked)', async () => {
+    expect((await sdp(['status', fixture('valid')])).stdout).toContain('Feature F001: no checkpoint at');
+    await sdp(['run', fixture('valid'), '--exec', agent], { FAIL_IDS: '00-001-03' });
+    const status = await sdp(['status', fixture('valid')]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('Completed 3 of 5');
+    expect(status.stdout).toContain('Failed: 00-001-03');
+    expect(status.stdout).toContain('Skipped: 00-001-04 (blocked by 00-001-03)');
+
+    const { child, done } = start(['run', fixture('valid'), '--exec', agent], { HANG_IDS: '00-001-03' });
+    await waitForFile(join(cwd, '00-001-03.started'));
+    const refused = await sdp(['clean', fixture('valid')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`pid ${child.pid}`);
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+
+    const clean = await sdp(['clean', fixture('valid')]);
+    expect(clean.code).toBe(0);
+    expect(existsSync(checkpointFile('F001'))).toBe(false);
+    expect(existsSync(join(cwd, '.sdp', 'logs', 'F001'))).toBe(false);
+    expect(await readdir(join(cwd, '.sdp', 'checkpoints'))).toEqual([]);
+  });
+
   it('on SIGINT mid-run exits 130 with the checkpoint saved, and the resume completes', async () => {
     const { child, done } = start(['run', fixture('valid'), '--exec', agent, '--concurrency', '2'], { HANG_IDS: '00-001-02' });
     await waitForFile(join(cwd, '00-001-02.started'));
