@@ -9,7 +9,10 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The real clock: `Date.now` and an unref'd `setTimeout`, so a pending wait never keeps a process alive. */
+/**
+ * The real clock: `Date.now` and `setTimeout`. A pending wait keeps the process alive (it is part of
+ * the run); the dispatcher cancels every wait it no longer needs.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
@@ -26,7 +29,6 @@ export const systemClock: Clock = {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       }, ms);
-      timer.unref();
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };

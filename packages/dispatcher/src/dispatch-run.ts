@@ -31,20 +31,25 @@ export interface RunHooks {
  * nothing new starts. Knows nothing of files: the dispatcher persists what `onProgress` announces.
  */
 export class DispatchRun {
-  readonly #attempts = new Map<string, number>();
+  readonly #attemptCounts = new Map<string, number>();
   readonly #startedAt = new Map<string, number>();
   readonly #durations = new Map<string, number>();
   /** Time spent executing each workstream in this run, over all its attempts. */
   readonly #work = new Map<string, number>();
   readonly #errors = new Map<string, unknown>();
   readonly #blockedBy = new Map<string, string>();
-  /** Workstreams whose executor has not settled yet. */
+  /** Workstreams holding a slot: executing, or waiting for their next attempt. */
   readonly #inFlight = new Set<string>();
+  /** Workstreams whose executor is running right now (what a crash at this instant interrupts). */
+  readonly #executing = new Set<string>();
   /**
-   * What cancelling reaches for each workstream in flight: its current attempt, or its retry backoff.
+   * What a cancellation reaches: each executing attempt's controller, and each retry backoff.
    * Kept here rather than as listeners on one shared signal, which would pile up with concurrency.
    */
-  readonly #active = new Map<string, AbortController>();
+  readonly #attempts = new Map<string, AbortController>();
+  readonly #backoffs = new Map<string, AbortController>();
+  /** Ends the grace-period wait when the run finishes first, so no timer outlives the run. */
+  readonly #graceTimer = new AbortController();
   readonly #wakeup = new Wakeup();
   /** Aborted when the run stops starting work and running executors must be told. */
   readonly #cancel = new AbortController();
@@ -76,6 +81,7 @@ export class DispatchRun {
       await this.#loop();
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      this.#graceTimer.abort();
       this.#finished = true;
     }
     return this.#outcome ?? (this.ready.isFinished && this.#allCompleted() ? 'completed' : 'failed');
@@ -87,12 +93,17 @@ export class DispatchRun {
   }
 
   /** Workstreams executing right now (what a crash at this instant would interrupt). */
-  inFlight(): string[] {
-    return [...this.#inFlight];
+  executing(): string[] {
+    return [...this.#executing];
+  }
+
+  /** Something outside the run changed (e.g. the breaker's state): look again at what may start. */
+  wake(): void {
+    this.#wakeup.wake();
   }
 
   attempts(): ReadonlyMap<string, number> {
-    return this.#attempts;
+    return this.#attemptCounts;
   }
 
   durations(): ReadonlyMap<string, number> {
@@ -125,7 +136,7 @@ export class DispatchRun {
       return {
         id,
         status,
-        attempts: this.#attempts.get(id) ?? 0,
+        attempts: this.#attemptCounts.get(id) ?? 0,
         alreadyCompleted: this.alreadyCompleted.has(id),
         rerunAfterCrash: this.interrupted.has(id) && startedAt !== undefined,
         ...(startedAt === undefined ? {} : { startedAt: new Date(startedAt) }),
@@ -159,11 +170,13 @@ export class DispatchRun {
   #stop(outcome: RunOutcome, reason?: unknown): void {
     if (this.#outcome !== undefined) return;
     this.#outcome = outcome;
+    // Nothing waits for a retry once the run stops.
+    for (const backoff of this.#backoffs.values()) backoff.abort(reason);
     if (reason !== undefined || outcome === 'cancelled') {
       this.#cancel.abort(reason);
-      for (const controller of this.#active.values()) controller.abort(this.#cancel.signal.reason);
+      for (const controller of this.#attempts.values()) controller.abort(this.#cancel.signal.reason);
       // Running executors get the grace period to settle; after it, they are abandoned as cancelled.
-      this.options.clock.sleep(this.options.gracePeriod).then(
+      this.options.clock.sleep(this.options.gracePeriod, this.#graceTimer.signal).then(
         () => {
           this.#graceExpired = true;
           this.#wakeup.wake();
@@ -188,6 +201,10 @@ export class DispatchRun {
 
   /** Starts what may start; returns how long to wait for the breaker when it holds work back. */
   #startReady(): number | undefined {
+    // 'stop' ends the run as soon as the breaker opens, even with nothing ready to start.
+    if (this.#outcome === undefined && this.options.onBreakerOpen === 'stop' && this.breaker.state === 'open') {
+      this.#stop('breaker-open');
+    }
     while (this.#outcome === undefined && this.#inFlight.size < this.options.concurrency && this.ready.readyCount > 0) {
       const state = this.breaker.state;
       if (state === 'open') {
@@ -197,8 +214,12 @@ export class DispatchRun {
         }
         return Math.max(this.breaker.retryAfterMs(), 1);
       }
-      // Half-open admits one trial; wait for its outcome before starting anything else.
-      if (state === 'half-open' && this.breaker.metrics().trialInFlight) return undefined;
+      // Half-open admits one trial; wait for its outcome before starting anything else. When the
+      // trial is not ours (a shared breaker), its outcome reaches us as a state change (see wake);
+      // a trial that ends without one (cancelled) is caught by looking again now and then.
+      if (state === 'half-open' && this.breaker.metrics().trialInFlight) {
+        return this.#executing.size === 0 ? foreignTrialPollMs : undefined;
+      }
       const id = this.ready.take();
       if (id === undefined) return undefined;
       void this.#runWorkstream(id);
@@ -228,8 +249,17 @@ export class DispatchRun {
       while ((await this.#attempt(id)) === 'retry') {
         // next attempt
       }
+    } catch (error) {
+      // A bug outside the executor (a throwing retryDelay, a listener of ours): the workstream fails
+      // instead of staying 'running' forever or surfacing as an unhandled rejection.
+      if (!this.#finished && this.ready.status(id) === 'running') {
+        this.#errors.set(id, error);
+        this.#failed(id);
+      }
     } finally {
-      this.#active.delete(id);
+      this.#executing.delete(id);
+      this.#attempts.delete(id);
+      this.#backoffs.delete(id);
       if (!this.#finished) {
         this.#inFlight.delete(id);
         this.#lastSettle = this.options.clock.now();
@@ -243,33 +273,22 @@ export class DispatchRun {
   /** One attempt through the breaker; says whether another attempt follows. */
   async #attempt(id: string): Promise<'done' | 'retry'> {
     const { clock, timeout, retries } = this.options;
-    const number = (this.#attempts.get(id) ?? 0) + 1;
-    const controller = this.#cancellable(id);
+    const number = (this.#attemptCounts.get(id) ?? 0) + 1;
+    const controller = this.#cancellable(this.#attempts, id);
     const stopTimer = new AbortController();
     let startedAt = 0;
 
     try {
       await this.breaker.execute(() => {
         startedAt = clock.now();
-        this.#attempts.set(id, number);
+        this.#attemptCounts.set(id, number);
         this.#firstStart ??= startedAt;
         if (!this.#startedAt.has(id)) this.#startedAt.set(id, startedAt);
+        this.#executing.add(id);
         this.hooks.onStart({ id, attempt: number, startedAt: new Date(startedAt), rerunAfterCrash: this.interrupted.has(id) });
         this.hooks.onProgress();
         const execution = invoke(() => this.execute(id, { signal: controller.signal, attempt: number }));
-        if (timeout === undefined) return execution;
-        // The attempt fails at its deadline even if the executor ignores the abort.
-        return new Promise<unknown>((resolve, reject) => {
-          execution.then(resolve, reject);
-          clock.sleep(timeout, stopTimer.signal).then(
-            () => {
-              const error = new WorkstreamTimeoutError(id, timeout);
-              controller.abort(error);
-              reject(error);
-            },
-            () => undefined,
-          );
-        });
+        return timeout === undefined ? execution : this.#withTimeout(id, execution, controller, timeout, stopTimer.signal);
       }, this.#cancel.signal);
     } catch (error) {
       if (this.#finished) return 'done';
@@ -278,28 +297,22 @@ export class DispatchRun {
         this.ready.release(id);
         return 'done';
       }
-      const durationMs = this.#measure(id, startedAt);
       this.#errors.set(id, error);
-      // Cancelled: it stays 'running' in the ready set and is reported as cancelled.
+      // Cancelled: it stays 'running' in the ready set and is reported as cancelled. Its partial
+      // duration is not a measurement of the work.
       if (this.#cancel.signal.aborted) return 'done';
+      const durationMs = this.#measure(id, startedAt);
       const willRetry = number <= retries && this.#outcome === undefined;
-      if (willRetry) {
-        const retryInMs = this.options.retryDelay(number);
-        this.hooks.onFail({ id, attempt: number, error, durationMs, willRetry, retryInMs });
-        try {
-          await clock.sleep(retryInMs, this.#cancellable(id).signal);
-        } catch {
-          return 'done';
-        }
-        if (this.#outcome === undefined) return 'retry';
-        // The run stopped during the backoff (breaker 'stop'): the retry is left for the next run.
-        this.ready.release(id);
-        return 'done';
+      if (!willRetry) {
+        this.hooks.onFail({ id, attempt: number, error, durationMs, willRetry });
+        return this.#failed(id);
       }
-      this.hooks.onFail({ id, attempt: number, error, durationMs, willRetry });
-      return this.#failed(id);
+      const retryInMs = this.#retryDelay(number);
+      this.hooks.onFail({ id, attempt: number, error, durationMs, willRetry, retryInMs });
+      return await this.#backoff(id, retryInMs);
     } finally {
       stopTimer.abort();
+      this.#executing.delete(id);
     }
 
     if (this.#finished) return 'done';
@@ -310,11 +323,73 @@ export class DispatchRun {
     return 'done';
   }
 
-  /** A controller that the run's cancellation aborts, registered as what cancels `id` now. */
-  #cancellable(id: string): AbortController {
+  /** Waits before the next attempt; if the run stops meanwhile, the failure stands (the next run retries it). */
+  async #backoff(id: string, ms: number): Promise<'done' | 'retry'> {
+    try {
+      if (this.#outcome === undefined) await this.options.clock.sleep(ms, this.#cancellable(this.#backoffs, id).signal);
+    } catch {
+      // Stopped or cancelled during the wait.
+    } finally {
+      this.#backoffs.delete(id);
+    }
+    if (this.#finished || this.#cancel.signal.aborted) return 'done';
+    if (this.#outcome === undefined) return 'retry';
+    return this.#failed(id);
+  }
+
+  #retryDelay(retry: number): number {
+    const ms = this.options.retryDelay(retry);
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw new RangeError(`retryDelay(${retry}) must return a finite number of milliseconds >= 0, got ${String(ms)}`);
+    }
+    return ms;
+  }
+
+  /**
+   * Fails the attempt at its deadline: its signal aborts, and it then has the grace period to settle,
+   * so a slot is not reused while its executor may still run; past that it is abandoned.
+   */
+  #withTimeout(
+    id: string,
+    execution: Promise<unknown>,
+    controller: AbortController,
+    timeout: number,
+    stop: AbortSignal,
+  ): Promise<unknown> {
+    const { clock, gracePeriod } = this.options;
+    const timeoutError = new WorkstreamTimeoutError(id, timeout);
+    let timedOut = false;
+    return new Promise<unknown>((resolve, reject) => {
+      execution.then(
+        (value) => {
+          if (timedOut) reject(timeoutError);
+          else resolve(value);
+        },
+        (error: unknown) => {
+          reject(timedOut ? timeoutError : (error as Error));
+        },
+      );
+      clock
+        .sleep(timeout, stop)
+        .then(() => {
+          timedOut = true;
+          controller.abort(timeoutError);
+          return clock.sleep(gracePeriod, stop);
+        })
+        .then(
+          () => {
+            reject(timeoutError);
+          },
+          () => undefined,
+        );
+    });
+  }
+
+  /** A controller that the run's cancellation (or stop, for backoffs) aborts, registered in `registry`. */
+  #cancellable(registry: Map<string, AbortController>, id: string): AbortController {
     const controller = new AbortController();
     if (this.#cancel.signal.aborted) controller.abort(this.#cancel.signal.reason);
-    this.#active.set(id, controller);
+    registry.set(id, controller);
     return controller;
   }
 
@@ -334,6 +409,9 @@ export class DispatchRun {
     return 'done';
   }
 }
+
+/** How often to look at a shared breaker whose half-open trial is someone else's. */
+const foreignTrialPollMs = 1000;
 
 /** Calls `fn`, turning a synchronous throw into a rejection. */
 async function invoke(fn: () => Promise<unknown>): Promise<unknown> {

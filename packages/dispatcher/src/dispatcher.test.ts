@@ -136,7 +136,7 @@ describe('Dispatcher failures', () => {
   it('fails an attempt at its timeout, aborting its signal, even if the executor ignores it', async () => {
     const graph = graphOf({ a: [], b: [] });
     const executor = new RecordingExecutor();
-    const running = dispatcher(graph, { timeout: 1000, checkpoint: false }).run(executor.execute);
+    const running = dispatcher(graph, { timeout: 1000, gracePeriod: 0, checkpoint: false }).run(executor.execute);
     await vi.waitFor(() => {
       expect(executor.inFlight).toHaveLength(2);
     });
@@ -148,6 +148,74 @@ describe('Dispatcher failures', () => {
     expect(a?.status).toBe('failed');
     expect(isWorkstreamTimeoutError(a?.error)).toBe(true);
     expect(a?.durationMs).toBe(1000);
+  });
+});
+
+describe('Dispatcher edge cases', () => {
+  it('keeps a timed-out attempt in its slot until it settles or the grace period ends', async () => {
+    const graph = graphOf({ a: [], b: [] });
+    const executor = new RecordingExecutor();
+    const running = dispatcher(graph, { concurrency: 1, timeout: 100, gracePeriod: 1000, checkpoint: false }).run(
+      executor.execute,
+    );
+    await vi.waitFor(() => {
+      expect(executor.inFlight).toEqual(['a']);
+    });
+    await clock.advance(100);
+    expect(executor.signals.get('a')?.aborted).toBe(true);
+    await clock.advance(999);
+    expect(executor.started).toEqual(['a']); // the slot is still a's: concurrency 1 holds
+    await clock.advance(1);
+    await vi.waitFor(() => {
+      expect(executor.started).toEqual(['a', 'b']);
+    });
+    executor.resolve('b');
+    const report = await running;
+    expect(isWorkstreamTimeoutError(report.results[0]?.error)).toBe(true);
+  });
+
+  it('fails the workstream, without an unhandled rejection, when retryDelay throws or returns nonsense', async () => {
+    const graph = graphOf({ a: [], b: ['a'], c: [] });
+    const executor = new RecordingExecutor((id) => (id === 'c' ? true : new Error('no')));
+    const report = await dispatcher(graph, { retries: 1, retryDelay: () => Number.NaN, checkpoint: false }).run(
+      executor.execute,
+    );
+    expect(report.results.map((result) => result.status)).toEqual(['failed', 'skipped', 'completed']);
+    expect(String(report.results[0]?.error)).toContain('retryDelay(1) must return a finite number of milliseconds >= 0');
+  });
+
+  it('does not wait out a retry backoff once the breaker stops the run', async () => {
+    const graph = graphOf({ a: [], b: [] });
+    const executor = new RecordingExecutor((id) => new Error(`${id} down`));
+    const report = await dispatcher(graph, {
+      concurrency: 2,
+      retries: 3,
+      retryDelay: 60_000,
+      breaker: { threshold: 1, window: 1 },
+      onBreakerOpen: 'stop',
+      checkpoint: false,
+    }).run(executor.execute);
+    expect(report.outcome).toBe('breaker-open');
+    expect(clock.pendingTimers).toBe(0);
+    expect(report.results.map((result) => result.status)).toEqual(['failed', 'failed']);
+    expect(executor.started).toEqual(['a', 'b']);
+  });
+
+  it("wakes up when a shared breaker's trial, run by someone else, closes it", async () => {
+    const { CircuitBreaker } = await import('@sdp/circuit-breaker');
+    const shared = new CircuitBreaker({ threshold: 1, window: 1, timeout: 1000, now: () => clock.now() });
+    await shared.execute(() => Promise.reject(new Error('down'))).catch(() => undefined);
+    await clock.advance(1000);
+    let finishTrial!: () => void;
+    const trial = shared.execute(() => new Promise<void>((resolve) => (finishTrial = resolve)));
+    const executor = new RecordingExecutor(succeed);
+    const running = dispatcher(graphOf({ a: [] }), { breaker: shared, checkpoint: false }).run(executor.execute);
+    await settle();
+    expect(executor.started).toEqual([]);
+    finishTrial();
+    await trial;
+    expect((await running).outcome).toBe('completed');
+    expect(executor.started).toEqual(['a']);
   });
 });
 

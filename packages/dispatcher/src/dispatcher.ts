@@ -176,6 +176,7 @@ export class Dispatcher {
     const disposeBreakerListener = this.#breaker.onStateChange((event) => {
       this.#onBreakerStateChange.emit(event);
       writer.request();
+      run.wake();
     });
     let outcome;
     try {
@@ -191,8 +192,13 @@ export class Dispatcher {
     const totals = countByStatus(results);
     let checkpointKept = store !== undefined;
     if (store !== undefined && totals.completed === results.length) {
-      await store.delete();
-      checkpointKept = false;
+      try {
+        await store.delete();
+        checkpointKept = false;
+      } catch (error) {
+        // The work is done either way; a checkpoint left behind only means a no-op resume.
+        checkpointErrors.push(error);
+      }
     }
     return {
       featureId,
@@ -225,7 +231,7 @@ export class Dispatcher {
       graph: this.#graph.snapshot(completed),
       circuit_breaker: { ...this.#breaker.snapshot() },
       graph_fingerprint: fingerprint,
-      running: run.inFlight(),
+      running: run.executing(),
       skipped: Object.fromEntries(run.blockedBy()),
       attempts,
       durations_ms: durations,

@@ -23,7 +23,7 @@ describe('parseCommandLine', () => {
 
   it('parses every run option', () => {
     const parsed = parseCommandLine([
-      'run', 'ws', '-e', 'x', '-c', '8', '-f', '052', '--checkpoint-dir', 'cp', '--fresh', '--retries', '2',
+      'run', 'ws', '-e', 'x', '-c', '8', '-f', '052', '--checkpoint-dir', 'cp', '--fresh', '--retries', '2', '--retry-delay', '5s',
       '--timeout', '20m', '--grace', '0', '--breaker-threshold', '2', '--breaker-window', '4',
       '--breaker-timeout', '90s', '--on-breaker-open', 'stop', '--json', '-v',
     ]);
@@ -31,7 +31,7 @@ describe('parseCommandLine', () => {
       kind: 'run',
       args: {
         dir: 'ws', feature: '052', checkpointDir: 'cp', verbose: true, exec: 'x', concurrency: 8, fresh: true,
-        retries: 2, timeoutMs: 1_200_000, graceMs: 0, breaker: { threshold: 2, window: 4, timeout: 90_000 },
+        retries: 2, retryDelayMs: 5000, timeoutMs: 1_200_000, graceMs: 0, breaker: { threshold: 2, window: 4, timeout: 90_000 },
         onBreakerOpen: 'stop', json: true,
       },
     });

@@ -24,6 +24,7 @@ Run options:
   -c, --concurrency <n>         most workstreams at once (default 3)
       --fresh                   ignore and delete an existing checkpoint instead of resuming
       --retries <n>             extra attempts per failed workstream (default 0)
+      --retry-delay <duration>  wait before each retry (default 1s, doubling up to 30s)
       --timeout <duration>      per-attempt limit, e.g. 90s, 20m, 1h (default none)
       --grace <duration>        after Ctrl-C, how long commands get to stop (default 10s)
       --breaker-threshold <n>   failures among the last --breaker-window runs that open the breaker (default 3)
@@ -47,6 +48,7 @@ const options = {
   concurrency: { type: 'string', short: 'c' },
   fresh: { type: 'boolean' },
   retries: { type: 'string' },
+  'retry-delay': { type: 'string' },
   timeout: { type: 'string' },
   grace: { type: 'string' },
   'breaker-threshold': { type: 'string' },
@@ -60,7 +62,7 @@ const options = {
 
 export type Command = 'run' | 'plan' | 'status' | 'clean';
 const commands: readonly Command[] = ['run', 'plan', 'status', 'clean'];
-const runOnly = ['exec', 'concurrency', 'fresh', 'retries', 'timeout', 'grace', 'breaker-threshold', 'breaker-window', 'breaker-timeout', 'on-breaker-open', 'json'] as const;
+const runOnly = ['exec', 'concurrency', 'fresh', 'retries', 'retry-delay', 'timeout', 'grace', 'breaker-threshold', 'breaker-window', 'breaker-timeout', 'on-breaker-open', 'json'] as const;
 
 export interface CommonArgs {
   dir: string;
@@ -74,6 +76,7 @@ export interface RunArgs extends CommonArgs {
   concurrency: number;
   fresh: boolean;
   retries: number;
+  retryDelayMs?: number;
   timeoutMs?: number;
   graceMs: number;
   breaker: { threshold: number; window: number; timeout: number };
@@ -122,6 +125,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     throw new UsageError(`--on-breaker-open must be wait or stop, got "${onBreakerOpen}"`);
   }
   const timeoutMs = values.timeout === undefined ? undefined : parseDuration('--timeout', values.timeout);
+  const retryDelayMs = values['retry-delay'] === undefined ? undefined : parseDuration('--retry-delay', values['retry-delay'], 0);
   return {
     kind: 'run',
     args: {
@@ -130,6 +134,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       concurrency: parseCount('--concurrency', values.concurrency, 3, 1),
       fresh: values.fresh === true,
       retries: parseCount('--retries', values.retries, 0, 0),
+      ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       graceMs: values.grace === undefined ? 10_000 : parseDuration('--grace', values.grace, 0),
       breaker: {

@@ -201,6 +201,25 @@ describe('sdp-dispatch run', () => {
     expect((await done).code).toBe(130);
   });
 
+  it('retries and waits out an open breaker on the real clock', async () => {
+    const retried = await sdp(['run', fixture('valid'), '--exec', agent, '--concurrency', '1', '--retries', '1', '--retry-delay', '50ms'], {
+      FAIL_IDS: '00-001-05',
+    });
+    expect(retried.code).toBe(1);
+    expect((await runLog()).filter((line) => line === '00-001-05 start')).toHaveLength(2);
+    expect(retried.stdout).toContain('(retry in 50ms)');
+
+    await rm(join(cwd, '.sdp'), { recursive: true });
+    const waited = await sdp(
+      ['run', fixture('valid'), '--exec', agent, '--concurrency', '1', '--breaker-threshold', '1', '--breaker-window', '1', '--breaker-timeout', '100ms'],
+      { FAIL_IDS: '00-001-01' },
+    );
+    expect(waited.code).toBe(1);
+    expect(waited.stdout).toContain('breaker closed -> open');
+    expect(waited.stdout).toContain('breaker half-open -> closed');
+    expect(waited.stdout).toContain('done    00-001-05');
+  });
+
   it('--json prints one JSON object per event and a final report', async () => {
     const result = await sdp(['run', fixture('valid'), '--exec', agent, '--json'], { FAIL_IDS: '00-001-05' });
     expect(result.code).toBe(1);

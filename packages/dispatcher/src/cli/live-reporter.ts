@@ -72,6 +72,8 @@ export class LiveReporter implements Reporter {
     return () => {
       for (const dispose of disposers) dispose();
       clearInterval(this.#timer);
+      // Whatever ended the run (even an error), the terminal gets its cursor back.
+      this.out.write('\x1b[?25h');
     };
   }
 

@@ -8,6 +8,8 @@ import { statusCommand } from './status-command.js';
 
 /** Runs the command line; resolves to the exit code. Prints errors as one clear line (stack with --verbose). */
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that went away (`sdp-dispatch run … | head`) must not kill a run: output stops, work goes on.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedPipe);
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
     const parsed = parseCommandLine(argv);
@@ -38,12 +40,13 @@ export async function main(argv: readonly string[]): Promise<number> {
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { code } = error as { code?: unknown };
-  if (code === 'LOCKED') {
-    const { holder } = error as unknown as { holder: { pid: number; host: string; since: string } };
-    return `${error.message} (held by pid ${holder.pid} on ${holder.host} since ${holder.since}; is another run of this feature still going?)`;
-  }
+  if (code === 'LOCKED') return `${error.message}; is another run of this feature still going?`;
   if (code === 'CORRUPT') return `${error.message}; start over with --fresh`;
   return error.message;
+}
+
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
 }
 
 function version(): string {

@@ -9,6 +9,8 @@ import { PlainReporter } from './plain-reporter.js';
 import type { Reporter } from './reporter.js';
 import { ShellExecutor } from './shell-executor.js';
 
+const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 export interface RunIo {
   stdout: NodeJS.WriteStream;
   resumeCommand: string;
@@ -19,7 +21,13 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   const { loaded, graph, done, files } = await loadFeature(args);
   const { featureId } = loaded;
   const store = new CheckpointStore({ featureId, dir: args.checkpointDir });
-  const executor = new ShellExecutor({ command: args.exec, featureId, files, logDir: logDirOf(args.checkpointDir, featureId) });
+  const executor = new ShellExecutor({
+    command: args.exec,
+    featureId,
+    files,
+    logDir: logDirOf(args.checkpointDir, featureId),
+    killAfterMs: args.graceMs,
+  });
   const dispatcher = new Dispatcher(graph, {
     featureId,
     concurrency: args.concurrency,
@@ -28,6 +36,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     onBreakerOpen: args.onBreakerOpen,
     retries: args.retries,
     gracePeriod: args.graceMs,
+    ...(args.retryDelayMs === undefined ? {} : { retryDelay: args.retryDelayMs }),
     ...(args.timeoutMs === undefined ? {} : { timeout: args.timeoutMs }),
   });
   const reporter: Reporter = args.json
@@ -50,11 +59,18 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
       executor.killAll('SIGKILL');
     }
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP (the terminal closed) too: the commands run in their own process groups and would be orphaned.
+  for (const signal of stopSignals) process.on(signal, onSignal);
   const detach = reporter.attach(dispatcher);
   try {
-    const report = await dispatcher.run(executor.execute, { signal: controller.signal, completed: done, fresh: args.fresh });
+    const report = await dispatcher
+      .run(executor.execute, { signal: controller.signal, completed: done, fresh: args.fresh })
+      .catch((error: unknown) => {
+        // Interrupted before the run started (while the checkpoint was being loaded): nothing ran.
+        if (controller.signal.aborted) return undefined;
+        throw error;
+      });
+    if (report === undefined) return 130;
     reporter.finish(report, { resumeCommand: io.resumeCommand, logFile: (id) => executor.logFile(id) });
     if (report.outcome === 'cancelled') return 130;
     return report.outcome === 'completed' ? 0 : 1;
@@ -62,7 +78,6 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     // Commands that outlived the grace period are killed: nothing of this run is left running.
     executor.killAll('SIGKILL');
     detach();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of stopSignals) process.off(signal, onSignal);
   }
 }

@@ -33,6 +33,8 @@ export interface ShellExecutorOptions {
   logDir: string;
   /** Lines of output kept for the failure summary. Default 12. */
   tailLines?: number;
+  /** After asking a command to stop (abort), how long until its process group gets SIGKILL, in ms. */
+  killAfterMs: number;
 }
 
 /**
@@ -76,8 +78,13 @@ export class ShellExecutor {
       });
       const pid = child.pid;
       if (pid !== undefined) this.#children.add(pid);
+      let forceKill: NodeJS.Timeout | undefined;
       const onAbort = () => {
-        if (pid !== undefined) killGroup(pid, this.stopSignal);
+        if (pid === undefined) return;
+        killGroup(pid, this.stopSignal);
+        forceKill = setTimeout(() => {
+          killGroup(pid, 'SIGKILL');
+        }, this.options.killAfterMs);
       };
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
@@ -86,6 +93,7 @@ export class ShellExecutor {
         if (exitCode === 0) return;
         throw new CommandFailedError(id, exitCode, exitSignal, logFile, await lastLines(logFile, this.options.tailLines ?? 12));
       } finally {
+        clearTimeout(forceKill);
         signal.removeEventListener('abort', onAbort);
         if (pid !== undefined) this.#children.delete(pid);
       }

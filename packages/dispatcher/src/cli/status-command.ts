@@ -16,7 +16,9 @@ export async function statusCommand(args: CommonArgs, out: Output): Promise<numb
   const failed = checkpoint.failed;
   const skipped = Object.entries(checkpoint.skipped ?? {});
   const running = checkpoint.running ?? [];
-  const remaining = graph.ids().filter((id) => !completed.has(id) && !failed.includes(id) && checkpoint.skipped?.[id] === undefined);
+  const remaining = graph
+    .ids()
+    .filter((id) => !completed.has(id) && !failed.includes(id) && checkpoint.skipped?.[id] === undefined && !running.includes(id));
   const lines = [
     `Feature ${loaded.featureId}: checkpoint of ${checkpoint.timestamp}`,
     `  ${store.path}`,
