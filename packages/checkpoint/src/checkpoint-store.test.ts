@@ -95,6 +95,14 @@ describe('CheckpointStore paths and options', () => {
 });
 
 describe('save and load', () => {
+  it('names the file when it cannot be read (a directory where the checkpoint should be)', async () => {
+    const subject = store();
+    await mkdir(subject.path, { recursive: true });
+    const error = (await subject.load().catch((e: unknown) => e)) as NodeJS.ErrnoException;
+    expect(error.code).toBe('EISDIR');
+    expect(error.message).toBe(`cannot read checkpoint ${subject.path}: EISDIR: illegal operation on a directory, read`);
+  });
+
   it('loads null when there is no checkpoint, even without a directory, and needs no lock', async () => {
     expect(await store({ dir: join(dir, 'missing') }).load()).toBeNull();
   });

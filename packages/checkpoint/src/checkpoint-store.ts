@@ -204,11 +204,17 @@ export class CheckpointStore {
       handle = await disk.open(path, 'r');
     } catch (error) {
       if (hasErrorCode(error, 'ENOENT')) return { kind: 'missing' };
-      throw error;
+      throw naming(path, error);
     }
     try {
       const stats = await handle.stat();
-      const decoded = decodeCheckpoint(await handle.readFile(signal === undefined ? {} : { signal }));
+      let bytes;
+      try {
+        bytes = await handle.readFile(signal === undefined ? {} : { signal });
+      } catch (error) {
+        throw signal?.aborted === true ? error : naming(path, error);
+      }
+      const decoded = decodeCheckpoint(bytes);
       return decoded.kind === 'ok' ? { ...decoded, identity: identityOf(stats) } : decoded;
     } finally {
       await handle.close();
@@ -363,4 +369,11 @@ export class CheckpointStore {
     await disk.syncDirectory(dir);
     this.#knownGood = undefined;
   }
+}
+
+/** A system error that says which file it is about (some, like EISDIR from a read, do not). */
+function naming(path: string, error: unknown): unknown {
+  if (!(error instanceof Error) || error.message.includes(path)) return error;
+  const { code } = error as NodeJS.ErrnoException;
+  return Object.assign(new Error(`cannot read checkpoint ${path}: ${error.message}`, { cause: error }), { code, path });
 }

@@ -5,7 +5,7 @@ import { CheckpointStore, isCheckpointLockedError } from '@sdp/checkpoint';
 import { DependencyGraph } from '@sdp/graph';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from './dispatcher.js';
-import { isCheckpointFeatureMismatchError, isWorkstreamTimeoutError } from './errors.js';
+import { isCheckpointFeatureMismatchError, isCheckpointGraphError, isWorkstreamTimeoutError } from './errors.js';
 import type { DispatcherOptions } from './options.js';
 import { ManualClock, settle } from './testing/manual-clock.js';
 import { RecordingExecutor } from './testing/recording-executor.js';
@@ -408,6 +408,24 @@ describe('Dispatcher checkpoints and resume', () => {
     await store.release();
     const error: unknown = await dispatcher(graph).run(new RecordingExecutor(succeed).execute).catch((e: unknown) => e);
     expect(isCheckpointFeatureMismatchError(error)).toBe(true);
+  });
+
+  it('refuses a checkpoint whose graph is invalid, naming the file', async () => {
+    const store = new CheckpointStore({ featureId: 'F001', dir });
+    await store.acquire();
+    await store.save({
+      version: '1.0',
+      feature_id: 'F001',
+      timestamp: new Date(clock.now()).toISOString(),
+      completed: ['a'],
+      failed: [],
+      graph: { nodes: [{ id: 'a', depends_on: [], indegree: 0, completed: true }], edges: { a: ['ghost'] } },
+      circuit_breaker: null,
+    });
+    await store.release();
+    const error: unknown = await dispatcher(graphOf({ a: [] })).run(new RecordingExecutor(succeed).execute).catch((e: unknown) => e);
+    expect(isCheckpointGraphError(error)).toBe(true);
+    expect((error as Error).message).toContain(`checkpoint ${store.path} holds an invalid graph`);
   });
 
   it('holds the lock for the whole run, so a second dispatcher of the feature is refused', async () => {

@@ -3,7 +3,8 @@ import type { Checkpoint, CheckpointStore } from '@sdp/checkpoint';
 import type { DependencyGraph } from '@sdp/graph';
 import { CoalescingWriter } from './checkpoint-writer.js';
 import { DispatchRun, type Execute } from './dispatch-run.js';
-import { CheckpointFeatureMismatchError, DispatcherBusyError } from './errors.js';
+import { isGraphError } from '@sdp/graph';
+import { CheckpointFeatureMismatchError, CheckpointGraphError, DispatcherBusyError } from './errors.js';
 import type {
   BreakerStateChangeEvent,
   CheckpointEvent,
@@ -117,7 +118,12 @@ export class Dispatcher {
     if (checkpoint !== null && checkpoint.feature_id !== featureId) {
       throw new CheckpointFeatureMismatchError(store?.path ?? '', featureId, checkpoint.feature_id);
     }
-    const plan: ResumePlan | undefined = checkpoint === null ? undefined : planResume(this.#graph, checkpoint);
+    let plan: ResumePlan | undefined;
+    try {
+      plan = checkpoint === null ? undefined : planResume(this.#graph, checkpoint);
+    } catch (error) {
+      throw isGraphError(error) ? new CheckpointGraphError(store?.path ?? '', error) : error;
+    }
     if (checkpoint?.circuit_breaker && this.#options.breakerOptions !== undefined) {
       this.#breaker = CircuitBreaker.fromSnapshot(checkpoint.circuit_breaker, this.#options.breakerOptions);
     }

@@ -20,6 +20,22 @@ export function isCheckpointFeatureMismatchError(value: unknown): value is Check
   return isErrorWithCode(value, 'FEATURE_MISMATCH');
 }
 
+/** The checkpoint's graph snapshot is not a valid graph (e.g. a hand-edited or Go-written file). */
+export class CheckpointGraphError extends Error {
+  override readonly name = 'CheckpointGraphError';
+  readonly code = 'CHECKPOINT_GRAPH' as const;
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`checkpoint ${path} holds an invalid graph: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+export function isCheckpointGraphError(value: unknown): value is CheckpointGraphError {
+  return isErrorWithCode(value, 'CHECKPOINT_GRAPH');
+}
+
 /** A workstream attempt ran longer than the `timeout` option; it counts as a failure. */
 export class WorkstreamTimeoutError extends Error {
   override readonly name = 'WorkstreamTimeoutError';

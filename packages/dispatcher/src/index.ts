@@ -22,6 +22,8 @@ export type {
 export {
   CheckpointFeatureMismatchError,
   isCheckpointFeatureMismatchError,
+  CheckpointGraphError,
+  isCheckpointGraphError,
   WorkstreamTimeoutError,
   isWorkstreamTimeoutError,
   DispatcherBusyError,

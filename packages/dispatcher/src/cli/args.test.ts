@@ -52,6 +52,7 @@ describe('parseCommandLine', () => {
     [['run', 'ws', '-e', 'x', '-c', 'many'], '--concurrency must be a whole number >= 1, got "many"'],
     [['run', 'ws', '-e', 'x', '--on-breaker-open', 'later'], '--on-breaker-open must be wait or stop, got "later"'],
     [['plan', 'ws', '--json'], '--json applies to "run" only'],
+    [['run', 'ws', '-e', 'x', '--breaker-threshold', '9'], '--breaker-threshold (9) cannot exceed --breaker-window (5)'],
     [['plan', 'ws', '--nope'], "Unknown option '--nope'"],
   ])('refuses %j with a usage error', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(UsageError);

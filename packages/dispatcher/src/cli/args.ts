@@ -124,6 +124,11 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   if (onBreakerOpen !== 'wait' && onBreakerOpen !== 'stop') {
     throw new UsageError(`--on-breaker-open must be wait or stop, got "${onBreakerOpen}"`);
   }
+  const breakerThreshold = parseCount('--breaker-threshold', values['breaker-threshold'], 3, 1);
+  const breakerWindow = parseCount('--breaker-window', values['breaker-window'], 5, 1);
+  if (breakerThreshold > breakerWindow) {
+    throw new UsageError(`--breaker-threshold (${breakerThreshold}) cannot exceed --breaker-window (${breakerWindow})`);
+  }
   const timeoutMs = values.timeout === undefined ? undefined : parseDuration('--timeout', values.timeout);
   const retryDelayMs = values['retry-delay'] === undefined ? undefined : parseDuration('--retry-delay', values['retry-delay'], 0);
   return {
@@ -138,8 +143,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       graceMs: values.grace === undefined ? 10_000 : parseDuration('--grace', values.grace, 0),
       breaker: {
-        threshold: parseCount('--breaker-threshold', values['breaker-threshold'], 3, 1),
-        window: parseCount('--breaker-window', values['breaker-window'], 5, 1),
+        threshold: breakerThreshold,
+        window: breakerWindow,
         timeout: values['breaker-timeout'] === undefined ? 60_000 : parseDuration('--breaker-timeout', values['breaker-timeout']),
       },
       onBreakerOpen,

@@ -27,7 +27,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'clean':
         return await cleanCommand(parsed.args, process.stdout);
       case 'run':
-        return await runCommand(parsed.args, { stdout: process.stdout, resumeCommand: resumeCommandOf(argv) });
+        return await runCommand(parsed.args, {
+          stdout: process.stdout,
+          stderr: process.stderr,
+          resumeCommand: resumeCommandOf(argv),
+        });
     }
   } catch (error) {
     process.stderr.write(`sdp-dispatch: ${describeError(error)}\n`);
@@ -41,7 +45,7 @@ function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { code } = error as { code?: unknown };
   if (code === 'LOCKED') return `${error.message}; is another run of this feature still going?`;
-  if (code === 'CORRUPT') return `${error.message}; start over with --fresh`;
+  if (code === 'CORRUPT' || code === 'CHECKPOINT_GRAPH') return `${error.message}; start over with --fresh`;
   return error.message;
 }
 

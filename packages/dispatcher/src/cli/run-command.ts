@@ -13,6 +13,7 @@ const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export interface RunIo {
   stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
   resumeCommand: string;
 }
 
@@ -61,6 +62,18 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   };
   // SIGHUP (the terminal closed) too: the commands run in their own process groups and would be orphaned.
   for (const signal of stopSignals) process.on(signal, onSignal);
+  // write-file-atomic's signal-exit re-raises SIGXFSZ (file size limit) and would kill the run; a
+  // save past the limit must be a reported failure (short write), with the last good checkpoint kept.
+  const ignoreFileSizeLimit = () => undefined;
+  process.on('SIGXFSZ', ignoreFileSizeLimit);
+  const disposeStoreListeners = [
+    store.onRecover(({ movedTo, reason }) => {
+      io.stderr.write(`sdp-dispatch: the checkpoint was damaged (${reason}); resumed from its backup, the damaged file is kept at ${movedTo}\n`);
+    }),
+    store.onLockCompromised(({ reason }) => {
+      io.stderr.write(`sdp-dispatch: warning: this run lost the checkpoint lock (${reason}); another process may be running this feature\n`);
+    }),
+  ];
   const detach = reporter.attach(dispatcher);
   try {
     const report = await dispatcher
@@ -79,5 +92,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     executor.killAll('SIGKILL');
     detach();
     for (const signal of stopSignals) process.off(signal, onSignal);
+    process.off('SIGXFSZ', ignoreFileSizeLimit);
+    for (const dispose of disposeStoreListeners) dispose();
   }
 }

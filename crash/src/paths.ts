@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+
+/** The built `sdp-dispatch` (run `pnpm --filter @sdp/dispatcher... build` first). */
+export const cliPath = fileURLToPath(new URL('../../packages/dispatcher/dist/cli.js', import.meta.url));
+
+/** The kill harness's workstream command: start and end records in an append-only log. */
+export const executorPath = fileURLToPath(new URL('./executor.mjs', import.meta.url));
+
+/** The tests' workstream command: gates, failures, a run log (see the file). */
+export const gatedExecutorPath = fileURLToPath(new URL('./fixtures/gated-executor.mjs', import.meta.url));
+
+/** Holds a checkpoint lock from another process (see the file). */
+export const holdLockPath = fileURLToPath(new URL('./fixtures/hold-lock.mjs', import.meta.url));
+
+/** A library user's process running a Dispatcher (see the file). */
+export const dispatchChildPath = fileURLToPath(new URL('./fixtures/dispatch-child.mjs', import.meta.url));
