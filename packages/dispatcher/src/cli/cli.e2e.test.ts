@@ -73,6 +73,9 @@ describe('sdp-dispatch plan', () => {
     expect(result.stdout).toContain('Wave 2: 00-001-02, 00-001-03');
     expect(result.stdout).toContain('Wave 3: 00-001-04');
     expect(result.stdout).toContain('Critical path: 00-001-01 -> 00-001-02 -> 00-001-04');
+    expect(result.stdout).not.toContain('NOTES.md');
+    const verbose = await sdp(['plan', fixture('valid'), '--verbose']);
+    expect(verbose.stdout).toMatch(/Not workstreams \(passed over\):\n {2}\S*NOTES\.md: /);
   });
 
   it('exits 2 on a cycle, naming the loop', async () => {

@@ -31,6 +31,12 @@ export async function loadFeature(args: CommonArgs): Promise<Feature> {
   return { loaded, graph, done: loaded.nodes.filter((node) => node.done).map((node) => node.id), files };
 }
 
+/** With --verbose: the files that were passed over because they are not workstreams. */
+export function skippedFilesText(loaded: LoadedWorkstreams): string {
+  if (loaded.skippedFiles.length === 0) return '';
+  return ['Not workstreams (passed over):', ...loaded.skippedFiles.map((file) => `  ${file.file}: ${file.reason}`)].join('\n') + '\n';
+}
+
 /** The workstreams do not form a valid graph; each problem is named with the file of its workstream. */
 export class FeatureGraphError extends Error {
   override readonly name = 'FeatureGraphError';

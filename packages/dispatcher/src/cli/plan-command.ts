@@ -1,5 +1,5 @@
 import type { CommonArgs } from './args.js';
-import { loadFeature } from './load-feature.js';
+import { loadFeature, skippedFilesText } from './load-feature.js';
 import type { Output } from './reporter.js';
 
 /** `sdp-dispatch plan`: validates the folder and prints the waves and the critical path. */
@@ -18,9 +18,7 @@ export async function planCommand(args: CommonArgs, out: Output): Promise<number
   if (loaded.external.length > 0) {
     lines.push(`Satisfied by other features: ${loaded.external.map((node) => `${node.id} (${node.featureId})`).join(', ')}`);
   }
-  if (args.verbose && loaded.skippedFiles.length > 0) {
-    lines.push('', 'Not workstreams (passed over):', ...loaded.skippedFiles.map((file) => `  ${file.file}: ${file.reason}`));
-  }
   out.write(`${lines.join('\n')}\n`);
+  if (args.verbose) out.write(skippedFilesText(loaded));
   return 0;
 }

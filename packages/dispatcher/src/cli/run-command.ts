@@ -3,7 +3,7 @@ import { Dispatcher } from '../dispatcher.js';
 import type { RunArgs } from './args.js';
 import { JsonReporter } from './json-reporter.js';
 import { LiveReporter } from './live-reporter.js';
-import { loadFeature } from './load-feature.js';
+import { loadFeature, skippedFilesText } from './load-feature.js';
 import { logDirOf } from './paths.js';
 import { PlainReporter } from './plain-reporter.js';
 import type { Reporter } from './reporter.js';
@@ -21,6 +21,7 @@ export interface RunIo {
 export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   const { loaded, graph, done, files } = await loadFeature(args);
   const { featureId } = loaded;
+  if (args.verbose) io.stderr.write(skippedFilesText(loaded));
   const store = new CheckpointStore({ featureId, dir: args.checkpointDir });
   const executor = new ShellExecutor({
     command: args.exec,
