@@ -1,5 +1,6 @@
 import { isCircuitOpenError, type CircuitBreaker } from '@sdp/circuit-breaker';
 import type { DependencyGraph, ReadySet } from '@sdp/graph';
+import { withDeadline } from './deadline.js';
 import { WorkstreamTimeoutError } from './errors.js';
 import type { CompleteEvent, FailEvent, SkipEvent, StartEvent } from './events.js';
 import type { ResolvedOptions } from './options.js';
@@ -288,7 +289,15 @@ export class DispatchRun {
         this.hooks.onStart({ id, attempt: number, startedAt: new Date(startedAt), rerunAfterCrash: this.interrupted.has(id) });
         this.hooks.onProgress();
         const execution = invoke(() => this.execute(id, { signal: controller.signal, attempt: number }));
-        return timeout === undefined ? execution : this.#withTimeout(id, execution, controller, timeout, stopTimer.signal);
+        if (timeout === undefined) return execution;
+        return withDeadline(execution, {
+          clock,
+          timeout,
+          gracePeriod: this.options.gracePeriod,
+          controller,
+          stop: stopTimer.signal,
+          error: new WorkstreamTimeoutError(id, timeout),
+        });
       }, this.#cancel.signal);
     } catch (error) {
       if (this.#finished) return 'done';
@@ -343,46 +352,6 @@ export class DispatchRun {
       throw new RangeError(`retryDelay(${retry}) must return a finite number of milliseconds >= 0, got ${String(ms)}`);
     }
     return ms;
-  }
-
-  /**
-   * Fails the attempt at its deadline: its signal aborts, and it then has the grace period to settle,
-   * so a slot is not reused while its executor may still run; past that it is abandoned.
-   */
-  #withTimeout(
-    id: string,
-    execution: Promise<unknown>,
-    controller: AbortController,
-    timeout: number,
-    stop: AbortSignal,
-  ): Promise<unknown> {
-    const { clock, gracePeriod } = this.options;
-    const timeoutError = new WorkstreamTimeoutError(id, timeout);
-    let timedOut = false;
-    return new Promise<unknown>((resolve, reject) => {
-      execution.then(
-        (value) => {
-          if (timedOut) reject(timeoutError);
-          else resolve(value);
-        },
-        (error: unknown) => {
-          reject(timedOut ? timeoutError : (error as Error));
-        },
-      );
-      clock
-        .sleep(timeout, stop)
-        .then(() => {
-          timedOut = true;
-          controller.abort(timeoutError);
-          return clock.sleep(gracePeriod, stop);
-        })
-        .then(
-          () => {
-            reject(timeoutError);
-          },
-          () => undefined,
-        );
-    });
   }
 
   /** A controller that the run's cancellation (or stop, for backoffs) aborts, registered in `registry`. */
