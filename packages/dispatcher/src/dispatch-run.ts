@@ -276,7 +276,8 @@ export class DispatchRun {
     const { clock, timeout, retries } = this.options;
     const number = (this.#attemptCounts.get(id) ?? 0) + 1;
     const controller = this.#cancellable(this.#attempts, id);
-    const stopTimer = new AbortController();
+    // Only an attempt with a deadline needs to stop its timers (an abort costs a DOMException).
+    const stopTimer = timeout === undefined ? undefined : new AbortController();
     let startedAt = 0;
 
     try {
@@ -289,7 +290,7 @@ export class DispatchRun {
         this.hooks.onStart({ id, attempt: number, startedAt: new Date(startedAt), rerunAfterCrash: this.interrupted.has(id) });
         this.hooks.onProgress();
         const execution = invoke(() => this.execute(id, { signal: controller.signal, attempt: number }));
-        if (timeout === undefined) return execution;
+        if (timeout === undefined || stopTimer === undefined) return execution;
         return withDeadline(execution, {
           clock,
           timeout,
@@ -320,7 +321,7 @@ export class DispatchRun {
       this.hooks.onFail({ id, attempt: number, error, durationMs, willRetry, retryInMs });
       return await this.#backoff(id, retryInMs);
     } finally {
-      stopTimer.abort();
+      stopTimer?.abort();
       this.#executing.delete(id);
     }
 
