@@ -5,7 +5,7 @@
 //   tsx run.ts --quick    fewer runs and smaller sizes, for trying the harness; prints only, writes nothing
 //
 // Every variant of a measurement is interleaved round by round and the median is reported.
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import asyncLib from 'async';
 import { CountBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import Opossum from 'opossum';
 import { PGraph } from 'p-graph';
+import { CheckpointStore } from '../packages/checkpoint/dist/index.js';
 import { CircuitBreaker } from '../packages/circuit-breaker/dist/index.js';
 import { Dispatcher } from '../packages/dispatcher/dist/index.js';
 import { DependencyGraph } from '../packages/graph/dist/index.js';
@@ -297,28 +298,47 @@ interface CheckpointSample {
   totalBytes: number;
 }
 
+/** Bytes this process has passed to write(2) so far (Linux), whatever file they went to. */
+function bytesWritten(): number {
+  return Number(/^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? Number.NaN);
+}
+
+/**
+ * A store that, when the dispatcher deletes the finished checkpoint, first notes the bytes written so far
+ * and folds the journal into the JSON file, so that the final checkpoint can be measured.
+ */
+class MeasuringStore extends CheckpointStore {
+  bytesAtEnd = Number.NaN;
+  finalBytes = Number.NaN;
+
+  override async delete(): Promise<void> {
+    this.bytesAtEnd = bytesWritten();
+    await this.compact();
+    this.finalBytes = statSync(this.path).size;
+    await super.delete();
+  }
+}
+
 async function checkpointRun(dag: Dag, on: boolean, countBytes: boolean): Promise<CheckpointSample> {
   const dir = await mkdtemp(join(os.tmpdir(), 'sdp-bench-'));
   try {
     const graph = DependencyGraph.fromNodes(dag.ids.map((id, i) => ({ id, dependsOn: dag.deps[i]!.map((d) => dag.ids[d]!) })));
-    const dispatcher = new Dispatcher(graph, { featureId: 'BENCH', concurrency: 16, checkpoint: on ? { dir } : false });
+    const store = countBytes ? new MeasuringStore({ featureId: 'BENCH', dir }) : { dir };
+    const dispatcher = new Dispatcher(graph, { featureId: 'BENCH', concurrency: 16, checkpoint: on ? store : false });
     const sample: CheckpointSample = { wall: 0, saves: 0, failedSaves: 0, finalBytes: 0, totalBytes: 0 };
     dispatcher.onCheckpoint((event) => {
-      if (!event.ok) {
-        sample.failedSaves++;
-        return;
-      }
-      sample.saves++;
-      if (countBytes) {
-        // The file just saved (the store writes it whole each time: staging file + rename).
-        sample.finalBytes = statSync(event.path).size;
-        sample.totalBytes += sample.finalBytes;
-      }
+      if (event.ok) sample.saves++;
+      else sample.failedSaves++;
     });
     gc();
+    const bytesBefore = bytesWritten();
     const start = performance.now();
     const report = await dispatcher.run(() => sleep(1));
     sample.wall = performance.now() - start;
+    if (store instanceof MeasuringStore) {
+      sample.totalBytes = store.bytesAtEnd - bytesBefore;
+      sample.finalBytes = store.finalBytes;
+    }
     if (report.totals.completed !== dag.ids.length) throw new Error(`checkpoint run: ${report.outcome}`);
     return sample;
   } finally {
@@ -345,7 +365,7 @@ async function checkpoint(): Promise<{ rows: string[][]; wallRatio: number; byte
   const saves = median(on.map((s) => s.saves));
   const rows = [
     ['off', fmt(offMedian, 0), '-', '-', '-', '-'],
-    ['on', fmt(onMedian, 0), String(saves), String(byteRun.finalBytes), String(byteRun.totalBytes), fmt(bytesRatio, 0)],
+    ['on', fmt(onMedian, 0), String(saves), String(byteRun.finalBytes), String(byteRun.totalBytes), fmt(bytesRatio)],
   ];
   console.error('  checkpoint done');
   return { rows, wallRatio, bytesRatio, on: on[0]!, off: offMedian, byteRun };
@@ -436,7 +456,7 @@ const targets: [string, string, boolean][] = [
     p.makespans.get('fifo')! / p.makespans.get('sdp')! >= 1.3,
   ],
   ['Checkpointing on costs ≤ 15% wall time (10k x 1 ms, c=16)', `on/off = ${fmt(c.wallRatio, 3)}`, c.wallRatio <= 1.15],
-  ['Total bytes written ≤ 50x the final checkpoint', `${fmt(c.bytesRatio, 0)}x`, c.bytesRatio <= 50],
+  ['Total bytes written ≤ 50x the final checkpoint', `${fmt(c.bytesRatio)}x`, c.bytesRatio <= 50],
   [
     'Breaker adds ≤ 100 ns per closed call',
     `${fmt(b.added.get('@sdp/circuit-breaker')!, 0)} ns`,
@@ -484,7 +504,7 @@ const sections = [
   ``,
   `## Checkpoint cost`,
   ``,
-  `${QUICK ? '1,000' : '10,000'} tasks of \`sleep(1)\`, concurrency 16, random DAG; real \`CheckpointStore\` in a temp dir under \`${os.tmpdir()}\`. Wall time median of the timed runs; bytes from one extra instrumented run (size of the file after each \`onCheckpoint\` save, summed; the final checkpoint is the file at the last save, before the dispatcher deletes it on success).`,
+  `${QUICK ? '1,000' : '10,000'} tasks of \`sleep(1)\`, concurrency 16, random DAG; real \`CheckpointStore\` in a temp dir under \`${os.tmpdir()}\`. Wall time median of the timed runs. Bytes from one extra instrumented run: everything the process passed to \`write(2)\` during the run (\`wchar\` of \`/proc/self/io\`: checkpoint files, journal, lock heartbeats alike), up to the moment the dispatcher deletes the finished checkpoint; the final checkpoint is the JSON file a stopped run leaves (the journal folded in by \`compact()\`), measured at that moment.`,
   ``,
   table(['Checkpoint', 'Wall ms', 'Saves', 'Final checkpoint bytes', 'Total bytes written', 'Total / final'], c.rows),
   ``,

@@ -1,19 +1,37 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CheckpointStore } from '@sdp/checkpoint';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dispatchChildPath } from './paths.js';
 import { chain, gatedExecutor, Sandbox } from './sandbox.js';
 
-// A full disk, for real writes: `prlimit` lowers a running process's RLIMIT_FSIZE (the soft limit only)
-// to the size of its current checkpoint, so every larger checkpoint hits the limit mid-file. The kernel
-// then writes what fits and returns the short count, as write() does when a disk fills mid-file; the
-// next write fails with EFBIG. It also sends SIGXFSZ, which a real full disk (ENOSPC) never does: see
-// the CLI test. What this does not simulate: other files and processes failing at the same time.
+// A full disk, for real writes: `prlimit` lowers a running process's RLIMIT_FSIZE (the soft limit only) so
+// that neither checkpoint file can grow: a little above the journal's size, below the checkpoint file's. The
+// next journal append then gets a real short write (the kernel writes what fits and returns the short
+// count, as write() does when a disk fills mid-file) and EFBIG on the rest of its record; every whole save
+// (the new checkpoint is larger than the one in place) gets a short write. The kernel also sends SIGXFSZ,
+// which a real full disk (ENOSPC) never does; Node ignores it, and both the CLI and the child here keep
+// write-file-atomic's signal-exit from turning it into death. What this does not simulate: other files and
+// processes failing at the same time.
 function limitFileSize(pid: number, bytes: number): void {
   execFileSync('prlimit', ['--pid', String(pid), `--fsize=${bytes}:`]);
+}
+
+/** Part of a journal record fits, not all of it (a record is a few hundred bytes). */
+const PART_OF_A_RECORD = 16;
+
+/**
+ * Waits until `checkpointFile` loads as `state` (the write recording it landed; the run then writes nothing
+ * until the gated workstream goes on), and returns the sizes of the file and of its journal.
+ */
+async function settle(checkpointFile: string, featureId: string, state: object): Promise<{ json: number; journal: number }> {
+  const store = new CheckpointStore({ featureId, dir: join(checkpointFile, '..') });
+  await vi.waitFor(async () => {
+    expect(await store.load()).toMatchObject(state);
+  });
+  return { json: statSync(checkpointFile).size, journal: statSync(`${checkpointFile}.journal`).size };
 }
 
 let sandbox: Sandbox;
@@ -29,23 +47,40 @@ const store = (dir: string, featureId: string) => new CheckpointStore({ featureI
 describe('sdp-dispatch run when the checkpoint can no longer grow (file-size limit)', () => {
   const ws = chain(71, 7).map((spec) => spec.id);
   const [ws1, ws2, , , , , ws7] = ws as [string, string, string, string, string, string, string];
+  /** The plain reporter's `[hh:mm:ss] checkpoint save failed: ...` lines, without the time. */
+  const failedSaves = (stdout: string) =>
+    stdout
+      .split('\n')
+      .map((line) => line.replace(/^\[\d\d:\d\d:\d\d\] /, ''))
+      .filter((line) => line.startsWith('checkpoint save failed: '));
 
-  it('keeps the last good checkpoint, and a resume redoes only the work it lacks', async () => {
+  it('reports every failed write and goes on; the last durable checkpoint stays; a resume redoes only the work it lacks', async () => {
     const feature = await sandbox.writeFeature('feature', chain(71, 7));
     const run = sandbox.start(['run', feature, '--exec', gatedExecutor, '-c', '1'], { GATE_IDS: ws2, FAIL_IDS: ws7 });
     await sandbox.started(ws2);
-    limitFileSize(run.pid, statSync(sandbox.checkpointFile('F071')).size);
+    const file = sandbox.checkpointFile('F071');
+    const sizes = await settle(file, 'F071', { completed: [ws1], running: [ws2] });
+    expect(sizes.journal + PART_OF_A_RECORD).toBeLessThan(sizes.json);
+    limitFileSize(run.pid, sizes.journal + PART_OF_A_RECORD);
+    const journal = readFileSync(`${file}.journal`);
     await sandbox.open(ws2);
     const result = await run.done;
-    // Today the CLI dies of SIGXFSZ at the first save past the limit (see docs/reliability.md); were that
-    // signal handled, the run would go on, fail ws7 and exit 1. Either way, what is on disk must hold.
-    expect(result.code === 1 || result.signal === 'SIGXFSZ').toBe(true);
+    expect(result.code).toBe(1);
     await sandbox.killAll();
 
-    // The checkpoint is the last one that fitted, from before the limit: complete, loading, ws1 done.
-    const kept = await store(sandbox.checkpointDir, 'F071').load();
-    expect(kept).toMatchObject({ completed: [ws1], failed: [] });
-    expect((await sandbox.checkpointFiles()).filter((name) => name.includes('.corrupt'))).toEqual([]);
+    // The append of ws2's completion hit the limit mid-record; every write after it was whole, and short.
+    const [first, ...rest] = failedSaves(result.stdout).map((line) => sandbox.normalize(line));
+    expect(first).toBe('checkpoint save failed: Error: EFBIG: file too large, write');
+    expect(rest.length).toBeGreaterThanOrEqual(1);
+    for (const line of rest) {
+      expect(line).toMatch(
+        /^checkpoint save failed: CheckpointWriteError: Checkpoint <tmp>\/cwd\/\.sdp\/checkpoints\/F071-checkpoint\.json was not replaced: the new file did not read back as written \(\d+ of \d+ bytes\)$/,
+      );
+    }
+    // The last durable checkpoint: the JSON file and its journal as they were, the torn record cut off again.
+    expect(await sandbox.checkpointFiles()).toEqual(['F071-checkpoint.json', 'F071-checkpoint.json.journal']);
+    expect(readFileSync(`${file}.journal`)).toEqual(journal);
+    expect(await store(sandbox.checkpointDir, 'F071').load()).toMatchObject({ completed: [ws1], failed: [], running: [ws2] });
 
     const resumed = await sandbox.run(['run', feature, '--exec', gatedExecutor, '-c', '1']);
     expect(resumed.code).toBe(0);
@@ -58,7 +93,7 @@ describe('sdp-dispatch run when the checkpoint can no longer grow (file-size lim
   });
 });
 
-describe('a Dispatcher whose checkpoint saves come up short (file-size limit, SIGXFSZ handled)', () => {
+describe('a Dispatcher whose checkpoint writes come up short (file-size limit, SIGXFSZ handled)', () => {
   interface ChildReport {
     outcome: string;
     totals: Record<string, number>;
@@ -66,46 +101,60 @@ describe('a Dispatcher whose checkpoint saves come up short (file-size limit, SI
     checkpointErrors: { name: string; code: string; message: string }[];
   }
 
-  /** Runs `dispatch-child.mjs`; when it reaches the gate of 00-072-02, the disk "fills" to the current checkpoint's size. */
-  async function runChild(mode: 'go-on' | 'stop', failIds: string): Promise<ChildReport> {
+  /** Runs `dispatch-child.mjs`; when 00-072-02 is running and recorded so, the disk "fills" (see above). */
+  async function runChild(mode: 'go-on' | 'stop', failIds: string): Promise<{ report: ChildReport; journal: Buffer }> {
     const dir = join(sandbox.root, 'checkpoints');
+    const file = join(dir, 'F072-checkpoint.json');
     const child = spawn(process.execPath, [dispatchChildPath, dir, '6', mode], {
       env: sandbox.env({ GATE_IDS: '00-072-02', FAIL_IDS: failIds }),
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     let last = '';
+    let journal = Buffer.alloc(0);
     for await (const line of createInterface({ input: child.stdout })) {
       if (line === 'gate 00-072-02') {
-        limitFileSize(child.pid ?? 0, statSync(join(dir, 'F072-checkpoint.json')).size);
+        const sizes = await settle(file, 'F072', { completed: ['00-072-01'], running: ['00-072-02'] });
+        limitFileSize(child.pid ?? 0, sizes.journal + PART_OF_A_RECORD);
+        journal = readFileSync(`${file}.journal`);
         child.stdin.write('go\n');
       } else last = line;
     }
-    return JSON.parse(last) as ChildReport;
+    return { report: JSON.parse(last) as ChildReport, journal };
   }
 
-  const failedSave = {
+  const shortAppend = { name: 'Error', code: 'EFBIG', message: 'EFBIG: file too large, write' };
+  const shortSave = {
     name: 'CheckpointWriteError',
     code: 'WRITE',
     message: expect.stringMatching(
       /^Checkpoint \S+F072-checkpoint\.json was not replaced: the new file did not read back as written \(\d+ of \d+ bytes\)$/,
     ) as unknown,
   };
+  const kept = async () => {
+    const dir = join(sandbox.root, 'checkpoints');
+    return { checkpoint: await store(dir, 'F072').load(), journal: readFileSync(join(dir, 'F072-checkpoint.json.journal')) };
+  };
 
-  it('by default reports each failed save and goes on; the last good checkpoint stays', async () => {
-    const report = await runChild('go-on', '00-072-06');
+  it('by default reports each failed write and goes on; the last durable checkpoint stays', async () => {
+    const { report, journal } = await runChild('go-on', '00-072-06');
     expect(report).toMatchObject({ outcome: 'failed', totals: { completed: 5, failed: 1 }, kept: true });
-    expect(report.checkpointErrors.length).toBeGreaterThanOrEqual(3);
-    for (const error of report.checkpointErrors) expect(error).toEqual(failedSave);
-    const kept = await store(join(sandbox.root, 'checkpoints'), 'F072').load();
-    expect(kept).toMatchObject({ completed: ['00-072-01'], failed: [] });
+    // The append first (its record torn by the limit, then cut off), then whole saves, each short.
+    const [first, ...rest] = report.checkpointErrors;
+    expect(first).toEqual(shortAppend);
+    expect(rest.length).toBeGreaterThanOrEqual(2);
+    for (const error of rest) expect(error).toEqual(shortSave);
+    expect(await kept()).toEqual({ checkpoint: expect.objectContaining({ completed: ['00-072-01'], failed: [], running: ['00-072-02'] }) as unknown, journal });
   });
 
-  it('with stopOnCheckpointError stops at the first failed save, with the last good checkpoint kept', async () => {
-    const report = await runChild('stop', '');
+  it('with stopOnCheckpointError stops at the first failed write, with the last durable checkpoint kept', async () => {
+    const { report, journal } = await runChild('stop', '');
     expect(report).toMatchObject({ outcome: 'checkpoint-error', kept: true });
-    expect(report.checkpointErrors[0]).toEqual(failedSave);
+    // The append that stopped the run, then the whole saves of its last state, which did not fit either.
+    const [first, ...rest] = report.checkpointErrors;
+    expect(first).toEqual(shortAppend);
+    expect(rest.length).toBeGreaterThanOrEqual(1);
+    for (const error of rest) expect(error).toEqual(shortSave);
     expect(report.totals['completed']).toBeLessThan(6);
-    const kept = await store(join(sandbox.root, 'checkpoints'), 'F072').load();
-    expect(kept?.completed).toEqual(['00-072-01']);
+    expect(await kept()).toEqual({ checkpoint: expect.objectContaining({ completed: ['00-072-01'], running: ['00-072-02'] }) as unknown, journal });
   });
 });

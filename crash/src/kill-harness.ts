@@ -5,10 +5,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import { CheckpointStore } from '@sdp/checkpoint';
 import { generateFeature, writeFeature, type GeneratedFeature } from './feature-generator.js';
 import { InvariantViolation, TrialChecker, type CheckpointView, type RunFigures } from './invariants.js';
 import { describeKillPlan, drawKillPlan, killPlanKinds, type KillPlan, type KillPlanKind } from './kill-plan.js';
+import { loadAsNextWriter } from './next-writer-load.js';
 import { killAllWithEnv } from './process-reaper.js';
 import { cliPath as defaultCliPath, executorPath } from './paths.js';
 import { readRunLog } from './run-log.js';
@@ -46,11 +48,13 @@ export interface TrialReport {
   killsBeforeFirstSave: number;
   /** Kills that left no checkpoint at all (before the trial's first save landed). */
   killsBeforeAnyCheckpoint: number;
-  /** Kills that left a save's temp files behind: the kill landed inside a save. */
+  /** Kills that left a save's temp files behind: the kill landed inside a (whole) save. */
   killsDuringSave: number;
+  /** Kills that left the checkpoint as a JSON file and a journal (the updates since the run's first save). */
+  killsLeavingJournal: number;
   /** Kills with executors running. */
   killsWithExecutorsRunning: number;
-  /** Checkpoint saves seen landing, over all runs. */
+  /** Checkpoint saves seen landing (a new checkpoint file or a journal record), over all runs. */
   savesSeen: number;
   /** Executor processes the harness had to kill after the dispatcher died. */
   orphansKilled: number;
@@ -124,6 +128,7 @@ function sumReports(trials: readonly TrialReport[]): HarnessReport['totals'] {
     killsBeforeFirstSave: sum((report) => report.killsBeforeFirstSave),
     killsBeforeAnyCheckpoint: sum((report) => report.killsBeforeAnyCheckpoint),
     killsDuringSave: sum((report) => report.killsDuringSave),
+    killsLeavingJournal: sum((report) => report.killsLeavingJournal),
     killsWithExecutorsRunning: sum((report) => report.killsWithExecutorsRunning),
     savesSeen: sum((report) => report.savesSeen),
     orphansKilled: sum((report) => report.orphansKilled),
@@ -195,6 +200,7 @@ async function trialIn(dir: string, context: TrialContext): Promise<TrialReport>
     killsBeforeFirstSave: 0,
     killsBeforeAnyCheckpoint: 0,
     killsDuringSave: 0,
+    killsLeavingJournal: 0,
     killsWithExecutorsRunning: 0,
     savesSeen: 0,
     orphansKilled: 0,
@@ -244,6 +250,7 @@ async function trialIn(dir: string, context: TrialContext): Promise<TrialReport>
       if (ended.saves === 0) report.killsBeforeFirstSave += 1;
       if (view === null) report.killsBeforeAnyCheckpoint += 1;
       if (tempLeft) report.killsDuringSave += 1;
+      if (names.includes(`${feature.featureId}-checkpoint.json.journal`)) report.killsLeavingJournal += 1;
       if (figures.executingAtKill > 0) report.killsWithExecutorsRunning += 1;
       report.maxExecutingAtKill = Math.max(report.maxExecutingAtKill, figures.executingAtKill);
       report.maxUnsavedCompletions = Math.max(report.maxUnsavedCompletions, figures.unsavedCompletions);
@@ -267,7 +274,11 @@ function estimateRunMs(feature: GeneratedFeature, concurrency: number): number {
   return 400 + work / concurrency;
 }
 
-/** The checkpoint as `CheckpointStore.load()` reads it: it must load, and never need its backup. */
+/**
+ * The checkpoint as `CheckpointStore.load()` reads it, the JSON file and its journal merged: it must load, and
+ * never need its backup. The next writer (the resume) must find no damage either, the journal's included, and
+ * load the same checkpoint as a reader.
+ */
 async function loadCheckpoint(dir: string, featureId: string, run: number): Promise<CheckpointView | null> {
   const store = new CheckpointStore({ featureId, dir });
   let recovered: string | undefined;
@@ -277,6 +288,10 @@ async function loadCheckpoint(dir: string, featureId: string, run: number): Prom
   try {
     const checkpoint = await store.load();
     if (recovered !== undefined) throw new InvariantViolation(`run ${run}: the checkpoint was damaged (${recovered}); load fell back to the backup`);
+    const writer = await loadAsNextWriter(dir, featureId);
+    const damage = writer.recovered.map(({ from, reason }) => `${from === 'journal' ? 'the journal' : 'the checkpoint'}: ${reason}`);
+    if (damage.length > 0) throw new InvariantViolation(`run ${run}: the next writer found damage (${damage.join('; ')})`);
+    if (!isDeepStrictEqual(writer.checkpoint, checkpoint)) throw new InvariantViolation(`run ${run}: a reader and the next writer load different checkpoints`);
     return checkpoint === null ? null : { completed: checkpoint.completed, running: checkpoint.running ?? [] };
   } catch (error) {
     if (error instanceof InvariantViolation) throw error;
@@ -335,9 +350,13 @@ async function supervise(child: ChildProcess, plan: KillPlan | undefined, watche
   });
 
   const spawnedAt = performance.now();
-  let identity = fileIdentity(watched.checkpointFile);
+  // A save is a new checkpoint file, or a record appended to its journal; a file going away (a whole save
+  // removing the journal, the final delete) is none.
+  const journalFile = `${watched.checkpointFile}.journal`;
+  let identities = [fileIdentity(watched.checkpointFile), fileIdentity(journalFile)];
   let saves = 0;
-  let tempPresent = false;
+  // Temp files a killed run left are no save of this one (its acquire removes them).
+  let tempPresent = hasTempFile(watched.checkpointDir);
   let tempAppearances = 0;
   const logStart = sizeOf(watched.logFile);
   let logBytesAtKill = 0;
@@ -349,17 +368,15 @@ async function supervise(child: ChildProcess, plan: KillPlan | undefined, watche
       throw new Error(`a run did not finish within ${RUN_TIMEOUT_MS} ms`);
     }
     const now = performance.now();
-    const current = fileIdentity(watched.checkpointFile);
-    if (current !== identity) {
-      identity = current;
-      if (current !== undefined) saves += 1;
-    }
+    const current = [fileIdentity(watched.checkpointFile), fileIdentity(journalFile)];
+    if (current.some((identity, index) => identity !== undefined && identity !== identities[index])) saves += 1;
+    identities = current;
     const temp = hasTempFile(watched.checkpointDir);
     if (temp && !tempPresent) tempAppearances += 1;
     tempPresent = temp;
     if (plan !== undefined && fireAt === undefined) {
       if (plan.kind === 'after-save' && saves >= plan.saves) fireAt = now + plan.delayMs;
-      if (plan.kind === 'during-save' && tempAppearances >= plan.saves) fireAt = now;
+      if (plan.kind === 'during-save' && tempAppearances > 0) fireAt = now;
       if (plan.kind === 'while-running' && countStarts(watched.logFile, logStart) >= plan.starts) fireAt = now + plan.delayMs;
     }
     if (fireAt !== undefined && now >= fireAt) {

@@ -1,16 +1,19 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckpointStore } from '@sdp/checkpoint';
+import { isDeepStrictEqual } from 'node:util';
+import { type Checkpoint, CheckpointStore } from '@sdp/checkpoint';
 
 /**
- * A power-loss model of checkpoint saves. The file-system calls of real saves are recorded (strace, see
- * scripts/power-loss.ts); then, for a power cut after every call, every state the disk may come back in
- * is rebuilt in a temp folder and loaded with `CheckpointStore.load()`.
+ * A power-loss model of checkpoint saves and updates. The file-system calls of real saves, updates (journal
+ * appends, compactions) and a delete are recorded (strace, see scripts/power-loss.ts); then, for a power cut
+ * after every call, every state the disk may come back in is rebuilt in a temp folder and loaded with
+ * `CheckpointStore.load()`.
  *
  * The model, per file and per the checkpoint folder:
- * - a file's data is durable once an fsync of it returned; before that, after a cut it holds its last
- *   durable data (nothing, for a new file), everything written so far, or half of it (a torn write);
+ * - a file's data is durable once an fsync (or fdatasync) of it returned; before that, after a cut it holds
+ *   its last durable data (nothing, for a new file), everything written so far, or a torn write: half of
+ *   it, or for a file that grew by appending (the journal), its durable data and half of what followed;
  * - the folder's entries (create, rename, link, unlink) are durable once an fsync of the folder
  *   returned; the ones since may be lost, but only from the end: any prefix of them survives (the
  *   order a journaling file system such as ext4 or XFS keeps metadata in). An fsync of a file is not
@@ -110,6 +113,8 @@ export function parseStrace(text: string, folder: string): FsOp[] {
 }
 
 interface Inode {
+  /** The name it was created under: says which content its writes carry. */
+  readonly name: string;
   /** Data an fsync made durable; undefined before the first one. */
   durable: Buffer | undefined;
   /** Data written so far. */
@@ -129,15 +134,16 @@ export class DiskModel {
 
   /** Starts from `files`, all durable. */
   constructor(files: ReadonlyMap<string, Buffer>) {
-    this.#entries = new Map([...files].map(([name, data]) => [name, { durable: data, current: data }]));
+    this.#entries = new Map([...files].map(([name, data]) => [name, { name, durable: data, current: data }]));
     this.#durableEntries = new Map(this.#entries);
   }
 
   /**
-   * Applies one call. `content` is the file the save under way writes: a `write` of `length` bytes at
-   * `offset` writes those bytes of it (strace does not keep the bytes; the harness knows them).
+   * Applies one call. `contentOf(name)` is the file the operation under way writes to a file created as
+   * `name` (the checkpoint's temp files, or the journal): a `write` of `length` bytes at `offset` writes those
+   * bytes of it (strace does not keep the bytes; the harness knows them).
    */
-  apply(op: FsOp, content: Buffer): void {
+  apply(op: FsOp, contentOf: (name: string) => Buffer): void {
     switch (op.kind) {
       case 'create': {
         const existing = this.#entries.get(op.name);
@@ -146,7 +152,7 @@ export class DiskModel {
           this.#fds.set(op.fd, existing);
           break;
         }
-        const inode: Inode = { durable: undefined, current: Buffer.alloc(0) };
+        const inode: Inode = { name: op.name, durable: undefined, current: Buffer.alloc(0) };
         this.#set(op.name, inode);
         this.#fds.set(op.fd, inode);
         break;
@@ -165,7 +171,7 @@ export class DiskModel {
         const offset = op.offset ?? inode.current.length;
         const next = Buffer.alloc(Math.max(inode.current.length, offset + op.length));
         inode.current.copy(next);
-        content.copy(next, offset, offset, offset + op.length);
+        contentOf(inode.name).copy(next, offset, offset, offset + op.length);
         inode.current = next;
         break;
       }
@@ -212,7 +218,7 @@ export class DiskModel {
         else entries.delete(change.name);
       }
       // A file whose data is not durable may come back with its durable data (nothing, for a new file),
-      // with all of it, or torn (half of it).
+      // with all of it, or torn.
       let variants: Map<string, Buffer>[] = [new Map<string, Buffer>()];
       for (const [name, inode] of entries) {
         const options = dataAfterCut(inode);
@@ -235,9 +241,13 @@ export class DiskModel {
 }
 
 function dataAfterCut(inode: Inode): Buffer[] {
-  if (inode.durable?.equals(inode.current) === true) return [inode.current];
-  const options = [inode.durable ?? Buffer.alloc(0), inode.current];
-  if (inode.current.length > 1) options.push(inode.current.subarray(0, Math.floor(inode.current.length / 2)));
+  const { durable = Buffer.alloc(0), current } = inode;
+  if (inode.durable?.equals(current) === true) return [current];
+  const options = [durable, current];
+  // A torn write never takes back what an fsync made durable: of a file that grew by appending (the
+  // journal), half of what came after; of a file written anew, half of it.
+  const kept = current.length > durable.length && current.subarray(0, durable.length).equals(durable) ? durable.length : 0;
+  if (current.length - kept > 1) options.push(current.subarray(0, kept + Math.floor((current.length - kept) / 2)));
   return options;
 }
 
@@ -252,7 +262,7 @@ export interface PowerLossReport {
   readonly calls: number;
   /** Disk states loaded: every state possible after every cut. */
   readonly states: number;
-  /** How many loaded the last checkpoint whose save had resolved, the one being written, or none. */
+  /** How many loaded the last checkpoint whose operation had resolved, the one being written, or none. */
   readonly loadedResolved: number;
   readonly loadedInProgress: number;
   readonly loadedNone: number;
@@ -263,10 +273,13 @@ export interface PowerLossReport {
 
 /**
  * Replays `ops` from `initial` (all durable) and loads every crash state after every call. Marks
- * `save <seq>` and `saved <seq>` (the recording process prints them around each save) say what a load
- * may return: before `saved <seq>`, the previous checkpoint or checkpoint `seq`; after it, only `seq`
- * (a save that resolved is durable); likewise `delete` and `deleted` (then none). `contents` are the
- * bytes of each checkpoint `seq`.
+ * `<op> <seq>` and `<op>d <seq>` (the recording process prints them around each `save`, `update` and
+ * `compact`; a compaction keeps the state it compacts, so its seq is the current one) say what a load may
+ * return: until the second, the last resolved state or state `seq`; after it, only `seq` (an operation that
+ * resolved is durable); likewise `delete` and `deleted` (then none). `contents` and `journals` are the
+ * checkpoint file and the journal (absent: none) after each operation `seq`: the bytes its writes carry,
+ * and the files whose load defines state `seq`. A load is compared with the states in full, so a mix of
+ * two is caught.
  */
 export async function explorePowerLoss(options: {
   featureId: string;
@@ -275,25 +288,43 @@ export async function explorePowerLoss(options: {
   initialSeq: number | null;
   ops: readonly FsOp[];
   contents: ReadonlyMap<number, Buffer>;
+  journals?: ReadonlyMap<number, Buffer>;
 }): Promise<PowerLossReport> {
-  const { featureId, initial, ops, contents } = options;
+  const { featureId, initial, ops, contents, journals = new Map<number, Buffer>() } = options;
   const disk = new DiskModel(initial);
   const root = await mkdtemp(join(tmpdir(), 'sdp-power-loss-'));
   const findings: PowerLossFinding[] = [];
   const counts = { states: 0, loadedResolved: 0, loadedInProgress: 0, loadedNone: 0, recovered: 0 };
   let durable: number | null = options.initialSeq;
-  /** The checkpoint a save under way writes (null: a delete), undefined between operations. */
+  /** The state an operation under way writes (null: a delete), undefined between operations. */
   let writing: number | null | undefined;
   let content: Buffer = Buffer.alloc(0);
+  let journal: Buffer = Buffer.alloc(0);
+  const contentOf = (name: string): Buffer => (name.endsWith('.journal') ? journal : content);
+  const expected = new Map<number, Checkpoint | null>();
+  /** State `seq` as a load of its resolved files gives it. */
+  const stateOf = async (seq: number | null): Promise<Checkpoint | null> => {
+    if (seq === null) return null;
+    if (!expected.has(seq)) {
+      const files = new Map<string, Buffer>([[`${featureId}-checkpoint.json`, contents.get(seq) ?? Buffer.alloc(0)]]);
+      const journalBytes = journals.get(seq);
+      if (journalBytes !== undefined) files.set(`${featureId}-checkpoint.json.journal`, journalBytes);
+      const outcome = await loadState(join(root, `expected-${seq}`), featureId, files);
+      if (outcome.kind === 'threw') throw new Error(`state ${seq} does not load: ${outcome.message}`);
+      expected.set(seq, outcome.checkpoint);
+    }
+    return expected.get(seq) ?? null;
+  };
   try {
     for (const [index, op] of ops.entries()) {
       if (op.kind === 'mark') {
-        const [word, seqText] = op.text.split(' ');
+        const [word = '', seqText] = op.text.split(' ');
         const seq = Number(seqText);
-        if (word === 'save') {
+        if (word === 'save' || word === 'update' || word === 'compact') {
           writing = seq;
           content = contents.get(seq) ?? Buffer.alloc(0);
-        } else if (word === 'saved') {
+          journal = journals.get(seq) ?? Buffer.alloc(0);
+        } else if (word === 'saved' || word === 'updated' || word === 'compacted') {
           durable = seq;
           writing = undefined;
         } else if (word === 'delete') {
@@ -303,7 +334,7 @@ export async function explorePowerLoss(options: {
           writing = undefined;
         }
       }
-      disk.apply(op, content);
+      disk.apply(op, contentOf);
       const allowed = writing === undefined ? [durable] : [durable, writing];
       for (const state of disk.crashStates()) {
         counts.states += 1;
@@ -313,11 +344,19 @@ export async function explorePowerLoss(options: {
           continue;
         }
         if (outcome.recovered) counts.recovered += 1;
-        if (!allowed.includes(outcome.seq)) {
-          findings.push({ after: index, what: `loaded ${String(outcome.seq)} where ${allowed.map(String).join(' or ')} was expected, with ${describeState(state)}` });
-        } else if (outcome.seq === null) counts.loadedNone += 1;
-        else if (outcome.seq === writing) counts.loadedInProgress += 1;
-        else counts.loadedResolved += 1;
+        const matches = async (seq: number | null): Promise<boolean> => isDeepStrictEqual(outcome.checkpoint, await stateOf(seq));
+        if (await matches(durable)) {
+          if (durable === null) counts.loadedNone += 1;
+          else counts.loadedResolved += 1;
+        } else if (writing !== undefined && (await matches(writing))) {
+          if (writing === null) counts.loadedNone += 1;
+          else counts.loadedInProgress += 1;
+        } else {
+          let found = 'a checkpoint of no state';
+          for (const seq of contents.keys()) if (await matches(seq)) found = String(seq);
+          if (outcome.checkpoint === null) found = 'null';
+          findings.push({ after: index, what: `loaded ${found} where ${allowed.map(String).join(' or ')} was expected, with ${describeState(state)}` });
+        }
       }
     }
   } finally {
@@ -326,7 +365,7 @@ export async function explorePowerLoss(options: {
   return { calls: ops.length, ...counts, findings };
 }
 
-type LoadOutcome = { kind: 'loaded'; seq: number | null; recovered: boolean } | { kind: 'threw'; message: string };
+type LoadOutcome = { kind: 'loaded'; checkpoint: Checkpoint | null; recovered: boolean } | { kind: 'threw'; message: string };
 
 async function loadState(dir: string, featureId: string, state: ReadonlyMap<string, Buffer>): Promise<LoadOutcome> {
   await mkdir(dir);
@@ -337,9 +376,7 @@ async function loadState(dir: string, featureId: string, state: ReadonlyMap<stri
     store.onRecover(() => {
       recovered = true;
     });
-    const loaded = await store.load();
-    const seq = loaded === null ? null : Number(loaded['seq']);
-    return { kind: 'loaded', seq, recovered };
+    return { kind: 'loaded', checkpoint: await store.load(), recovered };
   } catch (error) {
     return { kind: 'threw', message: error instanceof Error ? error.message : String(error) };
   } finally {

@@ -1,89 +1,28 @@
-import fs, { fstatSync, readlinkSync } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointStore, type Checkpoint } from '@sdp/checkpoint';
-import { Dispatcher, type RunReport } from '@sdp/dispatcher';
+import { Dispatcher, type CheckpointEvent, type RunReport } from '@sdp/dispatcher';
 import { DependencyGraph } from '@sdp/graph';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FsFaults, type FaultRule } from './fs-faults.js';
 import { Sandbox } from './sandbox.js';
 
-// I/O errors in the middle of a run, through the whole library stack: a Dispatcher with a real
-// CheckpointStore on real files, faults injected into Node's own `fs` (the public API; @sdp/checkpoint's
-// injection point is not exported). write-file-atomic, which writes the new checkpoint, calls the callback
-// `fs.write`, `fs.fsync` and `fs.rename` looked up at each call; the store fsyncs directories through a
-// FileHandle. A fault only hits files under this test's sandbox. What this simulates is the error a call
-// returns; not what a real EIO may also do (lose dirty pages of the file, fsyncgate-style).
+// I/O errors in the middle of a run, through the whole library stack: a Dispatcher with a real CheckpointStore
+// on real files, faults injected into Node's `fs` for the files of this test's sandbox (see fs-faults.ts).
+// The dispatcher writes the whole checkpoint at its first save, then journal updates; after a failed write the
+// next one is whole again; a run that stops unfinished compacts the journal into the JSON file. Each test
+// aims a fault at one of these writes: a journal append, a whole save, a compaction.
+//
+// The run: a chain of six workstreams at concurrency 1; each one, once started, waits for the checkpoint
+// event of the write that records its start (W1 for ws1: whole; W2 creates the journal; W3.. append). Until
+// it returns nothing else is written, so what is on disk then is exactly what that write left. ws6 fails,
+// so the run stops unfinished and compacts.
 
-type Fault = 'write ENOSPC' | 'short write' | 'fsync EIO' | 'rename EROFS' | 'directory fsync EIO';
-let active: Fault | undefined;
 let sandbox: Sandbox;
-
-function systemError(code: string, syscall: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`${code}: injected, ${syscall}`), { code, syscall });
-}
-
-function inSandbox(fd: unknown): boolean {
-  try {
-    return readlinkSync(`/proc/self/fd/${String(fd)}`).startsWith(sandbox.root);
-  } catch {
-    return false;
-  }
-}
-
-type Callback = (error: NodeJS.ErrnoException | null, ...results: unknown[]) => void;
-type CallbackFn = (...args: unknown[]) => void;
-const callbackFs = fs as unknown as Record<string, CallbackFn>;
-
-/** Replaces a callback-style `fs` function; `fault` returns the error to fail with, or undefined to pass. */
-function intercept(name: string, fault: (args: unknown[], original: CallbackFn, callback: Callback) => boolean): void {
-  const original = callbackFs[name]!;
-  vi.spyOn(callbackFs, name).mockImplementation((...args: unknown[]) => {
-    const callback = args.at(-1) as Callback;
-    if (!fault(args.slice(0, -1), original, callback)) original(...args);
-  });
-}
+let faults: FsFaults;
 
 beforeAll(async () => {
-  intercept('write', ([fd, buffer, offset, length, position], original, callback) => {
-    if (!inSandbox(fd)) return false;
-    if (active === 'write ENOSPC') {
-      setImmediate(() => {
-        callback(systemError('ENOSPC', 'write'));
-      });
-      return true;
-    }
-    if (active === 'short write') {
-      // What write() does when the disk fills mid-file: fewer bytes, no error.
-      original(fd, buffer, offset, Math.floor((length as number) / 2), position, callback);
-      return true;
-    }
-    return false;
-  });
-  intercept('fsync', ([fd], _original, callback) => {
-    if (active !== 'fsync EIO' || !inSandbox(fd)) return false;
-    setImmediate(() => {
-      callback(systemError('EIO', 'fsync'));
-    });
-    return true;
-  });
-  intercept('rename', ([from], _original, callback) => {
-    if (active !== 'rename EROFS' || !String(from).startsWith(sandbox.root)) return false;
-    setImmediate(() => {
-      callback(systemError('EROFS', 'rename'));
-    });
-    return true;
-  });
-  // The store fsyncs a directory after each rename through a FileHandle.
-  const probe = await open(import.meta.dirname, 'r');
-  const prototype = Object.getPrototypeOf(probe) as { sync: (this: { fd: number }) => Promise<void> };
-  await probe.close();
-  const sync = prototype.sync;
-  vi.spyOn(prototype, 'sync').mockImplementation(function (this: { fd: number }) {
-    if (active === 'directory fsync EIO' && inSandbox(this.fd) && fstatSync(this.fd).isDirectory()) {
-      return Promise.reject(systemError('EIO', 'fsync'));
-    }
-    return sync.call(this);
-  });
+  faults = await FsFaults.install(() => sandbox.root);
 });
 
 afterAll(() => {
@@ -91,132 +30,362 @@ afterAll(() => {
 });
 
 beforeEach(async () => {
-  active = undefined;
+  faults.reset();
   sandbox = await Sandbox.create();
 });
 
 afterEach(async () => {
-  active = undefined;
+  faults.reset();
   await sandbox.cleanup();
 });
 
 const ids = ['00-073-01', '00-073-02', '00-073-03', '00-073-04', '00-073-05', '00-073-06'];
-const graph = () => DependencyGraph.fromNodes(ids.map((id, index) => ({ id, dependsOn: index === 0 ? [] : [ids[index - 1]!] })));
+const chainOf = (chain: readonly string[]) =>
+  DependencyGraph.fromNodes(chain.map((id, index) => ({ id, dependsOn: index === 0 ? [] : [chain[index - 1]!] })));
 const dir = () => join(sandbox.root, 'checkpoints');
+const main = 'F073-checkpoint.json';
+const journalPath = () => join(dir(), `${main}.journal`);
 const load = (): Promise<Checkpoint | null> => new CheckpointStore({ featureId: 'F073', dir: dir() }).load();
+const files = () => readdirSync(dir()).sort();
+const journalBytes = () => (existsSync(journalPath()) ? readFileSync(journalPath()) : undefined);
+/** Temp files of a save (staging, write-file-atomic's, links being renamed): there must be none once a write settled. */
+const tempFiles = () => files().filter((name) => /\.new(?:\.\d+)?$|\.\d+$|\.link-[0-9a-f]{32}$/.test(name));
 
-interface Scenario {
-  fault: Fault;
-  /** The fault is on from the start of ws3 until ws5 runs; ws6 fails, so the checkpoint stays. */
-  stopOnCheckpointError?: boolean;
+/** The checkpoint as the write that recorded the start of ws`n` left it. */
+const startOf = (n: number, chain = ids) => ({ completed: chain.slice(0, n - 1), failed: [], running: [chain[n - 1]] });
+const finalState = { completed: ids.slice(0, 5), failed: [ids[5]], running: [] };
+
+interface Hooks {
+  /** At the start of ws`n`, before the write that records it begins. */
+  entry?: (n: number) => void;
+  /** After that write's checkpoint event; nothing is written until this resolves. */
+  saved?: (n: number, event: CheckpointEvent) => Promise<void>;
 }
 
-/**
- * Runs the chain; each executor first waits for the next checkpoint event, so every start and completion
- * gets a save of its own. Returns the report and what the checkpoint held just before the fault ended.
- */
-async function runChain({ fault, stopOnCheckpointError = false }: Scenario): Promise<{ report: RunReport; duringFault: Checkpoint | null; tempFilesDuringFault: string[] }> {
-  const dispatcher = new Dispatcher(graph(), { featureId: 'F073', concurrency: 1, checkpoint: { dir: dir() }, stopOnCheckpointError });
-  let nextEvent: (() => void) | undefined;
-  dispatcher.onCheckpoint(() => {
-    nextEvent?.();
+async function runChain(
+  hooks: Hooks,
+  { stopOnCheckpointError = false, chain = ids }: { stopOnCheckpointError?: boolean; chain?: readonly string[] } = {},
+): Promise<{ report: RunReport; events: CheckpointEvent[] }> {
+  const dispatcher = new Dispatcher(chainOf(chain), { featureId: 'F073', concurrency: 1, checkpoint: { dir: dir() }, stopOnCheckpointError });
+  const events: CheckpointEvent[] = [];
+  // A failed expectation in a hook would only fail the workstream: it is rethrown after the run instead.
+  let hookError: Error | undefined;
+  let waiting: ((event: CheckpointEvent | undefined) => void) | undefined;
+  dispatcher.onCheckpoint((event) => {
+    events.push(event);
+    const resolve = waiting;
+    waiting = undefined;
+    resolve?.(event);
   });
-  let duringFault: Checkpoint | null = null;
-  let tempFilesDuringFault: string[] = [];
   const report = await dispatcher.run(async (id, { signal }) => {
-    if (id === '00-073-03') active = fault;
-    await new Promise<void>((resolve) => {
-      nextEvent = resolve;
+    const n = chain.indexOf(id) + 1;
+    hooks.entry?.(n);
+    const event = await new Promise<CheckpointEvent | undefined>((resolve) => {
+      waiting = resolve;
       signal.addEventListener('abort', () => {
-        resolve();
+        resolve(undefined);
       });
     });
-    if (id === '00-073-05') {
-      // The saves of ws4's completion and ws5's start run under the fault too.
-      if (fault === 'directory fsync EIO') {
-        await vi.waitFor(async () => {
-          expect((await load())?.completed).toContain('00-073-04');
-        });
-      }
-      duringFault = await load();
-      tempFilesDuringFault = (await readdir(dir())).filter((name) => !/-checkpoint\.json(?:\.bak|\.lock)?$/.test(name));
-      active = undefined;
+    if (event !== undefined) {
+      await hooks.saved?.(n, event).catch((error: unknown) => {
+        hookError ??= error instanceof Error ? error : new Error(String(error));
+      });
     }
-    if (id === '00-073-06') throw new Error('ws6 fails, so the checkpoint stays');
+    signal.throwIfAborted();
+    if (n === chain.length) throw new Error('the last workstream fails, so the run stops unfinished');
   });
-  return { report, duringFault, tempFilesDuringFault };
+  if (hookError !== undefined) throw hookError;
+  return { report, events };
 }
 
-const systemFaults = [
-  ['write ENOSPC', { code: 'ENOSPC', syscall: 'write' }],
-  ['fsync EIO', { code: 'EIO', syscall: 'fsync' }],
-  ['rename EROFS', { code: 'EROFS', syscall: 'rename' }],
-  ['short write', { name: 'CheckpointWriteError', code: 'WRITE', message: expect.stringMatching(/did not read back as written \(\d+ of \d+ bytes\)/) as unknown }],
-] as const;
+/** A second run with the disk working: it must execute exactly `expected`, complete, and leave nothing. */
+async function expectResumeRuns(expected: readonly string[], chain = ids): Promise<void> {
+  const executed: string[] = [];
+  const report = await new Dispatcher(chainOf(chain), { featureId: 'F073', concurrency: 1, checkpoint: { dir: dir() } }).run((id) => {
+    executed.push(id);
+    return Promise.resolve();
+  });
+  expect(report).toMatchObject({ outcome: 'completed', resumed: true, checkpoint: { kept: false }, checkpointErrors: [] });
+  expect(executed).toEqual(expected);
+  expect(files()).toEqual([]);
+}
 
-describe('a checkpoint save that fails mid-run (Dispatcher + CheckpointStore, injected I/O errors)', () => {
-  it.each(systemFaults)('%s: reported, the run goes on, the last good checkpoint stays with no temp file', async (fault, error) => {
-    const { report, duringFault, tempFilesDuringFault } = await runChain({ fault });
-    expect(report.outcome).toBe('failed');
-    expect(report.totals).toMatchObject({ completed: 5, failed: 1 });
-    // The saves of ws2's completion to ws4's were refused, at least one per workstream (some may coalesce).
-    expect(report.checkpointErrors.length).toBeGreaterThanOrEqual(2);
-    for (const failure of report.checkpointErrors) expect(failure).toMatchObject(error);
-    // While the disk failed, the checkpoint was the last good one: ws1 completed.
-    expect(duringFault).toMatchObject({ completed: ['00-073-01'], failed: [] });
-    expect(tempFilesDuringFault).toEqual([]);
-    // Once the disk recovered, saves went through again: the kept checkpoint is the final state.
-    expect(await load()).toMatchObject({ completed: ids.slice(0, 5), failed: ['00-073-06'] });
-    expect(report.checkpoint).toMatchObject({ kept: true });
+const failedEvents = (events: readonly CheckpointEvent[]) => events.flatMap((event) => (event.ok ? [] : [event.error]));
+const enospc = (syscall: string) => ({ code: 'ENOSPC', syscall });
+const eio = (syscall: string) => ({ code: 'EIO', syscall });
+
+describe('a journal append that fails: reported, cut off, and the next write is whole', () => {
+  interface AppendCase {
+    /** The workstream whose start the failing write records: ws2's creates the journal, ws3's appends. */
+    at: number;
+    rules: FaultRule[];
+    error: object;
+    /** The cut-off failed too: part of the record stays (torn), or all of it (written, not known durable). */
+    left?: 'torn' | 'whole record';
+  }
+  const cases: [string, AppendCase][] = [
+    ['ENOSPC on its write', { at: 3, rules: [{ call: 'journal write', fail: 'ENOSPC' }], error: enospc('write') }],
+    [
+      'a short write, then ENOSPC (the disk fills mid-record)',
+      { at: 3, rules: [{ call: 'journal write', short: true, times: 1 }, { call: 'journal write', fail: 'ENOSPC' }], error: enospc('write') },
+    ],
+    ['EIO on its fdatasync', { at: 3, rules: [{ call: 'journal fdatasync', fail: 'EIO' }], error: eio('fdatasync') }],
+    ['EIO on the fdatasync of a new journal', { at: 2, rules: [{ call: 'journal fdatasync', fail: 'EIO' }], error: eio('fdatasync') }],
+    ['EIO on the directory fsync of a new journal', { at: 2, rules: [{ call: 'directory fsync', fail: 'EIO' }], error: eio('fsync') }],
+    [
+      'a short write, ENOSPC, and the cut-off fails too (ftruncate EIO)',
+      {
+        at: 3,
+        rules: [{ call: 'journal write', short: true, times: 1 }, { call: 'journal write', fail: 'ENOSPC' }, { call: 'journal ftruncate', fail: 'EIO' }],
+        error: enospc('write'),
+        left: 'torn',
+      },
+    ],
+    [
+      'EIO on its fdatasync, and the cut-off fails too (ftruncate EIO)',
+      { at: 3, rules: [{ call: 'journal fdatasync', fail: 'EIO' }, { call: 'journal ftruncate', fail: 'EIO' }], error: eio('fdatasync'), left: 'whole record' },
+    ],
+  ];
+
+  it.each(cases)('%s', async (_name, { at, rules, error, left }) => {
+    let before: Buffer | undefined;
+    const { report, events } = await runChain({
+      entry: (n) => {
+        if (n !== at) return;
+        before = journalBytes();
+        faults.arm(...rules);
+      },
+      saved: async (n, event) => {
+        if (n === at) {
+          faults.disarm();
+          expect(event).toMatchObject({ ok: false, error });
+          expect(tempFiles()).toEqual([]);
+          const after = journalBytes();
+          if (left === undefined) {
+            // Cut off to the byte (or, for a new journal, removed again): the checkpoint is the one before.
+            expect(after).toEqual(before);
+            expect(await load()).toMatchObject(startOf(at - 1));
+          } else {
+            expect(after?.subarray(0, before?.length ?? 0)).toEqual(before);
+            expect(after?.length).toBeGreaterThan(before?.length ?? 0);
+            // Part of a record: a load passes over the torn last line. All of it: the record loads, a state
+            // the run did reach (only its durability is unknown); the next, whole write settles it.
+            expect(after?.at(-1) === 0x0a).toBe(left === 'whole record');
+            expect(await load()).toMatchObject(startOf(left === 'torn' ? at - 1 : at));
+          }
+        }
+        if (n === at + 1) {
+          // The next write was the whole checkpoint: it carries the lost update too, and the journal is gone.
+          expect(event).toMatchObject({ ok: true, completed: at });
+          expect(await load()).toMatchObject(startOf(at + 1));
+          expect(files()).toEqual([main, `${main}.bak`, `${main}.lock`]);
+        }
+      },
+    });
+    expect(faults.hits.length).toBeGreaterThan(0);
+    expect(report).toMatchObject({ outcome: 'failed', totals: { completed: 5, failed: 1 }, checkpoint: { kept: true } });
+    expect(failedEvents(events)).toEqual(report.checkpointErrors);
+    expect(report.checkpointErrors).toEqual([expect.objectContaining(error)]);
+    // Stopped unfinished: one JSON file with the last state (the journal compacted into it), and its backup.
+    expect(files()).toEqual([main, `${main}.bak`]);
+    expect(await load()).toMatchObject(finalState);
+    await expectResumeRuns([ids[5]!]);
+  });
+});
+
+describe('a journal append that comes up short', () => {
+  it('is written to the end in a loop (a filling disk may write less than asked without an error): nothing to report', async () => {
+    const { report } = await runChain({
+      entry: (n) => {
+        if (n === 2) faults.arm({ call: 'journal write', short: true });
+      },
+      saved: async (n) => {
+        // Read from the disk (the compaction at the end writes from memory): every record is whole.
+        if (n === 5) expect(await load()).toMatchObject(startOf(5));
+      },
+    });
+    expect(faults.hits.filter((call) => call === 'journal write').length).toBeGreaterThanOrEqual(5);
+    expect(report).toMatchObject({ outcome: 'failed', totals: { completed: 5, failed: 1 }, checkpointErrors: [] });
+    expect(files()).toEqual([main, `${main}.bak`]);
+    expect(await load()).toMatchObject(finalState);
+  });
+});
+
+describe('a whole save that fails (the write after a failed append): reported, the last durable checkpoint stays', () => {
+  const cases: [string, FaultRule, object][] = [
+    ['ENOSPC on its write', { call: 'whole write', fail: 'ENOSPC' }, enospc('write')],
+    [
+      'a short write (write-file-atomic writes once; the read-back catches it)',
+      { call: 'whole write', short: true },
+      { name: 'CheckpointWriteError', code: 'WRITE', message: expect.stringMatching(/did not read back as written \(\d+ of \d+ bytes\)$/) as unknown },
+    ],
+    ['EIO on its fsync', { call: 'whole fsync', fail: 'EIO' }, eio('fsync')],
+    ['EROFS on its rename', { call: 'whole rename', fail: 'EROFS' }, { code: 'EROFS', syscall: 'rename' }],
+  ];
+
+  it.each(cases)('%s', async (_name, rule, error) => {
+    let before: Buffer | undefined;
+    const { report, events } = await runChain({
+      entry: (n) => {
+        if (n === 3) {
+          before = journalBytes();
+          // W3 (an append) fails, so W4 is whole: it fails too. ws5's write goes through.
+          faults.arm({ call: 'journal write', fail: 'ENOSPC' }, rule);
+        }
+        if (n === 5) faults.disarm();
+      },
+      saved: async (n, event) => {
+        if (n !== 4) return;
+        expect(event).toMatchObject({ ok: false, error });
+        // The last durable state: ws1 completed, ws2 running. JSON and journal as they were; no temp file.
+        expect(await load()).toMatchObject(startOf(2));
+        expect(journalBytes()).toEqual(before);
+        expect(files()).toEqual([main, `${main}.journal`, `${main}.lock`]);
+      },
+    });
+    expect(report).toMatchObject({ outcome: 'failed', totals: { completed: 5, failed: 1 }, checkpoint: { kept: true } });
+    expect(failedEvents(events)).toEqual(report.checkpointErrors);
+    expect(report.checkpointErrors).toEqual([expect.objectContaining(enospc('write')), expect.objectContaining(error)]);
+    expect(files()).toEqual([main, `${main}.bak`]);
+    expect(await load()).toMatchObject(finalState);
+    await expectResumeRuns([ids[5]!]);
   });
 
-  it('directory fsync EIO: the save is reported failed though its rename took place; the checkpoint stays whole', async () => {
-    const { report, duringFault, tempFilesDuringFault } = await runChain({ fault: 'directory fsync EIO' });
-    expect(report.totals).toMatchObject({ completed: 5, failed: 1 });
-    expect(report.checkpointErrors.length).toBeGreaterThanOrEqual(2);
-    for (const failure of report.checkpointErrors) expect(failure).toMatchObject({ code: 'EIO', syscall: 'fsync' });
-    // The renames happened: the file on disk is the newest state (whether it survives a power cut is
-    // what the failed fsync leaves unknown, hence the report). It is never damaged.
-    expect(duringFault?.completed).toEqual(ids.slice(0, 4));
-    expect(tempFilesDuringFault).toEqual([]);
-    expect(await load()).toMatchObject({ completed: ids.slice(0, 5), failed: ['00-073-06'] });
+  it('EIO on the directory fsync after its rename: reported, though the new file is in place, whole', async () => {
+    const { report } = await runChain({
+      entry: (n) => {
+        if (n === 3) faults.arm({ call: 'journal write', fail: 'ENOSPC' }, { call: 'directory fsync', fail: 'EIO' });
+        if (n === 5) faults.disarm();
+      },
+      saved: async (n, event) => {
+        if (n !== 4) return;
+        expect(event).toMatchObject({ ok: false, error: eio('fsync') });
+        // The rename happened: the file is the newest state (whether it would survive a power cut is what
+        // the failed fsync leaves unknown, hence the report). The journal it replaced is gone.
+        expect(await load()).toMatchObject(startOf(4));
+        expect(files()).toEqual([main, `${main}.bak`, `${main}.lock`]);
+      },
+    });
+    expect(report.checkpointErrors).toEqual([expect.objectContaining(enospc('write')), expect.objectContaining(eio('fsync'))]);
+    expect(await load()).toMatchObject(finalState);
+    await expectResumeRuns([ids[5]!]);
+  });
+});
+
+describe('a compaction that fails', () => {
+  it('inside an update (the journal outgrew the file), ENOSPC on its write: reported; the JSON file and journal stay as they were', async () => {
+    // Ids of 3,000 characters: the journal outgrows the 70 kB checkpoint file at ws6's start.
+    const chain = ids.map((id) => `${id}-${'x'.repeat(3000)}`);
+    let before: Buffer | undefined;
+    const { report, events } = await runChain(
+      {
+        entry: (n) => {
+          if (n !== 6) return;
+          before = journalBytes();
+          faults.arm({ call: 'whole write', fail: 'ENOSPC', times: 1 });
+        },
+        saved: async (n, event) => {
+          if (n !== 6) return;
+          expect(event).toMatchObject({ ok: false, error: enospc('write') });
+          expect(await load()).toMatchObject(startOf(5, chain));
+          expect(journalBytes()).toEqual(before);
+          expect(files()).toEqual([main, `${main}.journal`, `${main}.lock`]);
+        },
+      },
+      { chain },
+    );
+    // Every write before was an update (the dispatcher writes whole only first and after a failure), so the
+    // whole write that failed was the store's own compaction; the journal had grown past 64 KiB.
+    expect(events.slice(0, 5).every((event) => event.ok)).toBe(true);
+    expect(before?.length).toBeGreaterThan(60_000);
+    expect(faults.hits).toEqual(['whole write']);
+    expect(report.checkpointErrors).toEqual([expect.objectContaining(enospc('write'))]);
+    expect(files()).toEqual([main, `${main}.bak`]);
+    expect(await load()).toMatchObject({ completed: chain.slice(0, 5), failed: [chain[5]], running: [] });
+    await expectResumeRuns([chain[5]!], chain);
   });
 
-  it('with stopOnCheckpointError the run stops at the first failed save; a resume completes from the last good checkpoint', async () => {
-    const dispatcher = new Dispatcher(graph(), { featureId: 'F073', concurrency: 1, checkpoint: { dir: dir() }, stopOnCheckpointError: true });
-    let nextEvent: (() => void) | undefined;
-    dispatcher.onCheckpoint(() => {
-      nextEvent?.();
+  it.each<[string, FaultRule, object]>([
+    ['ENOSPC on its write', { call: 'whole write', fail: 'ENOSPC' }, enospc('write')],
+    ['a short write', { call: 'whole write', short: true }, { name: 'CheckpointWriteError', code: 'WRITE' }],
+    ['EIO on its fsync', { call: 'whole fsync', fail: 'EIO' }, eio('fsync')],
+    ['EROFS on its rename', { call: 'whole rename', fail: 'EROFS' }, { code: 'EROFS', syscall: 'rename' }],
+  ])('at the end of an unfinished run, %s: reported; the JSON file and its journal stay, and load merges them', async (_name, rule, error) => {
+    const { report } = await runChain({
+      entry: (n) => {
+        // The appends of ws6's start and failure go through; the compaction after them does not.
+        if (n === 6) faults.arm(rule);
+      },
     });
-    const executed: string[] = [];
-    const report = await dispatcher.run(async (id, { signal }) => {
-      executed.push(id);
-      if (id === '00-073-03') active = 'fsync EIO';
-      // ws1 and ws2 end with the next save; ws3 runs until the failed save of its start stops the run.
-      await new Promise<void>((resolve, reject) => {
-        if (id !== '00-073-03') nextEvent = resolve;
-        signal.addEventListener('abort', () => {
-          reject(signal.reason as Error);
-        });
-      });
+    expect(faults.hits.length).toBeGreaterThan(0);
+    expect(report).toMatchObject({ outcome: 'failed', totals: { completed: 5, failed: 1 }, checkpoint: { kept: true } });
+    expect(report.checkpointErrors).toEqual([expect.objectContaining(error)]);
+    // W1 is the only JSON file written; the journal holds the rest of the run.
+    expect(files()).toEqual([main, `${main}.journal`]);
+    expect(await load()).toMatchObject(finalState);
+    faults.disarm();
+    await expectResumeRuns([ids[5]!]);
+  });
+
+  it('at the end of an unfinished run, EIO on the directory fsync after its rename: reported; the compacted file is in place', async () => {
+    const { report } = await runChain({
+      entry: (n) => {
+        // Once: the release of the lock that follows fsyncs the folder too (see the reply on Dispatcher.run).
+        if (n === 6) faults.arm({ call: 'directory fsync', fail: 'EIO', times: 1 });
+      },
     });
-    expect(report.outcome).toBe('checkpoint-error');
-    expect(report.checkpointErrors[0]).toMatchObject({ code: 'EIO', syscall: 'fsync' });
-    expect(report.checkpoint).toMatchObject({ kept: true });
-    expect(executed).toEqual(['00-073-01', '00-073-02', '00-073-03']);
+    expect(report.checkpointErrors).toEqual([expect.objectContaining(eio('fsync'))]);
+    expect(files()).toEqual([main, `${main}.bak`]);
+    expect(await load()).toMatchObject(finalState);
+    faults.disarm();
+    await expectResumeRuns([ids[5]!]);
+  });
+});
+
+describe('with stopOnCheckpointError', () => {
+  it('a failed append stops the run; its final whole save keeps all that was done, and the resume runs only the rest', async () => {
+    const { report, events } = await runChain(
+      {
+        entry: (n) => {
+          if (n === 3) faults.arm({ call: 'journal fdatasync', fail: 'EIO' });
+        },
+        saved: (n) => {
+          if (n === 3) faults.disarm();
+          return Promise.resolve();
+        },
+      },
+      { stopOnCheckpointError: true },
+    );
+    expect(report).toMatchObject({ outcome: 'checkpoint-error', checkpoint: { kept: true } });
     expect(report.results.map((result) => result.status)).toEqual(['completed', 'completed', 'cancelled', 'not-run', 'not-run', 'not-run']);
-    // The save of ws2's completion (coalesced with ws3's start) was the one that failed: the last good
-    // checkpoint has ws1 only, so the resume runs ws2 again (at-least-once) and nothing before it.
-    expect((await load())?.completed).toEqual(['00-073-01']);
+    expect(failedEvents(events)).toEqual(report.checkpointErrors);
+    expect(report.checkpointErrors).toEqual([expect.objectContaining(eio('fdatasync'))]);
+    // The write after the failed one was whole: ws2's completion, which the failed append carried, is in it.
+    expect(files()).toEqual([main, `${main}.bak`]);
+    expect(await load()).toMatchObject({ completed: ids.slice(0, 2), failed: [], running: [] });
+    await expectResumeRuns(ids.slice(2));
+  });
 
-    active = undefined;
-    const resumed: string[] = [];
-    const second = await new Dispatcher(graph(), { featureId: 'F073', concurrency: 1, checkpoint: { dir: dir() } }).run((id) => {
-      resumed.push(id);
-      return Promise.resolve();
-    });
-    expect(second).toMatchObject({ outcome: 'completed', resumed: true, checkpoint: { kept: false } });
-    expect(resumed).toEqual(ids.slice(1));
-    expect(await readdir(dir())).toEqual([]);
+  it('with every write failing, the last durable checkpoint stays, and the resume redoes the completion it lacks', async () => {
+    const { report, events } = await runChain(
+      {
+        entry: (n) => {
+          if (n === 3) faults.arm({ call: 'journal write', fail: 'ENOSPC' }, { call: 'whole write', fail: 'ENOSPC' });
+        },
+      },
+      { stopOnCheckpointError: true },
+    );
+    faults.disarm();
+    expect(report).toMatchObject({ outcome: 'checkpoint-error', checkpoint: { kept: true } });
+    expect(report.results.map((result) => result.status)).toEqual(['completed', 'completed', 'cancelled', 'not-run', 'not-run', 'not-run']);
+    // The append, the whole saves of the run's last state, and the whole save after the run.
+    const reported = failedEvents(events);
+    expect(reported.length).toBeGreaterThanOrEqual(2);
+    expect(report.checkpointErrors.slice(0, reported.length)).toEqual(reported);
+    for (const error of report.checkpointErrors) expect(error).toMatchObject(enospc('write'));
+    expect(files()).toEqual([main, `${main}.journal`]);
+    expect(await load()).toMatchObject(startOf(2));
+    // ws2 completed, but no write that said so landed: it runs again (at-least-once), and nothing before it.
+    await expectResumeRuns(ids.slice(1));
   });
 });

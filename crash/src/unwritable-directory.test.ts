@@ -1,7 +1,7 @@
-import { mkdir, rename, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointStore } from '@sdp/checkpoint';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { chain, gatedExecutor, Sandbox } from './sandbox.js';
 
 // A checkpoint folder that cannot be written, as root (tests run as root here, so chmod alone would not
@@ -43,6 +43,10 @@ describe('a checkpoint folder that cannot be written', () => {
   it('that goes away mid-run (replaced by a regular file, ENOTDIR): saves fail and are reported, work goes on, saves resume when it is back', async () => {
     const run = sandbox.start(['run', feature, '--exec', gatedExecutor, '-c', '1'], { GATE_IDS: `${ws3},${ws5}`, FAIL_IDS: ws6 });
     await sandbox.started(ws3);
+    // The write recording ws3's start has landed: from here the run writes nothing until ws3 ends.
+    await vi.waitFor(async () => {
+      expect(await load()).toMatchObject({ completed: [ws1, ws2], running: [ws3] });
+    });
     const away = `${sandbox.checkpointDir}.away`;
     await rename(sandbox.checkpointDir, away);
     await writeFile(sandbox.checkpointDir, 'the folder is gone\n');
@@ -69,30 +73,46 @@ describe('a checkpoint folder that cannot be written', () => {
     expect(await sandbox.checkpointFiles()).toEqual(['F076-checkpoint.json', 'F076-checkpoint.json.bak']);
   });
 
-  it('where the new checkpoint cannot be renamed into place (a folder squats its staging name, EISDIR): reported, the last good checkpoint stays', async () => {
-    const run = sandbox.start(['run', feature, '--exec', gatedExecutor, '-c', '1'], { GATE_IDS: `${ws3},${ws5}`, FAIL_IDS: ws6 });
-    await sandbox.started(ws3);
+  it('where the compacted checkpoint cannot be renamed into place (a folder squats the staging name, EISDIR): reported, the JSON file and its journal stay; a resume is refused until the folder is gone', async () => {
     const staging = `${sandbox.checkpointFile('F076')}.new`;
-    await mkdir(staging);
-    await writeFile(join(staging, 'keep'), '');
-    await sandbox.open(ws3);
-    await sandbox.started(ws5);
-    expect((await load())?.completed).toEqual([ws1, ws2]);
-    expect((await sandbox.checkpointFiles()).filter((name) => /\.new\.\d+$/.test(name))).toEqual([]);
-    await rmdirOrUnlink(join(staging, 'keep'));
-    await rmdirOrUnlink(staging);
-    await sandbox.open(ws5);
+    const squat = async () => {
+      await mkdir(staging);
+      await writeFile(join(staging, 'keep'), '');
+    };
+    const unsquat = async () => {
+      await rmdirOrUnlink(join(staging, 'keep'));
+      await rmdirOrUnlink(staging);
+    };
+    const stays = ['F076-checkpoint.json', 'F076-checkpoint.json.journal', 'F076-checkpoint.json.new'];
 
-    const result = await run.done;
-    expect(result.code).toBe(1);
-    const failures = failedSaves(result.stdout);
-    expect(failures.length).toBeGreaterThanOrEqual(2);
-    for (const line of failures) {
-      expect(sandbox.normalize(line)).toMatch(
-        /^checkpoint save failed: Error: EISDIR: illegal operation on a directory, rename '<tmp>\/cwd\/\.sdp\/checkpoints\/F076-checkpoint\.json\.new\.\d+' -> '<tmp>\/cwd\/\.sdp\/checkpoints\/F076-checkpoint\.json\.new'$/,
-      );
-    }
-    expect(await load()).toMatchObject({ completed: ids.slice(0, 5), failed: [ws6] });
+    // Run 1: the journal appends go on (they rename nothing); the compaction of the stopped run cannot.
+    const first = sandbox.start(['run', feature, '--exec', gatedExecutor, '-c', '1'], { GATE_IDS: ws5, FAIL_IDS: ws6 });
+    await sandbox.started(ws5);
+    await squat();
+    await sandbox.open(ws5);
+    const stopped = await first.done;
+    expect(stopped.code).toBe(1);
+    expect(stopped.stdout).toContain('1 checkpoint save(s) failed; the last good checkpoint was kept.');
+    // The JSON file of the first save and the journal of the rest, no temp file: load merges them.
+    expect(await sandbox.checkpointFiles()).toEqual(stays);
+    const journal = await readFile(`${sandbox.checkpointFile('F076')}.journal`);
+    expect(await load()).toMatchObject({ completed: ids.slice(0, 5), failed: [ws6], running: [] });
+
+    // A resume cannot start while the folder squats: taking the lock removes a killed writer's temp files,
+    // and this one cannot be removed. One line, exit 2, nothing runs, nothing changes.
+    const blocked = await sandbox.run(['run', feature, '--exec', gatedExecutor, '-c', '1']);
+    expect(blocked.code).toBe(2);
+    expect(sandbox.normalize(blocked.stderr)).toBe("sdp-dispatch: EISDIR: illegal operation on a directory, unlink '<tmp>/cwd/.sdp/checkpoints/F076-checkpoint.json.new'\n");
+    expect(await sandbox.checkpointFiles()).toEqual(stays);
+    expect(await readFile(`${sandbox.checkpointFile('F076')}.journal`)).toEqual(journal);
+
+    // Once the folder is gone, the resume redoes only what the checkpoint lacks, and leaves nothing.
+    await unsquat();
+    const result = await sandbox.run(['run', feature, '--exec', gatedExecutor, '-c', '1']);
+    expect(result.code).toBe(0);
+    expect(failedSaves(result.stdout)).toEqual([]);
+    expect((await sandbox.starts()).slice(6)).toEqual([ws6]);
+    expect(await sandbox.checkpointFiles()).toEqual([]);
   });
 });
 

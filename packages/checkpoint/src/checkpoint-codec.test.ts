@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Checkpoint } from './checkpoint.js';
-import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
+import { decodeCheckpoint, digestOf, encodeCheckpoint } from './checkpoint-codec.js';
 import { sampleCheckpoint } from './test-support.js';
 
 const small: Checkpoint = {
@@ -71,14 +71,16 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
       fc.property(checkpointArbitrary, (checkpoint) => {
         // JSON has no -0; everything else must come back exactly.
         const expected = JSON.parse(JSON.stringify(checkpoint)) as unknown;
-        expect(decodeCheckpoint(encodeCheckpoint(checkpoint))).toEqual({ kind: 'ok', checkpoint: expected });
+        const bytes = encodeCheckpoint(checkpoint);
+        expect(decodeCheckpoint(bytes)).toEqual({ kind: 'ok', checkpoint: expected, digest: digestOf(bytes) });
       }),
     );
   });
 
   it('round-trips text that is not plain ASCII, lone surrogates included', () => {
     const checkpoint: Checkpoint = { ...small, completed: ['\ud800', 'é', '😀', '\u2028', '"\\'], note: '\udfff\u0000' };
-    expect(decodeCheckpoint(encodeCheckpoint(checkpoint))).toEqual({ kind: 'ok', checkpoint });
+    const bytes = encodeCheckpoint(checkpoint);
+    expect(decodeCheckpoint(bytes)).toEqual({ kind: 'ok', checkpoint, digest: digestOf(bytes) });
   });
 
   it('writes JSON with the seed keys that any JSON reader (Go) loads, plus writer and checksum', () => {
@@ -140,7 +142,7 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
 
   it('accepts a checksum-less file (as the seed Go implementation writes) after validating its structure', () => {
     const goWritten = JSON.stringify(small, null, 2);
-    expect(decodeCheckpoint(Buffer.from(goWritten))).toEqual({ kind: 'ok', checkpoint: small });
+    expect(decodeCheckpoint(Buffer.from(goWritten))).toEqual({ kind: 'ok', checkpoint: small, digest: digestOf(Buffer.from(goWritten)) });
     const invalid = JSON.stringify({ ...small, completed: [1] });
     expect(decodeCheckpoint(Buffer.from(invalid))).toEqual({
       kind: 'damaged',
@@ -175,6 +177,23 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
     const checkpoint = structuredClone(small);
     const bytes = encodeCheckpoint(checkpoint);
     checkpoint.completed.push('later');
-    expect(decodeCheckpoint(bytes)).toEqual({ kind: 'ok', checkpoint: small });
+    expect(decodeCheckpoint(bytes)).toEqual({ kind: 'ok', checkpoint: small, digest: digestOf(bytes) });
+  });
+});
+
+describe('digestOf', () => {
+  const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+  it('is the trailer checksum of our files (no hashing) and the SHA-256 of a whole Go file', () => {
+    const bytes = encodeCheckpoint(small);
+    expect(digestOf(bytes)).toBe(/"checksum":"sha256:([0-9a-f]{64})"\}$/.exec(bytes.toString())?.[1]);
+    expect(digestOf(bytes)).toBe(sha256(bytes.subarray(0, bytes.lastIndexOf(',"checksum"'))));
+    const goWritten = Buffer.from(JSON.stringify(small, null, 2));
+    expect(digestOf(goWritten)).toBe(sha256(goWritten));
+  });
+
+  it('tells any two different checkpoints apart, and names equal content alike', () => {
+    expect(digestOf(encodeCheckpoint({ ...small, timestamp: '2026-02-07T12:34:57.000Z' }))).not.toBe(digestOf(encodeCheckpoint(small)));
+    expect(digestOf(encodeCheckpoint(structuredClone(small)))).toBe(digestOf(encodeCheckpoint(small)));
   });
 });

@@ -22,7 +22,12 @@ const VERSION = /^(\d+)\.(\d+)$/;
 
 /** What a checkpoint file holds. */
 export type DecodedCheckpoint =
-  | { readonly kind: 'ok'; readonly checkpoint: Checkpoint }
+  | {
+      readonly kind: 'ok';
+      readonly checkpoint: Checkpoint;
+      /** Names this very content, for the journal tied to it: see {@link digestOf}. */
+      readonly digest: string;
+    }
   | { readonly kind: 'damaged'; readonly reason: string }
   | { readonly kind: 'unsupported-version'; readonly version: string };
 
@@ -41,11 +46,24 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Buffer {
   return Buffer.concat([body, Buffer.from(`${TRAILER_START}${sha256(body)}"}`, 'latin1')]);
 }
 
+/** The SHA-256 a file's trailer claims, if it has one. */
+function trailerOf(bytes: Buffer): string | undefined {
+  if (bytes.length < TRAILER_LENGTH) return undefined;
+  return TRAILER.exec(bytes.toString('latin1', bytes.length - TRAILER_LENGTH))?.[1];
+}
+
 function checksumOf(bytes: Buffer): 'match' | 'mismatch' | 'absent' {
-  if (bytes.length < TRAILER_LENGTH) return 'absent';
-  const trailer = TRAILER.exec(bytes.toString('latin1', bytes.length - TRAILER_LENGTH));
-  if (trailer === null) return 'absent';
-  return sha256(bytes.subarray(0, bytes.length - TRAILER_LENGTH)) === trailer[1] ? 'match' : 'mismatch';
+  const trailer = trailerOf(bytes);
+  if (trailer === undefined) return 'absent';
+  return sha256(bytes.subarray(0, bytes.length - TRAILER_LENGTH)) === trailer ? 'match' : 'mismatch';
+}
+
+/**
+ * A SHA-256 that names a checkpoint file's content: its trailer's checksum (which covers every byte before
+ * it), or for a file without one (Go's) the hash of the whole file. Cheap for a file this package wrote.
+ */
+export function digestOf(bytes: Buffer): string {
+  return trailerOf(bytes) ?? sha256(bytes);
 }
 
 function isNewer(version: string): boolean {
@@ -81,7 +99,7 @@ export function decodeCheckpoint(bytes: Buffer): DecodedCheckpoint {
   delete record['writer'];
   delete record['checksum'];
   try {
-    return { kind: 'ok', checkpoint: validateCheckpoint(record) };
+    return { kind: 'ok', checkpoint: validateCheckpoint(record), digest: digestOf(bytes) };
   } catch (error) {
     if (isCheckpointValidationError(error)) return { kind: 'damaged', reason: error.message };
     throw error;

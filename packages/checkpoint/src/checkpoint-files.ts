@@ -7,6 +7,8 @@ export interface CheckpointFiles {
   readonly path: string;
   readonly backupPath: string;
   readonly lockPath: string;
+  /** The updates since the checkpoint was last written whole: `path + '.journal'`. */
+  readonly journalPath: string;
   /** Where a new checkpoint is written and verified before it is renamed over `path`. */
   readonly stagingPath: string;
   /**
@@ -15,7 +17,7 @@ export interface CheckpointFiles {
    * every pattern is anchored and its variable part has no letters of `-checkpoint.json`.
    */
   isTempFile(name: string): boolean;
-  /** The name to move a damaged `source` (the checkpoint or its backup) aside to. */
+  /** The name to move a damaged `source` (the checkpoint, its backup or the journal) aside to. */
   corruptName(source: string, nowMs: number, attempt: number): string;
 }
 
@@ -37,6 +39,7 @@ export function checkpointFiles(dir: string, featureId: string): CheckpointFiles
     path,
     backupPath: `${path}.bak`,
     lockPath: `${path}.lock`,
+    journalPath: `${path}.journal`,
     stagingPath: `${path}.new`,
     isTempFile: (name) => temp.test(name),
     corruptName: (source, nowMs, attempt) => `${source}.corrupt-${compactTime(nowMs)}-${attempt}`,

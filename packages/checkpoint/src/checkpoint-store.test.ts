@@ -459,7 +459,7 @@ describe('delete and leftovers', () => {
     ]);
     steps.length = 0;
     await writer.delete();
-    expect(steps).toEqual([`unlink ${main}`, `unlink ${backup}`, 'sync']);
+    expect(steps).toEqual([`unlink ${main}`, `unlink ${main}.journal`, `unlink ${backup}`, 'sync']);
   });
 
   it('never writes into an existing file: another name for the old checkpoint keeps its content', async () => {

@@ -55,3 +55,30 @@ export interface Checkpoint {
   durations_ms?: Record<string, number>;
   [extra: string]: unknown;
 }
+
+/**
+ * Changes to the current checkpoint, recorded by `CheckpointStore.update`: what a dispatcher reports as
+ * workstreams finish, without rewriting the whole checkpoint. Every field but `timestamp` is optional.
+ */
+export interface CheckpointUpdate {
+  /** RFC 3339; becomes the checkpoint's `timestamp`. */
+  timestamp: string;
+  /**
+   * Appended to `completed` (ids already there are ignored). Each one is also marked `completed: true` in
+   * `graph.nodes` (when the graph has that node and it was not completed yet), and the `indegree` of each of
+   * its dependents (`graph.edges[id]`) drops by one: what `@sdp/graph`'s `snapshot(completed)` would show.
+   */
+  completed?: string[];
+  /** Appended to `failed` (ids already there are ignored). */
+  failed?: string[];
+  /** Replaces `running`. */
+  running?: string[];
+  /** Merged into `skipped` (entries set; the key is created when absent). */
+  skipped?: Record<string, string>;
+  /** Merged into `attempts` (entries set; the key is created when absent). */
+  attempts?: Record<string, number>;
+  /** Merged into `durations_ms` (entries set; the key is created when absent). */
+  durations_ms?: Record<string, number>;
+  /** Replaces `circuit_breaker`. */
+  circuit_breaker?: CircuitBreakerSnapshotJson | null;
+}

@@ -5,7 +5,19 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CheckpointStore } from './checkpoint-store.js';
 import { isCheckpointWriteError } from './errors.js';
-import { checkpointAt, deadPid, listDir, makeTempDir, sampleCheckpoint, spawnChild, type Child } from './test-support.js';
+import type { Checkpoint } from './checkpoint.js';
+import {
+  applyUpdate,
+  checkpointAt,
+  deadPid,
+  listDir,
+  makeTempDir,
+  sampleCheckpoint,
+  spawnChild,
+  updateAt,
+  updaterBase,
+  type Child,
+} from './test-support.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -80,6 +92,60 @@ describe('a writer killed with SIGKILL at random instants', () => {
     // The next writer removes whatever temp files the killed ones left.
     const writer = new CheckpointStore({ featureId: 'F052', dir });
     await writer.acquire();
+    expect(await listDir(dir)).toEqual(['F052-checkpoint.json', 'F052-checkpoint.json.bak', 'F052-checkpoint.json.lock']);
+    await writer.release();
+  });
+});
+
+describe('an updater killed with SIGKILL at random instants', () => {
+  it('always loads the last acknowledged update or the one being written, compactions included', { timeout: 120_000 }, async () => {
+    const states: Checkpoint[] = [updaterBase()];
+    const stateAfter = (count: number): Checkpoint => {
+      while (states.length <= count) states.push(applyUpdate(states.at(-1)!, updateAt(states.length)));
+      return states[count]!;
+    };
+    const reader = new CheckpointStore({ featureId: 'F052', dir });
+    let recoveries = 0;
+    reader.onRecover(() => {
+      recoveries += 1;
+    });
+    // An update is 3 calls (the lock check, a write, an fdatasync); about every 25th is a compaction of 17.
+    const kills = fc.sample(fc.tuple(fc.integer({ min: 1, max: 250 }), fc.constantFrom('before', 'after')), {
+      numRuns: 40,
+      seed: 53,
+    });
+    let acknowledged = 0;
+    let killsInCompaction = 0;
+    let killsAfterDurable = 0;
+    for (const [call, when] of kills) {
+      const child = start(['updater', dir, 'F052', String(call), when]);
+      expect((await child.exited).signal).toBe('SIGKILL');
+      const printed = child.printed();
+      if (printed.length > 0) expect(printed[0]).toBe(`ready ${acknowledged}`);
+      const updated = printed.filter((line) => line.startsWith('updated '));
+      if (updated.length > 0) acknowledged = Number(updated.at(-1)!.slice('updated '.length));
+
+      if ((await listDir(dir)).some((name) => /\.(?:new|\d+)$/.test(name))) killsInCompaction += 1;
+      const loaded = await reader.load();
+      // Killed before the first save (of the base) resolved.
+      if (acknowledged === 0 && loaded === null) continue;
+      const count = loaded?.circuit_breaker?.success_count ?? -1;
+      // Never older than the last update that resolved.
+      expect([acknowledged, acknowledged + 1]).toContain(count);
+      expect(loaded).toEqual(stateAfter(count));
+      if (count !== acknowledged) killsAfterDurable += 1;
+      acknowledged = count;
+    }
+    expect(acknowledged).toBeGreaterThan(60);
+    expect(recoveries).toBe(0);
+    expect((await listDir(dir)).filter((name) => name.includes('.corrupt'))).toEqual([]);
+    expect(killsInCompaction).toBeGreaterThan(0);
+    expect(killsAfterDurable).toBeGreaterThan(0);
+
+    const writer = new CheckpointStore({ featureId: 'F052', dir });
+    await writer.acquire();
+    expect(await writer.load()).toEqual(stateAfter(acknowledged));
+    await writer.compact();
     expect(await listDir(dir)).toEqual(['F052-checkpoint.json', 'F052-checkpoint.json.bak', 'F052-checkpoint.json.lock']);
     await writer.release();
   });

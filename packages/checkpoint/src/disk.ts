@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 
@@ -17,6 +18,11 @@ export const disk = {
   link: fs.link,
   rename: fs.rename,
   unlink: fs.unlink,
+  /** One `pwrite`; it may write less than asked (a full disk), so callers loop. */
+  write: (handle: FileHandle, bytes: Buffer, offset: number, length: number, position: number) =>
+    handle.write(bytes, offset, length, position),
+  datasync: (handle: FileHandle): Promise<void> => handle.datasync(),
+  truncate: (handle: FileHandle, length: number): Promise<void> => handle.truncate(length),
   /** Temp file, write, fsync, rename; see `checkpoint-store.ts` for the gaps closed around it. */
   writeFileAtomic: (path: string, bytes: Buffer): Promise<void> => writeFileAtomic(path, bytes, { fsync: true }),
   /** Makes the directory's entries (a rename, a new or removed name) survive power loss. */
@@ -61,6 +67,16 @@ export async function removeFile(path: string): Promise<boolean> {
 export async function statIfExists(path: string): Promise<Stats | undefined> {
   try {
     return await disk.stat(path);
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+}
+
+/** Opens `path` for reading; undefined when there is no such file. */
+export async function openIfExists(path: string): Promise<FileHandle | undefined> {
+  try {
+    return await disk.open(path, 'r');
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT')) return undefined;
     throw error;

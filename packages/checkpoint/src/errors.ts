@@ -90,7 +90,7 @@ export function isCheckpointLockedError(value: unknown): value is CheckpointLock
   return value instanceof CheckpointLockedError || hasCodeAndName(value, 'LOCKED', 'CheckpointLockedError');
 }
 
-/** A write (`save`, `delete`) without holding the lock: never acquired, released, or lost to another process. */
+/** A write (`save`, `update`, `compact`, `delete`) without holding the lock: never acquired, released, or lost to another process. */
 export class CheckpointNotLockedError extends Error {
   override readonly name = 'CheckpointNotLockedError';
   readonly code = 'NOT_LOCKED';
@@ -109,19 +109,47 @@ export function isCheckpointNotLockedError(value: unknown): value is CheckpointN
 }
 
 /**
- * A save wrote a file that did not read back as written (a short write on a full disk, say). Nothing
- * was replaced: the previous checkpoint is still in place.
+ * `update` has no current checkpoint to apply to: this store has not saved one, nor loaded one while holding
+ * the lock, since it took the lock (or it deleted it). Nothing was written.
+ */
+export class CheckpointMissingError extends Error {
+  override readonly name = 'CheckpointMissingError';
+  readonly code = 'MISSING';
+  /** The checkpoint file. */
+  readonly path: string;
+
+  constructor(path: string) {
+    super(
+      `Checkpoint ${path} has nothing to update: this store has not saved a checkpoint, nor loaded one while holding ` +
+        'the lock, since it took the lock; call save() or load() first',
+    );
+    this.path = path;
+  }
+}
+
+/** True for a {@link CheckpointMissingError}, also one from another copy of this package. */
+export function isCheckpointMissingError(value: unknown): value is CheckpointMissingError {
+  return value instanceof CheckpointMissingError || hasCodeAndName(value, 'MISSING', 'CheckpointMissingError');
+}
+
+/**
+ * A save wrote a file that did not read back as written, or an update's journal record could not be written
+ * whole (a short write on a full disk, say). Nothing changed: the previous checkpoint is still in place.
  */
 export class CheckpointWriteError extends Error {
   override readonly name = 'CheckpointWriteError';
   readonly code = 'WRITE';
-  /** The checkpoint file that was not replaced. */
+  /** The checkpoint file that was not replaced or updated. */
   readonly path: string;
-  /** What read back. */
+  /** What was written, e.g. `65536 of 262144 bytes`. */
   readonly reason: string;
 
-  constructor(path: string, reason: string) {
-    super(`Checkpoint ${path} was not replaced: the new file did not read back as written (${reason})`);
+  constructor(path: string, reason: string, operation: 'save' | 'update' = 'save') {
+    super(
+      operation === 'save'
+        ? `Checkpoint ${path} was not replaced: the new file did not read back as written (${reason})`
+        : `Checkpoint ${path} was not updated: its journal record could not be written whole (${reason})`,
+    );
     this.path = path;
     this.reason = reason;
   }

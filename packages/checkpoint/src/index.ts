@@ -1,5 +1,6 @@
 export type {
   Checkpoint,
+  CheckpointUpdate,
   CircuitBreakerSnapshotJson,
   GraphNodeJson,
   GraphSnapshotJson,
@@ -11,12 +12,14 @@ export type { CheckpointStoreOptions } from './checkpoint-store-options.js';
 export {
   CheckpointCorruptError,
   CheckpointLockedError,
+  CheckpointMissingError,
   CheckpointNotLockedError,
   CheckpointValidationError,
   CheckpointVersionError,
   CheckpointWriteError,
   isCheckpointCorruptError,
   isCheckpointLockedError,
+  isCheckpointMissingError,
   isCheckpointNotLockedError,
   isCheckpointValidationError,
   isCheckpointVersionError,

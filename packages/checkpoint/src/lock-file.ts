@@ -5,6 +5,7 @@ import {
   disk,
   hasErrorCode,
   makeDirectoryDurably,
+  openIfExists,
   randomHex,
   removeFile,
   statIfExists,
@@ -90,13 +91,8 @@ function isProcessAlive(pid: number): boolean {
 }
 
 async function readLockFile(path: string): Promise<LockFileContent | undefined> {
-  let handle;
-  try {
-    handle = await disk.open(path, 'r');
-  } catch (error) {
-    if (hasErrorCode(error, 'ENOENT')) return undefined;
-    throw error;
-  }
+  const handle = await openIfExists(path);
+  if (handle === undefined) return undefined;
   try {
     const stats = await handle.stat();
     const raw = await handle.readFile('utf8');

@@ -7,7 +7,7 @@ import { encodeCheckpoint } from './checkpoint-codec.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { disk } from './disk.js';
 import { isCheckpointWriteError } from './errors.js';
-import { listDir, makeTempDir, sampleCheckpoint } from './test-support.js';
+import { listDir, makeTempDir, sampleCheckpoint, systemError } from './test-support.js';
 
 // write-file-atomic calls the callback API of `fs` (looked up on each call), so faults are injected there;
 // our own steps go through `disk`.
@@ -35,10 +35,6 @@ afterEach(async () => {
   await writer.release();
   await cleanup();
 });
-
-function systemError(code: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`${code}: injected`), { code });
-}
 
 function replaceCallback(name: string, implementation: (original: CallbackFn, args: unknown[], callback: Callback) => void): void {
   const original = fsCallbacks[name]!;

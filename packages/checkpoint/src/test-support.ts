@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Checkpoint } from './checkpoint.js';
+import type { Checkpoint, CheckpointUpdate } from './checkpoint.js';
 import type { Clock } from './clock.js';
 
 /** A fresh temp directory; `cleanup` removes it. */
@@ -89,6 +89,56 @@ export function checkpointAt(seq: number): Checkpoint {
   return { ...sampleCheckpoint(size, seq % size), seq, pad: 'x'.repeat((seq * 7919) % 40_000) };
 }
 
+/**
+ * What `CheckpointUpdate` promises, computed the slow, obvious way: ids appended once, records merged, and the
+ * graph's `completed` and `indegree` recomputed from scratch as `@sdp/graph`'s `snapshot(completed)` would.
+ */
+export function applyUpdate(checkpoint: Checkpoint, update: CheckpointUpdate): Checkpoint {
+  const next = structuredClone(checkpoint);
+  next.timestamp = update.timestamp;
+  for (const id of update.completed ?? []) if (!next.completed.includes(id)) next.completed.push(id);
+  for (const id of update.failed ?? []) if (!next.failed.includes(id)) next.failed.push(id);
+  if (update.running !== undefined) next.running = [...update.running];
+  for (const key of ['skipped', 'attempts', 'durations_ms'] as const) {
+    if (update[key] !== undefined) next[key] = { ...next[key], ...update[key] } as never;
+  }
+  if (update.circuit_breaker !== undefined) next.circuit_breaker = structuredClone(update.circuit_breaker);
+  if (next.graph !== null) {
+    const done = new Set(next.completed);
+    for (const node of next.graph.nodes) node.completed ||= done.has(node.id);
+    const completedNodes = new Set(next.graph.nodes.filter((node) => node.completed).map((node) => node.id));
+    for (const node of next.graph.nodes) node.indegree = node.depends_on.filter((dep) => !completedNodes.has(dep)).length;
+  }
+  return next;
+}
+
+/** The checkpoint the child fixture's updater starts from: `size` workstreams, none completed yet. */
+export function updaterBase(size = 300): Checkpoint {
+  return sampleCheckpoint(size, 0);
+}
+
+/**
+ * The child fixture's updater's `seq`-th update, as a dispatcher sends them: a completion, its attempts and
+ * duration, what runs now (long enough that the journal is compacted every 30 updates or so) and the breaker.
+ */
+export function updateAt(seq: number, size = 300): CheckpointUpdate {
+  const id = wsId((seq - 1) % size);
+  return {
+    timestamp: new Date(Date.UTC(2026, 1, 7, 12) + seq * 1000).toISOString(),
+    completed: [id],
+    running: Array.from({ length: 150 }, (_, index) => wsId((seq + index) % size)),
+    attempts: { [id]: 1 + (seq % 3) },
+    durations_ms: { [id]: seq * 1.5 },
+    circuit_breaker: {
+      state: 0,
+      failure_count: 0,
+      success_count: seq,
+      consecutive_opens: 0,
+      last_failure_time: '0001-01-01T00:00:00Z',
+    },
+  };
+}
+
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const childScript = fileURLToPath(new URL('./fixtures/checkpoint-child.ts', import.meta.url));
 
@@ -165,4 +215,9 @@ export async function deadPid(): Promise<number> {
   await new Promise((resolve) => child.on('close', resolve));
   if (child.pid === undefined) throw new Error('could not start a process');
   return child.pid;
+}
+
+/** An error as a failing system call gives it. */
+export function systemError(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: injected`), { code });
 }

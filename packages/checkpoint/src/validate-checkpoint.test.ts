@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Checkpoint } from './checkpoint.js';
 import { type CheckpointValidationError, isCheckpointValidationError } from './errors.js';
-import { validateCheckpoint, validateCheckpointToSave } from './validate-checkpoint.js';
+import { validateCheckpoint, validateCheckpointToSave, validateCheckpointUpdate } from './validate-checkpoint.js';
 
 const seed: Checkpoint = {
   version: '1.0',
@@ -141,5 +141,50 @@ describe('validateCheckpointToSave', () => {
     const error = errorOf(() => validateCheckpointToSave({ ...seed, checksum: 'x' }));
     expect(error.message).toBe('$.checksum must be absent (the file format writes this key itself), got "x"');
     expect(errorOf(() => validateCheckpointToSave({ ...seed, writer: 'me' })).jsonPath).toBe('$.writer');
+  });
+});
+
+describe('validateCheckpointUpdate', () => {
+  const breaker = seed.circuit_breaker!;
+
+  it('accepts every field, drops undefined ones and puts the keys in a fixed order', () => {
+    const update = {
+      circuit_breaker: breaker,
+      durations_ms: { a: 1.5 },
+      attempts: { a: 2 },
+      skipped: { b: 'a' },
+      running: ['c'],
+      failed: ['d'],
+      completed: ['a'],
+      timestamp: '2026-02-07T12:00:00Z',
+      other: undefined,
+    };
+    const valid = validateCheckpointUpdate(update);
+    expect(Object.keys(valid)).toEqual(['timestamp', 'completed', 'failed', 'running', 'skipped', 'attempts', 'durations_ms', 'circuit_breaker']);
+    expect(valid).toEqual(update);
+    expect(validateCheckpointUpdate({ timestamp: '2026-02-07T12:00:00Z', circuit_breaker: null })).toEqual({
+      timestamp: '2026-02-07T12:00:00Z',
+      circuit_breaker: null,
+    });
+  });
+
+  it.each([
+    [null, '$', 'a checkpoint update object, got null'],
+    [{}, '$.timestamp', 'an RFC 3339 date-time'],
+    [{ timestamp: 'yesterday' }, '$.timestamp', 'got "yesterday"'],
+    [{ timestamp: '2026-02-07T12:00:00Z', completed: ['a', 'b', ''] }, '$.completed[2]', 'a non-empty string, got ""'],
+    [{ timestamp: '2026-02-07T12:00:00Z', completed: null }, '$.completed', 'an array of non-empty strings'],
+    [{ timestamp: '2026-02-07T12:00:00Z', failed: 'a' }, '$.failed', 'an array of non-empty strings'],
+    [{ timestamp: '2026-02-07T12:00:00Z', running: [1] }, '$.running[0]', 'got 1'],
+    [{ timestamp: '2026-02-07T12:00:00Z', skipped: { a: '' } }, '$.skipped.a', 'a non-empty string'],
+    [{ timestamp: '2026-02-07T12:00:00Z', attempts: { '00-1': -1 } }, '$.attempts["00-1"]', 'a non-negative integer, got -1'],
+    [{ timestamp: '2026-02-07T12:00:00Z', durations_ms: { a: Infinity } }, '$.durations_ms.a', 'a non-negative finite number'],
+    [{ timestamp: '2026-02-07T12:00:00Z', circuit_breaker: { ...breaker, state: 3 } }, '$.circuit_breaker.state', 'got 3'],
+    [{ timestamp: '2026-02-07T12:00:00Z', graph: null }, '$.graph', 'absent (not a field of a checkpoint update), got null'],
+  ])('rejects %# naming the JSON path', (value, jsonPath, message) => {
+    const error = errorOf(() => validateCheckpointUpdate(value));
+    expect(error.code).toBe('INVALID');
+    expect(error.jsonPath).toBe(jsonPath);
+    expect(error.message).toContain(message);
   });
 });

@@ -1,6 +1,7 @@
 import {
   CHECKPOINT_VERSION,
   type Checkpoint,
+  type CheckpointUpdate,
   type CircuitBreakerSnapshotJson,
   type GraphNodeJson,
   type GraphSnapshotJson,
@@ -212,6 +213,19 @@ function breakerSnapshot(value: unknown): CircuitBreakerSnapshotJson {
   return value as CircuitBreakerSnapshotJson;
 }
 
+type Check = (item: unknown, path: string) => unknown;
+
+function idList(item: unknown, path: string): void {
+  ids(item, () => path, 'save');
+}
+
+/** The dispatcher's per-workstream records, in a checkpoint and in an update alike. */
+const PROGRESS_RECORDS: [string, Check][] = [
+  ['skipped', (item, path) => { recordOf(item, path, isNonEmptyString, NON_EMPTY_STRING); }],
+  ['attempts', (item, path) => { recordOf(item, path, isCount, COUNT); }],
+  ['durations_ms', (item, path) => { recordOf(item, path, isMilliseconds, MILLISECONDS); }],
+];
+
 function nullable<T>(value: unknown, mode: Mode, parse: () => T): T | null {
   // Older writers may leave out the nullable keys altogether.
   if (value === null || (value === undefined && mode === 'load')) return null;
@@ -231,13 +245,7 @@ function validate(value: unknown, mode: Mode): Checkpoint {
     ['graph', nullable(graph, mode, () => graphSnapshot(graph, mode))],
     ['circuit_breaker', nullable(circuit_breaker, mode, () => breakerSnapshot(circuit_breaker))],
   ];
-  const optional: [string, (item: unknown, path: string) => unknown][] = [
-    ['graph_fingerprint', nonEmptyString],
-    ['running', (item, path) => ids(item, () => path, 'save')],
-    ['skipped', (item, path) => { recordOf(item, path, isNonEmptyString, NON_EMPTY_STRING); }],
-    ['attempts', (item, path) => { recordOf(item, path, isCount, COUNT); }],
-    ['durations_ms', (item, path) => { recordOf(item, path, isMilliseconds, MILLISECONDS); }],
-  ];
+  const optional: [string, Check][] = [['graph_fingerprint', nonEmptyString], ['running', idList], ...PROGRESS_RECORDS];
   for (const [name, check] of optional) {
     const item = value[name];
     if (item === undefined) continue;
@@ -270,4 +278,35 @@ export function validateCheckpoint(value: unknown): Checkpoint {
 /** Like {@link validateCheckpoint} but exactly the `Checkpoint` type: no `null` lists, no format keys. */
 export function validateCheckpointToSave(value: unknown): Checkpoint {
   return validate(value, 'save');
+}
+
+const UPDATE_FIELDS: [string, Check][] = [
+  ['completed', idList],
+  ['failed', idList],
+  ['running', idList],
+  ...PROGRESS_RECORDS,
+  ['circuit_breaker', (item) => (item === null ? null : breakerSnapshot(item))],
+];
+const UPDATE_KEYS = new Set(['timestamp', ...UPDATE_FIELDS.map(([name]) => name)]);
+
+/**
+ * Checks a {@link CheckpointUpdate} (given to `update`, or read back from the journal) and returns it with its
+ * keys in a fixed order and `undefined` ones dropped; nested values are shared with `value`. Unknown keys are
+ * refused: an update cannot carry what the store would not apply.
+ *
+ * @throws CheckpointValidationError naming the JSON path of the first bad value, rooted at the update (`$.completed[2]`).
+ */
+export function validateCheckpointUpdate(value: unknown): CheckpointUpdate {
+  if (!isRecord(value)) fail('$', 'a checkpoint update object', value);
+  const entries: [string, unknown][] = [['timestamp', time(value['timestamp'], '$.timestamp')]];
+  for (const [name, check] of UPDATE_FIELDS) {
+    const item = value[name];
+    if (item === undefined) continue;
+    check(item, `$.${name}`);
+    entries.push([name, item]);
+  }
+  for (const [name, item] of Object.entries(value)) {
+    if (!UPDATE_KEYS.has(name) && item !== undefined) fail(member('$', name), 'absent (not a field of a checkpoint update)', item);
+  }
+  return Object.fromEntries(entries) as unknown as CheckpointUpdate;
 }

@@ -97,6 +97,73 @@ describe('count-based sliding window', () => {
   });
 });
 
+describe('what fn returns', () => {
+  it('a synchronous throw counts before execute returns, and the call rejects with it', async () => {
+    const { breaker } = setup({ threshold: 1, window: 1 });
+    const error = new Error('sync');
+    const result = breaker.execute(() => {
+      throw error;
+    });
+    expect(breaker.state).toBe('open');
+    await expect(result).rejects.toBe(error);
+  });
+
+  it('a plain value counts one microtask later, as if awaited', async () => {
+    const { breaker } = setup();
+    const result = breaker.execute(() => 7);
+    expect(breaker.metrics().window).toEqual([]);
+    await Promise.resolve();
+    expect(breaker.metrics().window).toEqual([false]);
+    await expect(result).resolves.toBe(7);
+    await expect(breaker.execute(() => undefined)).resolves.toBeUndefined();
+    expect(breaker.metrics().window).toEqual([false, false]);
+  });
+
+  it('a thenable is followed as await follows it: then is called on a later microtask', async () => {
+    const { breaker } = setup({ threshold: 1, window: 2 });
+    const then = vi.fn((resolve: (value: string) => void) => {
+      resolve('from thenable');
+    });
+    const result = breaker.execute<unknown>(() => ({ then }));
+    expect(then).not.toHaveBeenCalled();
+    await expect(result).resolves.toBe('from thenable');
+    expect(then).toHaveBeenCalledOnce();
+    expect(breaker.metrics().window).toEqual([false]);
+    const error = new Error('thenable failed');
+    const failing = breaker.execute<unknown>(() => ({
+      then(_resolve: unknown, reject: (reason: unknown) => void) {
+        reject(error);
+      },
+    }));
+    await expect(failing).rejects.toBe(error);
+    expect(breaker.state).toBe('open');
+  });
+
+  it('a then getter that throws fails the call with its error', async () => {
+    const { breaker } = setup({ threshold: 1, window: 1 });
+    const error = new Error('then getter');
+    const result = breaker.execute<unknown>(() => ({
+      get then(): never {
+        throw error;
+      },
+    }));
+    await expect(result).rejects.toBe(error);
+    expect(breaker.state).toBe('open');
+  });
+
+  it('a native promise is adopted without looking up its then, as await does, and is not returned as is', async () => {
+    const { breaker } = setup();
+    const promise = Promise.resolve('native');
+    const then = vi.fn();
+    Reflect.defineProperty(promise, 'then', { value: then });
+    const result = breaker.execute(() => promise);
+    expect(result).not.toBe(promise);
+    await expect(result).resolves.toBe('native');
+    expect(then).not.toHaveBeenCalled();
+    expect(breaker.metrics().window).toEqual([false]);
+  });
+});
+
 describe('open', () => {
   it('rejects without calling fn, with retryAfterMs, and fires onReject with that very error', async () => {
     const { clock, breaker } = setup({ timeout: 10_000 });
@@ -311,6 +378,17 @@ describe('cancellation never counts', () => {
     await rejectionOf(failing.result);
     await expect(succeeding.result).resolves.toBe('late');
     expect(breaker.metrics()).toMatchObject({ state: 'closed', window: [] });
+  });
+
+  it('calls with different signals in one generation are each judged by their own signal', async () => {
+    const { breaker } = setup({ threshold: 3, window: 5 });
+    const first = new AbortController();
+    const second = new AbortController();
+    const calls = [pending(breaker, first.signal), pending(breaker, second.signal), pending(breaker, first.signal), pending(breaker)];
+    second.abort();
+    for (const call of calls) call.control.resolve('done');
+    await Promise.all(calls.map((call) => call.result));
+    expect(breaker.metrics().window).toEqual([false, false, false]);
   });
 
   it('an already aborted signal rejects with its reason without calling fn', async () => {

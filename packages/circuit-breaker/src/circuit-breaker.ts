@@ -20,6 +20,41 @@ import { OutcomeWindow } from './outcome-window.js';
 import { planRestore, type RestorePlan } from './restore-plan.js';
 import { formatTime } from './rfc3339.js';
 
+/** `await` does not look up a promise's `then`; neither does `execute`. */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call
+const then = Promise.prototype.then;
+
+/** The clock readings a breaker keeps (epoch ms). */
+interface Times {
+  openedAt: number;
+  openUntil: number;
+  /** While open: the last clock reading seen, to notice a clock that went back. */
+  observedAt: number;
+  lastFailureAt: number | undefined;
+  lastStateChangeAt: number | undefined;
+}
+
+/** The callbacks that count and report the outcome of one admitted call. */
+interface Settlers {
+  readonly generation: number;
+  readonly signal: AbortSignal | undefined;
+  readonly resolved: (value: unknown) => unknown;
+  readonly rejected: (error: unknown) => never;
+}
+
+/**
+ * Takes the callbacks as arguments, where they get no name: tools that keep function names (tsx,
+ * esbuild's `keepNames`) would otherwise define one on each new pair, which costs more than the call.
+ */
+function settlers(
+  generation: number,
+  signal: AbortSignal | undefined,
+  resolved: (value: unknown) => unknown,
+  rejected: (error: unknown) => never,
+): Settlers {
+  return { generation, signal, resolved, rejected };
+}
+
 function isAbortError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 }
@@ -31,6 +66,10 @@ function isAbortError(error: unknown): boolean {
  * it. It never starts a timer: moves in time happen lazily, when the breaker is asked.
  */
 export class CircuitBreaker {
+  // Few own fields on purpose (related ones are grouped in records): V8 defines private fields with
+  // keyed stores, which turn an instance with more than 12 out-of-object fields into a slow
+  // dictionary, and once V8's in-object slack tracking has ended while no instance was alive (a few
+  // short-lived breakers and a GC suffice), every field of later instances is out-of-object.
   readonly #options: ResolvedOptions;
   readonly #now: () => number;
   readonly #window: OutcomeWindow;
@@ -39,16 +78,21 @@ export class CircuitBreaker {
   #generation = 0;
   #consecutiveOpens = 0;
   #trialInFlight = false;
-  #openedAt = 0;
-  #openUntil = 0;
-  /** While open: the last clock reading seen, to notice a clock that went back. */
-  #observedAt = 0;
-  #lastFailureAt: number | undefined;
-  #lastStateChangeAt: number | undefined;
-  readonly #stateChangeListeners = new Listeners<CircuitStateChangeEvent>();
-  readonly #successListeners = new Listeners<CircuitSuccessEvent>();
-  readonly #failureListeners = new Listeners<CircuitFailureEvent>();
-  readonly #rejectListeners = new Listeners<CircuitRejectEvent>();
+  readonly #times: Times = {
+    openedAt: 0,
+    openUntil: 0,
+    observedAt: 0,
+    lastFailureAt: undefined,
+    lastStateChangeAt: undefined,
+  };
+  readonly #on = {
+    stateChange: new Listeners<CircuitStateChangeEvent>(),
+    success: new Listeners<CircuitSuccessEvent>(),
+    failure: new Listeners<CircuitFailureEvent>(),
+    reject: new Listeners<CircuitRejectEvent>(),
+  };
+  /** The settlers of the last untimed non-trial call, reused by the next one admitted in the same generation with the same signal. */
+  #shared: Settlers = this.#settlers(0, false, Number.NaN, undefined);
 
   constructor(options?: CircuitBreakerOptions) {
     this.#options = resolveOptions(options);
@@ -96,22 +140,45 @@ export class CircuitBreaker {
       if (rejection !== undefined) return Promise.reject(rejection);
       trial = true;
     }
-    return this.#run(fn, signal, trial);
-  }
-
-  /** The admitted call. Admission stays outside this async frame so a refusal costs only its one error. */
-  async #run<T>(fn: (signal?: AbortSignal) => Promise<T> | T, signal: AbortSignal | undefined, trial: boolean): Promise<T> {
     const generation = this.#generation;
-    const startedAt = this.#isTimed() ? this.#now() : Number.NaN;
-    let value: T;
+    const timed = this.#isTimed();
+    const startedAt = timed ? this.#now() : Number.NaN;
+    let settlers = this.#shared;
+    if (trial || timed) {
+      settlers = this.#settlers(generation, trial, startedAt, signal);
+    } else if (settlers.generation !== generation || settlers.signal !== signal) {
+      settlers = this.#shared = this.#settlers(generation, false, startedAt, signal);
+    }
+    let result: Promise<T> | T;
     try {
-      value = await fn(signal);
+      result = fn(signal);
     } catch (error) {
       this.#settleRejected(error, generation, trial, startedAt, signal);
-      throw error;
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- fn's own error, passed through as is
+      return Promise.reject(error);
     }
-    this.#settleResolved(generation, trial, startedAt, signal);
-    return value;
+    // Promise.resolve adopts a native promise as is and a thenable or value as `await` does, so
+    // this settles in the same microtask as `await fn(signal)` in an async function would.
+    return then.call(Promise.resolve(result), settlers.resolved, settlers.rejected) as Promise<T>;
+  }
+
+  /**
+   * The callbacks that count and report one admitted call's outcome. Untimed non-trial calls
+   * admitted in one generation with one signal share them (see `#shared`), so they allocate none.
+   */
+  #settlers(generation: number, trial: boolean, startedAt: number, signal: AbortSignal | undefined): Settlers {
+    return settlers(
+      generation,
+      signal,
+      (value) => {
+        this.#settleResolved(generation, trial, startedAt, signal);
+        return value;
+      },
+      (error) => {
+        this.#settleRejected(error, generation, trial, startedAt, signal);
+        throw error;
+      },
+    );
   }
 
   /**
@@ -121,7 +188,7 @@ export class CircuitBreaker {
   retryAfterMs(): number {
     if (this.#state !== OPEN) return 0;
     const now = this.#now();
-    return this.#refresh(now) === OPEN ? this.#openUntil - now : 0;
+    return this.#refresh(now) === OPEN ? this.#times.openUntil - now : 0;
   }
 
   metrics(): CircuitMetrics {
@@ -136,14 +203,14 @@ export class CircuitBreaker {
       consecutiveOpens: this.#consecutiveOpens,
       window: this.#window.toArray(),
       trialInFlight: this.#trialInFlight,
-      retryAfterMs: this.#state === OPEN ? this.#openUntil - now : 0,
+      retryAfterMs: this.#state === OPEN ? this.#times.openUntil - now : 0,
     };
     if (this.#state === OPEN) {
-      metrics.openedAt = this.#openedAt;
-      metrics.openUntil = this.#openUntil;
+      metrics.openedAt = this.#times.openedAt;
+      metrics.openUntil = this.#times.openUntil;
     }
-    if (this.#lastFailureAt !== undefined) metrics.lastFailureAt = this.#lastFailureAt;
-    if (this.#lastStateChangeAt !== undefined) metrics.lastStateChangeAt = this.#lastStateChangeAt;
+    if (this.#times.lastFailureAt !== undefined) metrics.lastFailureAt = this.#times.lastFailureAt;
+    if (this.#times.lastStateChangeAt !== undefined) metrics.lastStateChangeAt = this.#times.lastStateChangeAt;
     return metrics;
   }
 
@@ -156,32 +223,32 @@ export class CircuitBreaker {
       failure_count: this.#window.failures,
       success_count: this.#window.successes,
       consecutive_opens: this.#consecutiveOpens,
-      last_failure_time: formatTime(this.#lastFailureAt),
-      last_state_change: formatTime(this.#lastStateChangeAt),
+      last_failure_time: formatTime(this.#times.lastFailureAt),
+      last_state_change: formatTime(this.#times.lastStateChangeAt),
       window: this.#window.toArray().map((failed) => (failed ? 1 : 0)),
-      ...(this.#state === OPEN ? { open_remaining_ms: this.#openUntil - now } : {}),
+      ...(this.#state === OPEN ? { open_remaining_ms: this.#times.openUntil - now } : {}),
       taken_at: formatTime(now),
     };
   }
 
   onStateChange(listener: (event: CircuitStateChangeEvent) => void): Dispose {
-    return this.#stateChangeListeners.add(listener, 'onStateChange');
+    return this.#on.stateChange.add(listener, 'onStateChange');
   }
 
   onSuccess(listener: (event: CircuitSuccessEvent) => void): Dispose {
-    return this.#successListeners.add(listener, 'onSuccess');
+    return this.#on.success.add(listener, 'onSuccess');
   }
 
   onFailure(listener: (event: CircuitFailureEvent) => void): Dispose {
-    return this.#failureListeners.add(listener, 'onFailure');
+    return this.#on.failure.add(listener, 'onFailure');
   }
 
   onReject(listener: (event: CircuitRejectEvent) => void): Dispose {
-    return this.#rejectListeners.add(listener, 'onReject');
+    return this.#on.reject.add(listener, 'onReject');
   }
 
   #isTimed(): boolean {
-    return this.#successListeners.size !== 0 || this.#failureListeners.size !== 0;
+    return this.#on.success.size !== 0 || this.#on.failure.size !== 0;
   }
 
   /** Called when not closed: admits the half-open trial (returns undefined) or returns the one rejection. */
@@ -193,8 +260,8 @@ export class CircuitBreaker {
       return undefined;
     }
     const open = state === OPEN;
-    const error = new CircuitOpenError(open ? this.#openUntil - now : 0, open ? 'open' : 'half-open');
-    if (this.#rejectListeners.size !== 0) this.#rejectListeners.emit(error);
+    const error = new CircuitOpenError(open ? this.#times.openUntil - now : 0, open ? 'open' : 'half-open');
+    if (this.#on.reject.size !== 0) this.#on.reject.emit(error);
     return error;
   }
 
@@ -204,9 +271,9 @@ export class CircuitBreaker {
    */
   #refresh(now: number): CircuitStateCode {
     if (this.#state !== OPEN) return this.#state;
-    if (now < this.#observedAt) this.#openUntil -= this.#observedAt - now;
-    this.#observedAt = now;
-    if (now >= this.#openUntil) {
+    if (now < this.#times.observedAt) this.#times.openUntil -= this.#times.observedAt - now;
+    this.#times.observedAt = now;
+    if (now >= this.#times.openUntil) {
       this.#trialInFlight = false;
       this.#moveTo(HALF_OPEN, now);
     }
@@ -223,8 +290,8 @@ export class CircuitBreaker {
         this.#countSuccess(trial);
       }
     }
-    if (this.#successListeners.size !== 0) {
-      this.#successListeners.emit({ durationMs: this.#durationSince(startedAt), counted: current && !cancelled });
+    if (this.#on.success.size !== 0) {
+      this.#on.success.emit({ durationMs: this.#durationSince(startedAt), counted: current && !cancelled });
     }
   }
 
@@ -246,8 +313,8 @@ export class CircuitBreaker {
         this.#countFailure(trial);
       }
     }
-    if (this.#failureListeners.size !== 0) {
-      this.#failureListeners.emit({
+    if (this.#on.failure.size !== 0) {
+      this.#on.failure.emit({
         error,
         durationMs: this.#durationSince(startedAt),
         kind,
@@ -286,7 +353,7 @@ export class CircuitBreaker {
 
   #countFailure(trial: boolean): void {
     const now = this.#now();
-    this.#lastFailureAt = now;
+    this.#times.lastFailureAt = now;
     if (trial) {
       this.#trialInFlight = false;
     } else {
@@ -294,9 +361,9 @@ export class CircuitBreaker {
       if (this.#window.failures < this.#options.threshold) return;
     }
     this.#consecutiveOpens++;
-    this.#openedAt = now;
-    this.#openUntil = now + openDuration(this.#options, this.#consecutiveOpens);
-    this.#observedAt = now;
+    this.#times.openedAt = now;
+    this.#times.openUntil = now + openDuration(this.#options, this.#consecutiveOpens);
+    this.#times.observedAt = now;
     this.#moveTo(OPEN, now);
   }
 
@@ -304,9 +371,9 @@ export class CircuitBreaker {
     const from = this.#state;
     this.#state = to;
     this.#generation++;
-    this.#lastStateChangeAt = now;
-    if (this.#stateChangeListeners.size !== 0) {
-      this.#stateChangeListeners.emit({ from: stateName(from), to: stateName(to), at: now });
+    this.#times.lastStateChangeAt = now;
+    if (this.#on.stateChange.size !== 0) {
+      this.#on.stateChange.emit({ from: stateName(from), to: stateName(to), at: now });
     }
   }
 
@@ -314,10 +381,10 @@ export class CircuitBreaker {
     this.#state = plan.state;
     this.#consecutiveOpens = plan.consecutiveOpens;
     for (const failed of plan.window) this.#window.push(failed);
-    this.#lastFailureAt = plan.lastFailureAt;
-    this.#lastStateChangeAt = plan.lastStateChangeAt;
-    this.#openedAt = plan.openedAt;
-    this.#openUntil = plan.openUntil;
-    this.#observedAt = now;
+    this.#times.lastFailureAt = plan.lastFailureAt;
+    this.#times.lastStateChangeAt = plan.lastStateChangeAt;
+    this.#times.openedAt = plan.openedAt;
+    this.#times.openUntil = plan.openUntil;
+    this.#times.observedAt = now;
   }
 }

@@ -9,7 +9,16 @@ function setup() {
   const stop = new AbortController();
   const error = new Error('too slow');
   const outcome: { value?: unknown; error?: unknown } = {};
-  withDeadline(execution.promise, { clock, timeout: 100, gracePeriod: 50, controller, stop: stop.signal, error }).then(
+  withDeadline(execution.promise, {
+    clock,
+    timeout: 100,
+    gracePeriod: 50,
+    abort: (reason) => {
+      controller.abort(reason);
+    },
+    stop: stop.signal,
+    error,
+  }).then(
     (value) => (outcome.value = value),
     (reason: unknown) => (outcome.error = reason),
   );

@@ -6,8 +6,8 @@ export interface DeadlineOptions {
   timeout: number;
   /** Ms the aborted attempt gets to settle before it is abandoned. */
   gracePeriod: number;
-  /** Aborted with `error` at the deadline: the executor's signal. */
-  controller: AbortController;
+  /** Called with `error` at the deadline: aborts the executor's signal. */
+  abort: (reason: Error) => void;
   /** Ends both waits when the attempt is over. */
   stop: AbortSignal;
   error: Error;
@@ -19,7 +19,7 @@ export interface DeadlineOptions {
  * settles after the deadline fails with `error` whatever its own outcome.
  */
 export function withDeadline(execution: Promise<unknown>, options: DeadlineOptions): Promise<unknown> {
-  const { clock, timeout, gracePeriod, controller, stop, error } = options;
+  const { clock, timeout, gracePeriod, abort, stop, error } = options;
   let passed = false;
   return new Promise<unknown>((resolve, reject) => {
     execution.then(
@@ -35,7 +35,7 @@ export function withDeadline(execution: Promise<unknown>, options: DeadlineOptio
       .sleep(timeout, stop)
       .then(() => {
         passed = true;
-        controller.abort(error);
+        abort(error);
         return clock.sleep(gracePeriod, stop);
       })
       .then(

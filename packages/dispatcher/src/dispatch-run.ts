@@ -2,9 +2,11 @@ import { isCircuitOpenError, type CircuitBreaker } from '@sdp/circuit-breaker';
 import type { DependencyGraph, ReadySet } from '@sdp/graph';
 import { withDeadline } from './deadline.js';
 import { WorkstreamTimeoutError } from './errors.js';
-import type { CompleteEvent, FailEvent, SkipEvent, StartEvent } from './events.js';
+import type { FailEvent, SkipEvent } from './events.js';
 import type { ResolvedOptions } from './options.js';
 import type { RunOutcome, WorkstreamResult, WorkstreamStatus } from './run-report.js';
+import { LazyAbort } from './lazy-abort.js';
+import { RunChanges } from './run-changes.js';
 import { Wakeup } from './wakeup.js';
 
 export interface ExecuteContext {
@@ -18,8 +20,9 @@ export interface ExecuteContext {
 export type Execute = (id: string, context: ExecuteContext) => Promise<unknown>;
 
 export interface RunHooks {
-  onStart(event: StartEvent): void;
-  onComplete(event: CompleteEvent): void;
+  /** Positional, so that no event (and no `Date`) is made when nobody listens. */
+  onStart(id: string, attempt: number, startedAt: number, rerunAfterCrash: boolean): void;
+  onComplete(id: string, attempt: number, durationMs: number): void;
   onFail(event: FailEvent): void;
   onSkip(event: SkipEvent): void;
   /** Progress worth saving happened (a start, a completion, a failure). */
@@ -32,44 +35,34 @@ export interface RunHooks {
  * nothing new starts. Knows nothing of files: the dispatcher persists what `onProgress` announces.
  */
 export class DispatchRun {
-  readonly #attemptCounts = new Map<string, number>();
-  readonly #startedAt = new Map<string, number>();
-  readonly #durations = new Map<string, number>();
-  /** Time spent executing each workstream in this run, over all its attempts. */
-  readonly #work = new Map<string, number>();
-  readonly #errors = new Map<string, unknown>();
+  // Few fields, grouped: a class instance with many of them can end up in V8's slow dictionary mode
+  // once a few runs have come and gone (measured: 15% slower scheduling in a long-lived process).
+  readonly #in: RunInputs;
+  /** What this run knows of each workstream it took from the ready set. */
+  readonly #tracks = new Map<string, Track>();
   readonly #blockedBy = new Map<string, string>();
   /** Workstreams holding a slot: executing, or waiting for their next attempt. */
-  readonly #inFlight = new Set<string>();
-  /** Workstreams whose executor is running right now (what a crash at this instant interrupts). */
-  readonly #executing = new Set<string>();
-  /**
-   * What a cancellation reaches: each executing attempt's controller, and each retry backoff.
-   * Kept here rather than as listeners on one shared signal, which would pile up with concurrency.
-   */
-  readonly #attempts = new Map<string, AbortController>();
-  readonly #backoffs = new Map<string, AbortController>();
-  /** Ends the grace-period wait when the run finishes first, so no timer outlives the run. */
-  readonly #graceTimer = new AbortController();
+  readonly #inFlight = new Map<string, Track>();
   readonly #wakeup = new Wakeup();
   /** Aborted when the run stops starting work and running executors must be told. */
   readonly #cancel = new AbortController();
-  #outcome: RunOutcome | undefined;
-  #graceExpired = false;
-  #finished = false;
-  #firstStart: number | undefined;
-  #lastSettle: number | undefined;
+  /** Recorded from the first `takeChanges()` on: a run nobody saves records nothing. */
+  #changes: RunChanges | undefined;
+  readonly #state: { outcome: RunOutcome | undefined; finished: boolean; failures: number } = {
+    outcome: undefined,
+    /** run() returned: late settlements change nothing. */
+    finished: false,
+    /** Workstreams failed for good in this run. */
+    failures: 0,
+  };
+  /** The grace period after a stop; its timer ends when the run finishes first, so none outlives the run. */
+  readonly #grace = { timer: new AbortController(), expired: false };
+  /** First start and last settlement, for the makespan. */
+  readonly #span: { first: number | undefined; last: number | undefined } = { first: undefined, last: undefined };
 
-  constructor(
-    private readonly graph: DependencyGraph,
-    private readonly ready: ReadySet,
-    private readonly breaker: CircuitBreaker,
-    private readonly options: ResolvedOptions,
-    private readonly execute: Execute,
-    private readonly hooks: RunHooks,
-    private readonly interrupted: ReadonlySet<string>,
-    private readonly alreadyCompleted: ReadonlySet<string>,
-  ) {}
+  constructor(inputs: RunInputs) {
+    this.#in = inputs;
+  }
 
   /** Runs until everything that can run has run, or the run is stopped. */
   async run(signal: AbortSignal | undefined): Promise<RunOutcome> {
@@ -82,10 +75,11 @@ export class DispatchRun {
       await this.#loop();
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      this.#graceTimer.abort();
-      this.#finished = true;
+      this.#grace.timer.abort();
+      this.#state.finished = true;
     }
-    return this.#outcome ?? (this.ready.isFinished && this.#allCompleted() ? 'completed' : 'failed');
+    // Finished with no failure means every workstream completed (skips only follow failures).
+    return this.#state.outcome ?? (this.#in.ready.isFinished && this.#state.failures === 0 ? 'completed' : 'failed');
   }
 
   /** Ends the run early: nothing new starts; with a reason, running executors are aborted and get the grace period. */
@@ -95,7 +89,9 @@ export class DispatchRun {
 
   /** Workstreams executing right now (what a crash at this instant would interrupt). */
   executing(): string[] {
-    return [...this.#executing];
+    const ids: string[] = [];
+    for (const [id, track] of this.#inFlight) if (track.executing) ids.push(id);
+    return ids;
   }
 
   /** Something outside the run changed (e.g. the breaker's state): look again at what may start. */
@@ -103,12 +99,35 @@ export class DispatchRun {
     this.#wakeup.wake();
   }
 
-  attempts(): ReadonlyMap<string, number> {
-    return this.#attemptCounts;
+  /** What changed since the previous call; recording starts with the first call. */
+  takeChanges(): RunChanges {
+    const changes = this.#changes ?? new RunChanges();
+    this.#changes = new RunChanges();
+    return changes;
   }
 
-  durations(): ReadonlyMap<string, number> {
-    return this.#durations;
+  /** Executions of `id` in this run. */
+  attemptsOf(id: string): number {
+    return this.#tracks.get(id)?.attempts ?? 0;
+  }
+
+  /** Duration of `id`'s last finished attempt in this run. */
+  durationOf(id: string): number | undefined {
+    return this.#tracks.get(id)?.durationMs;
+  }
+
+  /** Executions of each workstream in this run (those with at least one). */
+  attempts(): Map<string, number> {
+    const attempts = new Map<string, number>();
+    for (const [id, track] of this.#tracks) if (track.attempts > 0) attempts.set(id, track.attempts);
+    return attempts;
+  }
+
+  /** Duration of each workstream's last finished attempt in this run. */
+  durations(): Map<string, number> {
+    const durations = new Map<string, number>();
+    for (const [id, track] of this.#tracks) if (track.durationMs !== undefined) durations.set(id, track.durationMs);
+    return durations;
   }
 
   blockedBy(): ReadonlyMap<string, string> {
@@ -116,40 +135,39 @@ export class DispatchRun {
   }
 
   makespanMs(): number {
-    return this.#firstStart === undefined || this.#lastSettle === undefined ? 0 : this.#lastSettle - this.#firstStart;
+    return this.#span.first === undefined || this.#span.last === undefined ? 0 : this.#span.last - this.#span.first;
   }
 
   /** `max(critical path, total work / concurrency)` over the work measured in this run. */
   lowerBoundMs(): number {
     let total = 0;
-    for (const ms of this.#work.values()) total += ms;
-    const { length } = this.graph.criticalPath((id) => this.#work.get(id) ?? 0);
-    return Math.max(length, total / this.options.concurrency);
+    for (const track of this.#tracks.values()) total += track.workMs;
+    const { length } = this.#in.graph.criticalPath((id) => this.#tracks.get(id)?.workMs ?? 0);
+    return Math.max(length, total / this.#in.options.concurrency);
   }
 
   results(): WorkstreamResult[] {
-    return this.graph.ids().map((id) => {
+    return this.#in.graph.ids().map((id) => {
       const status = this.#statusOf(id);
-      const startedAt = this.#startedAt.get(id);
-      const durationMs = this.#durations.get(id);
-      const blockedBy = this.#blockedBy.get(id);
-      const error = this.#errors.get(id);
-      return {
+      const track = this.#tracks.get(id);
+      const result: Mutable<WorkstreamResult> = {
         id,
         status,
-        attempts: this.#attemptCounts.get(id) ?? 0,
-        alreadyCompleted: this.alreadyCompleted.has(id),
-        rerunAfterCrash: this.interrupted.has(id) && startedAt !== undefined,
-        ...(startedAt === undefined ? {} : { startedAt: new Date(startedAt) }),
-        ...(durationMs === undefined ? {} : { durationMs }),
-        ...(blockedBy === undefined ? {} : { blockedBy }),
-        ...((status === 'failed' || status === 'cancelled') && error !== undefined ? { error } : {}),
+        attempts: track?.attempts ?? 0,
+        alreadyCompleted: this.#in.alreadyCompleted.has(id),
+        rerunAfterCrash: track?.startedAt !== undefined && this.#in.interrupted.has(id),
       };
+      if (track?.startedAt !== undefined) result.startedAt = new Date(track.startedAt);
+      if (track?.durationMs !== undefined) result.durationMs = track.durationMs;
+      const blockedBy = this.#blockedBy.get(id);
+      if (blockedBy !== undefined) result.blockedBy = blockedBy;
+      if ((status === 'failed' || status === 'cancelled') && track?.error !== undefined) result.error = track.error;
+      return result;
     });
   }
 
   #statusOf(id: string): WorkstreamStatus {
-    switch (this.ready.status(id)) {
+    switch (this.#in.ready.status(id)) {
       case 'completed':
         return 'completed';
       case 'failed':
@@ -164,22 +182,18 @@ export class DispatchRun {
     }
   }
 
-  #allCompleted(): boolean {
-    return this.graph.ids().every((id) => this.ready.status(id) === 'completed');
-  }
-
   #stop(outcome: RunOutcome, reason?: unknown): void {
-    if (this.#outcome !== undefined) return;
-    this.#outcome = outcome;
+    if (this.#state.outcome !== undefined) return;
+    this.#state.outcome = outcome;
     // Nothing waits for a retry once the run stops.
-    for (const backoff of this.#backoffs.values()) backoff.abort(reason);
+    for (const track of this.#inFlight.values()) track.backoff?.abort(reason);
     if (reason !== undefined || outcome === 'cancelled') {
       this.#cancel.abort(reason);
-      for (const controller of this.#attempts.values()) controller.abort(this.#cancel.signal.reason);
+      for (const track of this.#inFlight.values()) track.abort?.abort(this.#cancel.signal.reason);
       // Running executors get the grace period to settle; after it, they are abandoned as cancelled.
-      this.options.clock.sleep(this.options.gracePeriod, this.#graceTimer.signal).then(
+      this.#in.options.clock.sleep(this.#in.options.gracePeriod, this.#grace.timer.signal).then(
         () => {
-          this.#graceExpired = true;
+          this.#grace.expired = true;
           this.#wakeup.wake();
         },
         () => undefined,
@@ -192,10 +206,10 @@ export class DispatchRun {
     for (;;) {
       const breakerWaitMs = this.#startReady();
       const running = this.#inFlight.size;
-      if (running === 0 && (this.#outcome !== undefined || (this.ready.readyCount === 0 && breakerWaitMs === undefined))) {
+      if (running === 0 && (this.#state.outcome !== undefined || (this.#in.ready.readyCount === 0 && breakerWaitMs === undefined))) {
         return;
       }
-      if (this.#outcome !== undefined && this.#graceExpired) return;
+      if (this.#state.outcome !== undefined && this.#grace.expired) return;
       await this.#waitForProgress(breakerWaitMs);
     }
   }
@@ -203,27 +217,27 @@ export class DispatchRun {
   /** Starts what may start; returns how long to wait for the breaker when it holds work back. */
   #startReady(): number | undefined {
     // 'stop' ends the run as soon as the breaker opens, even with nothing ready to start.
-    if (this.#outcome === undefined && this.options.onBreakerOpen === 'stop' && this.breaker.state === 'open') {
+    if (this.#state.outcome === undefined && this.#in.options.onBreakerOpen === 'stop' && this.#in.breaker.state === 'open') {
       this.#stop('breaker-open');
     }
-    while (this.#outcome === undefined && this.#inFlight.size < this.options.concurrency && this.ready.readyCount > 0) {
-      const state = this.breaker.state;
+    while (this.#state.outcome === undefined && this.#inFlight.size < this.#in.options.concurrency && this.#in.ready.readyCount > 0) {
+      const state = this.#in.breaker.state;
       if (state === 'open') {
-        if (this.options.onBreakerOpen === 'stop') {
+        if (this.#in.options.onBreakerOpen === 'stop') {
           this.#stop('breaker-open');
           return undefined;
         }
-        return Math.max(this.breaker.retryAfterMs(), 1);
+        return Math.max(this.#in.breaker.retryAfterMs(), 1);
       }
       // Half-open admits one trial; wait for its outcome before starting anything else. When the
       // trial is not ours (a shared breaker), its outcome reaches us as a state change (see wake);
       // a trial that ends without one (cancelled) is caught by looking again now and then.
-      if (state === 'half-open' && this.breaker.metrics().trialInFlight) {
-        return this.#executing.size === 0 ? foreignTrialPollMs : undefined;
+      if (state === 'half-open' && this.#in.breaker.metrics().trialInFlight) {
+        return this.#executingCount() === 0 ? foreignTrialPollMs : undefined;
       }
-      const id = this.ready.take();
+      const id = this.#in.ready.take();
       if (id === undefined) return undefined;
-      void this.#runWorkstream(id);
+      this.#runWorkstream(id);
       if (state === 'half-open') return undefined;
     }
     return undefined;
@@ -236,7 +250,7 @@ export class DispatchRun {
       return;
     }
     const stopSleeping = new AbortController();
-    const sleep = this.options.clock.sleep(breakerWaitMs, stopSleeping.signal).catch(() => undefined);
+    const sleep = this.#in.options.clock.sleep(breakerWaitMs, stopSleeping.signal).catch(() => undefined);
     try {
       await Promise.race([progress, sleep]);
     } finally {
@@ -244,140 +258,255 @@ export class DispatchRun {
     }
   }
 
-  async #runWorkstream(id: string): Promise<void> {
-    this.#inFlight.add(id);
+  // The path of a workstream through its attempts is written with callbacks rather than async
+  // functions: each async frame cost a promise and a tick per workstream, which dominated the
+  // scheduling of short work. Every path ends in exactly one #release (or in the next #attempt).
+
+  #runWorkstream(id: string): void {
+    let track = this.#tracks.get(id);
+    if (track === undefined) {
+      track = { attempts: 0, startedAt: undefined, durationMs: undefined, workMs: 0, error: undefined, executing: false, abort: undefined, backoff: undefined };
+      this.#tracks.set(id, track);
+    }
+    this.#inFlight.set(id, track);
     try {
-      while ((await this.#attempt(id)) === 'retry') {
-        // next attempt
-      }
-    } catch (error) {
-      // A bug outside the executor (a throwing retryDelay, a listener of ours): the workstream fails
-      // instead of staying 'running' forever or surfacing as an unhandled rejection.
-      if (!this.#finished && this.ready.status(id) === 'running') {
-        this.#errors.set(id, error);
-        this.#failed(id);
-      }
-    } finally {
-      this.#executing.delete(id);
-      this.#attempts.delete(id);
-      this.#backoffs.delete(id);
-      if (!this.#finished) {
-        this.#inFlight.delete(id);
-        this.#lastSettle = this.options.clock.now();
-        // No longer in flight: worth saving (a cancelled one must not be recorded as running).
-        this.hooks.onProgress();
-        this.#wakeup.wake();
-      }
+      this.#attempt(id, track);
+    } catch (bug) {
+      this.#bug(id, track, bug);
     }
   }
 
-  /** One attempt through the breaker; says whether another attempt follows. */
-  async #attempt(id: string): Promise<'done' | 'retry'> {
-    const { clock, timeout, retries } = this.options;
-    const number = (this.#attemptCounts.get(id) ?? 0) + 1;
-    const controller = this.#cancellable(this.#attempts, id);
+  /** One attempt through the breaker. */
+  #attempt(id: string, track: Track): void {
+    const { clock, timeout } = this.#in.options;
+    const number = track.attempts + 1;
+    const abort = new LazyAbort();
+    if (this.#cancel.signal.aborted) abort.abort(this.#cancel.signal.reason);
+    track.abort = abort;
     // Only an attempt with a deadline needs to stop its timers (an abort costs a DOMException).
     const stopTimer = timeout === undefined ? undefined : new AbortController();
     let startedAt = 0;
-
-    try {
-      await this.breaker.execute(() => {
+    this.#in.breaker
+      .execute(() => {
         startedAt = clock.now();
-        this.#attemptCounts.set(id, number);
-        this.#firstStart ??= startedAt;
-        if (!this.#startedAt.has(id)) this.#startedAt.set(id, startedAt);
-        this.#executing.add(id);
-        this.hooks.onStart({ id, attempt: number, startedAt: new Date(startedAt), rerunAfterCrash: this.interrupted.has(id) });
-        this.hooks.onProgress();
-        const execution = invoke(() => this.execute(id, { signal: controller.signal, attempt: number }));
-        if (timeout === undefined || stopTimer === undefined) return execution;
-        return withDeadline(execution, {
+        track.attempts = number;
+        track.startedAt ??= startedAt;
+        track.executing = true;
+        this.#changes?.executed.add(id);
+        this.#span.first ??= startedAt;
+        this.#in.hooks.onStart(id, number, startedAt, this.#in.interrupted.has(id));
+        this.#in.hooks.onProgress();
+        const context: ExecuteContext = {
+          attempt: number,
+          get signal() {
+            return abort.signal;
+          },
+        };
+        if (timeout === undefined || stopTimer === undefined) return this.#in.execute(id, context);
+        return withDeadline(invoke(() => this.#in.execute(id, context)), {
           clock,
           timeout,
-          gracePeriod: this.options.gracePeriod,
-          controller,
+          gracePeriod: this.#in.options.gracePeriod,
+          abort: (reason) => {
+            abort.abort(reason);
+          },
           stop: stopTimer.signal,
           error: new WorkstreamTimeoutError(id, timeout),
         });
-      }, this.#cancel.signal);
-    } catch (error) {
-      if (this.#finished) return 'done';
-      if (isCircuitOpenError(error)) {
-        // Not an attempt and not a failure: back to the ready set until the breaker lets work through.
-        this.ready.release(id);
-        return 'done';
-      }
-      this.#errors.set(id, error);
-      // Cancelled: it stays 'running' in the ready set and is reported as cancelled. Its partial
-      // duration is not a measurement of the work.
-      if (this.#cancel.signal.aborted) return 'done';
-      const durationMs = this.#measure(id, startedAt);
-      const willRetry = number <= retries && this.#outcome === undefined;
-      if (!willRetry) {
-        this.hooks.onFail({ id, attempt: number, error, durationMs, willRetry });
-        return this.#failed(id);
-      }
-      const retryInMs = this.#retryDelay(number);
-      this.hooks.onFail({ id, attempt: number, error, durationMs, willRetry, retryInMs });
-      return await this.#backoff(id, retryInMs);
-    } finally {
-      stopTimer?.abort();
-      this.#executing.delete(id);
-    }
-
-    if (this.#finished) return 'done';
-    const durationMs = this.#measure(id, startedAt);
-    this.ready.complete(id);
-    this.hooks.onComplete({ id, attempt: number, durationMs });
-    this.hooks.onProgress();
-    return 'done';
+      }, this.#cancel.signal)
+      .then(
+        () => {
+          stopTimer?.abort();
+          track.executing = false;
+          try {
+            this.#succeeded(id, track, number, startedAt);
+          } catch (bug) {
+            this.#bug(id, track, bug);
+          }
+        },
+        (error: unknown) => {
+          stopTimer?.abort();
+          track.executing = false;
+          try {
+            this.#attemptFailed(id, track, number, startedAt, error);
+          } catch (bug) {
+            this.#bug(id, track, bug);
+          }
+        },
+      );
   }
 
-  /** Waits before the next attempt; if the run stops meanwhile, the failure stands (the next run retries it). */
-  async #backoff(id: string, ms: number): Promise<'done' | 'retry'> {
+  /**
+   * A bug outside the executor (a throwing retryDelay, a listener of ours) fails the workstream instead
+   * of leaving it 'running' forever or surfacing as an unhandled rejection.
+   */
+  #bug(id: string, track: Track, error: unknown): void {
+    if (!this.#state.finished && this.#in.ready.status(id) === 'running') {
+      track.error = error;
+      this.#failed(id);
+    }
+    this.#release(id, track);
+  }
+
+  #succeeded(id: string, track: Track, number: number, startedAt: number): void {
+    if (this.#state.finished) return;
+    const durationMs = this.#measure(id, track, startedAt);
+    this.#in.ready.complete(id);
+    this.#changes?.completed.push(id);
+    this.#in.hooks.onComplete(id, number, durationMs);
+    this.#in.hooks.onProgress();
+    this.#release(id, track, startedAt + durationMs);
+  }
+
+  #attemptFailed(id: string, track: Track, number: number, startedAt: number, error: unknown): void {
+    if (this.#state.finished) {
+      this.#release(id, track);
+      return;
+    }
+    if (isCircuitOpenError(error)) {
+      // Not an attempt and not a failure: back to the ready set until the breaker lets work through.
+      this.#in.ready.release(id);
+      this.#release(id, track);
+      return;
+    }
+    track.error = error;
+    // Cancelled: it stays 'running' in the ready set and is reported as cancelled. Its partial
+    // duration is not a measurement of the work.
+    if (this.#cancel.signal.aborted) {
+      this.#release(id, track);
+      return;
+    }
+    const durationMs = this.#measure(id, track, startedAt);
+    const willRetry = number <= this.#in.options.retries && this.#state.outcome === undefined;
+    if (!willRetry) {
+      this.#in.hooks.onFail({ id, attempt: number, error, durationMs, willRetry });
+      this.#failed(id);
+      this.#release(id, track);
+      return;
+    }
+    const retryInMs = this.#retryDelay(number);
+    this.#in.hooks.onFail({ id, attempt: number, error, durationMs, willRetry, retryInMs });
+    void this.#backoff(track, retryInMs).then((retry) => {
+      try {
+        if (retry) {
+          this.#attempt(id, track);
+          return;
+        }
+        // The run stopped during the wait: the failure stands (the next run retries it).
+        if (!this.#state.finished && !this.#cancel.signal.aborted) this.#failed(id);
+        this.#release(id, track);
+      } catch (bug) {
+        this.#bug(id, track, bug);
+      }
+    });
+  }
+
+  /** Waits before the next attempt; says whether it follows (not when the run stopped meanwhile). */
+  async #backoff(track: Track, ms: number): Promise<boolean> {
     try {
-      if (this.#outcome === undefined) await this.options.clock.sleep(ms, this.#cancellable(this.#backoffs, id).signal);
+      if (this.#state.outcome === undefined) {
+        const backoff = new AbortController();
+        track.backoff = backoff;
+        await this.#in.options.clock.sleep(ms, backoff.signal);
+      }
     } catch {
       // Stopped or cancelled during the wait.
     } finally {
-      this.#backoffs.delete(id);
+      track.backoff = undefined;
     }
-    if (this.#finished || this.#cancel.signal.aborted) return 'done';
-    if (this.#outcome === undefined) return 'retry';
-    return this.#failed(id);
+    return !this.#state.finished && !this.#cancel.signal.aborted && this.#state.outcome === undefined;
+  }
+
+  /** The workstream gives its slot up (at `now`, when the caller just read the clock). */
+  #release(id: string, track: Track, now = this.#in.options.clock.now()): void {
+    track.executing = false;
+    track.abort = undefined;
+    track.backoff = undefined;
+    if (this.#state.finished) return;
+    this.#inFlight.delete(id);
+    this.#span.last = now;
+    // No longer in flight: worth saving (a cancelled one must not be recorded as running).
+    this.#in.hooks.onProgress();
+    this.#refill();
+  }
+
+  /**
+   * A slot came free: start what may start right away instead of in the loop, which saves a wake-up
+   * round trip per workstream. The loop is woken only for what it alone does: waiting for the breaker,
+   * and ending the run.
+   */
+  #refill(): void {
+    const breakerWaitMs = this.#startReady();
+    if (breakerWaitMs !== undefined || this.#inFlight.size === 0 || this.#state.outcome !== undefined) this.#wakeup.wake();
+  }
+
+  #executingCount(): number {
+    let count = 0;
+    for (const track of this.#inFlight.values()) if (track.executing) count += 1;
+    return count;
   }
 
   #retryDelay(retry: number): number {
-    const ms = this.options.retryDelay(retry);
+    const ms = this.#in.options.retryDelay(retry);
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
       throw new RangeError(`retryDelay(${retry}) must return a finite number of milliseconds >= 0, got ${String(ms)}`);
     }
     return ms;
   }
 
-  /** A controller that the run's cancellation (or stop, for backoffs) aborts, registered in `registry`. */
-  #cancellable(registry: Map<string, AbortController>, id: string): AbortController {
-    const controller = new AbortController();
-    if (this.#cancel.signal.aborted) controller.abort(this.#cancel.signal.reason);
-    registry.set(id, controller);
-    return controller;
-  }
-
-  #measure(id: string, startedAt: number): number {
-    const durationMs = Math.max(0, this.options.clock.now() - startedAt);
-    this.#durations.set(id, durationMs);
-    this.#work.set(id, (this.#work.get(id) ?? 0) + durationMs);
+  #measure(id: string, track: Track, startedAt: number): number {
+    const durationMs = Math.max(0, this.#in.options.clock.now() - startedAt);
+    track.durationMs = durationMs;
+    this.#changes?.executed.add(id);
+    track.workMs += durationMs;
     return durationMs;
   }
 
-  #failed(id: string): 'done' {
-    for (const skipped of this.ready.fail(id)) {
+  #failed(id: string): void {
+    this.#state.failures += 1;
+    this.#changes?.failed.push(id);
+    for (const skipped of this.#in.ready.fail(id)) {
       this.#blockedBy.set(skipped, id);
-      this.hooks.onSkip({ id: skipped, blockedBy: id });
+      this.#changes?.skipped.set(skipped, id);
+      this.#in.hooks.onSkip({ id: skipped, blockedBy: id });
     }
-    this.hooks.onProgress();
-    return 'done';
+    this.#in.hooks.onProgress();
   }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What a run works with. */
+export interface RunInputs {
+  readonly graph: DependencyGraph;
+  readonly ready: ReadySet;
+  readonly breaker: CircuitBreaker;
+  readonly options: ResolvedOptions;
+  readonly execute: Execute;
+  readonly hooks: RunHooks;
+  /** Running when an earlier process died. */
+  readonly interrupted: ReadonlySet<string>;
+  /** Completed before this run: never executed. */
+  readonly alreadyCompleted: ReadonlySet<string>;
+}
+
+/** What a run knows of one workstream it took from the ready set. */
+interface Track {
+  /** Executions in this run. */
+  attempts: number;
+  /** Start of its first execution in this run. */
+  startedAt: number | undefined;
+  /** Of its last finished attempt. */
+  durationMs: number | undefined;
+  /** Time spent executing, over all its attempts. */
+  workMs: number;
+  /** Of its last failed attempt. */
+  error: unknown;
+  /** Its executor is running right now (what a crash at this instant interrupts). */
+  executing: boolean;
+  /** What a cancellation reaches: the current attempt's signal, or the backoff before the next one. */
+  abort: LazyAbort | undefined;
+  backoff: AbortController | undefined;
 }
 
 /** How often to look at a shared breaker whose half-open trial is someone else's. */

@@ -269,7 +269,125 @@ class FailingStore extends CheckpointStore {
   }
 }
 
+/** Counts the store calls a run makes; `failUpdates` makes that many updates fail first. */
+class CountingStore extends CheckpointStore {
+  saves = 0;
+  updates = 0;
+  compactions = 0;
+  failUpdates = 0;
+
+  override save(...args: Parameters<CheckpointStore['save']>): Promise<void> {
+    this.saves += 1;
+    return super.save(...args);
+  }
+
+  override update(...args: Parameters<CheckpointStore['update']>): Promise<void> {
+    this.updates += 1;
+    if (this.failUpdates > 0) {
+      this.failUpdates -= 1;
+      return Promise.reject(new Error('EIO: i/o error, write'));
+    }
+    return super.update(...args);
+  }
+
+  override compact(...args: Parameters<CheckpointStore['compact']>): Promise<void> {
+    this.compactions += 1;
+    return super.compact(...args);
+  }
+}
+
 describe('Dispatcher checkpoints and resume', () => {
+  it('saves the whole checkpoint once, then only updates, and leaves one JSON file when it stops', async () => {
+    const graph = graphOf({ a: [], b: ['a'], c: ['b'], d: [], e: ['d'] });
+    const store = new CountingStore({ featureId: 'F001', dir });
+    const executor = new RecordingExecutor((id) => (id === 'd' ? new Error('d broke') : true));
+    const report = await dispatcher(graph, { checkpoint: store, concurrency: 1 }).run(executor.execute);
+    expect(report.totals).toMatchObject({ completed: 3, failed: 1, skipped: 1 });
+    expect(store.saves).toBe(1);
+    expect(store.updates).toBeGreaterThan(0);
+    expect(store.compactions).toBe(1);
+    expect((await readdir(dir)).filter((name) => !name.endsWith('.bak'))).toEqual(['F001-checkpoint.json']);
+    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    expect(saved).toMatchObject({
+      completed: ['a', 'b', 'c'],
+      failed: ['d'],
+      skipped: { e: 'd' },
+      running: [],
+      attempts: { a: 1, b: 1, c: 1, d: 1 },
+      graph_fingerprint: graph.fingerprint(),
+    });
+    expect(Object.keys(saved?.durations_ms ?? {}).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(saved?.graph).toEqual(graph.snapshot(['a', 'b', 'c']));
+  });
+
+  it('writes the whole checkpoint again after a failed update, so no change is lost', async () => {
+    const graph = graphOf({ a: [], b: ['a'], c: ['b'], x: ['c'] });
+    const store = new CountingStore({ featureId: 'F001', dir });
+    store.failUpdates = 1;
+    const executor = new RecordingExecutor((id) => (id === 'x' ? new Error('x broke') : true));
+    const report = await dispatcher(graph, { checkpoint: store, concurrency: 1 }).run(executor.execute);
+    expect(report.checkpointErrors.map(String)).toEqual(['Error: EIO: i/o error, write']);
+    expect(store.saves).toBe(2);
+    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    expect(saved).toMatchObject({ completed: ['a', 'b', 'c'], failed: ['x'], attempts: { a: 1, b: 1, c: 1, x: 1 } });
+  });
+
+  it('reports a failed closing compaction as an event and in the report, keeping JSON and journal loadable', async () => {
+    const graph = graphOf({ a: [], b: ['a'] });
+    class FailingCompaction extends CheckpointStore {
+      override compact(): Promise<void> {
+        return Promise.reject(new Error('ENOSPC: no space left on device'));
+      }
+    }
+    const d = dispatcher(graph, { checkpoint: new FailingCompaction({ featureId: 'F001', dir }) });
+    const failures: unknown[] = [];
+    d.onCheckpoint((event) => {
+      if (!event.ok) failures.push(event.error);
+    });
+    const report = await d.run(new RecordingExecutor((id) => (id === 'b' ? new Error('b broke') : true)).execute);
+    expect(report.checkpointErrors.map(String)).toEqual(['Error: ENOSPC: no space left on device']);
+    expect(failures).toEqual(report.checkpointErrors);
+    expect(await new CheckpointStore({ featureId: 'F001', dir }).load()).toMatchObject({ completed: ['a'], failed: ['b'] });
+  });
+
+  it('resolves with the report when giving the lock up fails, the error in checkpointErrors', async () => {
+    const graph = graphOf({ a: [] });
+    class FailingRelease extends CheckpointStore {
+      override async release(): Promise<void> {
+        await super.release();
+        throw new Error('EIO: i/o error, fsync');
+      }
+    }
+    const report = await dispatcher(graph, { checkpoint: new FailingRelease({ featureId: 'F001', dir }) }).run(
+      new RecordingExecutor(succeed).execute,
+    );
+    expect(report.outcome).toBe('completed');
+    expect(report.checkpointErrors.map(String)).toEqual(['Error: EIO: i/o error, fsync']);
+  });
+
+  it('shows its progress to a reader without the lock while it runs', async () => {
+    const graph = graphOf({ a: [], b: ['a'], c: ['b'] });
+    const executor = new RecordingExecutor();
+    const running = dispatcher(graph).run(executor.execute);
+    await vi.waitFor(() => {
+      expect(executor.inFlight).toEqual(['a']);
+    });
+    executor.resolve('a');
+    await vi.waitFor(() => {
+      expect(executor.inFlight).toEqual(['b']);
+    });
+    const reader = new CheckpointStore({ featureId: 'F001', dir });
+    await vi.waitFor(async () => {
+      expect(await reader.load()).toMatchObject({ completed: ['a'], running: ['b'] });
+    });
+    executor.resolve('b');
+    await vi.waitFor(() => {
+      expect(executor.inFlight).toEqual(['c']);
+    });
+    executor.resolve('c');
+    expect((await running).outcome).toBe('completed');
+  });
+
   it('goes on when a save fails, reporting it as an event and in the report', async () => {
     const graph = graphOf({ a: [], b: ['a'] });
     const events: boolean[] = [];

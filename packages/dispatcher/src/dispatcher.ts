@@ -1,5 +1,5 @@
 import { CircuitBreaker } from '@sdp/circuit-breaker';
-import type { Checkpoint, CheckpointStore } from '@sdp/checkpoint';
+import type { CheckpointStore } from '@sdp/checkpoint';
 import type { DependencyGraph } from '@sdp/graph';
 import { CoalescingWriter } from './checkpoint-writer.js';
 import { DispatchRun, type Execute } from './dispatch-run.js';
@@ -15,6 +15,7 @@ import type {
 } from './events.js';
 import { Listeners } from './listeners.js';
 import { resolveOptions, type DispatcherOptions, type ResolvedOptions } from './options.js';
+import { RunCheckpointer } from './run-checkpointer.js';
 import { planResume, type ResumePlan } from './resume-plan.js';
 import { countByStatus, type RunReport } from './run-report.js';
 
@@ -37,12 +38,15 @@ export class Dispatcher {
   readonly #options: ResolvedOptions;
   #breaker: CircuitBreaker;
   #running = false;
-  readonly #onStart = new Listeners<StartEvent>();
-  readonly #onComplete = new Listeners<CompleteEvent>();
-  readonly #onFail = new Listeners<FailEvent>();
-  readonly #onSkip = new Listeners<SkipEvent>();
-  readonly #onCheckpoint = new Listeners<CheckpointEvent>();
-  readonly #onBreakerStateChange = new Listeners<BreakerStateChangeEvent>();
+  // One field for all listeners: few fields keep instances out of V8's slow dictionary mode.
+  readonly #on = {
+    start: new Listeners<StartEvent>(),
+    complete: new Listeners<CompleteEvent>(),
+    fail: new Listeners<FailEvent>(),
+    skip: new Listeners<SkipEvent>(),
+    checkpoint: new Listeners<CheckpointEvent>(),
+    breakerStateChange: new Listeners<BreakerStateChangeEvent>(),
+  };
 
   constructor(graph: DependencyGraph, options: DispatcherOptions) {
     if (typeof graph !== 'object' || typeof (graph as Partial<DependencyGraph>).readySet !== 'function') {
@@ -64,27 +68,27 @@ export class Dispatcher {
   }
 
   onStart(listener: (event: StartEvent) => void): () => void {
-    return this.#onStart.add(listener);
+    return this.#on.start.add(listener);
   }
 
   onComplete(listener: (event: CompleteEvent) => void): () => void {
-    return this.#onComplete.add(listener);
+    return this.#on.complete.add(listener);
   }
 
   onFail(listener: (event: FailEvent) => void): () => void {
-    return this.#onFail.add(listener);
+    return this.#on.fail.add(listener);
   }
 
   onSkip(listener: (event: SkipEvent) => void): () => void {
-    return this.#onSkip.add(listener);
+    return this.#on.skip.add(listener);
   }
 
   onCheckpoint(listener: (event: CheckpointEvent) => void): () => void {
-    return this.#onCheckpoint.add(listener);
+    return this.#on.checkpoint.add(listener);
   }
 
   onBreakerStateChange(listener: (event: BreakerStateChangeEvent) => void): () => void {
-    return this.#onBreakerStateChange.add(listener);
+    return this.#on.breakerStateChange.add(listener);
   }
 
   /**
@@ -101,11 +105,22 @@ export class Dispatcher {
     const { store } = this.#options;
     try {
       await store?.acquire();
+      let report: RunReport;
       try {
-        return await this.#runLocked(execute, options, store);
-      } finally {
-        await store?.release();
+        report = await this.#runLocked(execute, options, store);
+      } catch (error) {
+        // The reason the run could not start matters more than a failed release.
+        await store?.release().catch(() => undefined);
+        throw error;
       }
+      try {
+        await store?.release();
+      } catch (error) {
+        // The work is done and the checkpoint written: a lock that could not be given up cleanly (its
+        // holder is recognised as dead by the next run) is reported, not thrown over the report.
+        return { ...report, checkpointErrors: [...report.checkpointErrors, error] };
+      }
+      return report;
     } finally {
       this.#running = false;
     }
@@ -134,53 +149,64 @@ export class Dispatcher {
       priority: priorityByRemainingChain(this.#graph, plan?.durations ?? new Map()),
     });
 
-    const fingerprint = this.#graph.fingerprint();
     const checkpointErrors: unknown[] = [];
+    const checkpointer =
+      store &&
+      new RunCheckpointer({
+        store,
+        graph: this.#graph,
+        breaker: this.#breaker,
+        featureId,
+        clock: this.#options.clock,
+        previous: checkpoint,
+      });
     // The writer and the run refer to each other: the run asks for saves, a failed save may stop the run.
     let run: DispatchRun | undefined = undefined;
     const writer = new CoalescingWriter(
       async () => {
-        if (store === undefined || run === undefined) return;
-        const content = this.#checkpointOf(run, checkpoint, fingerprint);
-        await store.save(content);
-        this.#onCheckpoint.emit({ ok: true, path: store.path, completed: content.completed.length, total: this.#graph.size });
+        if (store === undefined || checkpointer === undefined || run === undefined) return;
+        const completed = await checkpointer.write(run);
+        this.#on.checkpoint.emit({ ok: true, path: store.path, completed, total: this.#graph.size });
       },
       (error) => {
         checkpointErrors.push(error);
-        this.#onCheckpoint.emit({ ok: false, path: store?.path ?? '', error });
+        this.#on.checkpoint.emit({ ok: false, path: store?.path ?? '', error });
         if (this.#options.stopOnCheckpointError) run?.stop('checkpoint-error', error);
       },
     );
 
-    run = new DispatchRun(
-      this.#graph,
+    run = new DispatchRun({
+      graph: this.#graph,
       ready,
-      this.#breaker,
-      this.#options,
+      breaker: this.#breaker,
+      options: this.#options,
       execute,
-      {
-        onStart: (event) => {
-          this.#onStart.emit(event);
+      hooks: {
+        onStart: (id, attempt, startedAt, rerunAfterCrash) => {
+          if (this.#on.start.size > 0) this.#on.start.emit({ id, attempt, startedAt: new Date(startedAt), rerunAfterCrash });
         },
-        onComplete: (event) => {
-          this.#onComplete.emit(event);
+        onComplete: (id, attempt, durationMs) => {
+          if (this.#on.complete.size > 0) this.#on.complete.emit({ id, attempt, durationMs });
         },
         onFail: (event) => {
-          this.#onFail.emit(event);
+          this.#on.fail.emit(event);
         },
         onSkip: (event) => {
-          this.#onSkip.emit(event);
+          this.#on.skip.emit(event);
         },
-        onProgress: () => {
-          writer.request();
-        },
+        onProgress:
+          store === undefined
+            ? () => undefined
+            : () => {
+                writer.request();
+              },
       },
-      plan?.interrupted ?? new Set(),
+      interrupted: plan?.interrupted ?? new Set(),
       alreadyCompleted,
-    );
+    });
 
     const disposeBreakerListener = this.#breaker.onStateChange((event) => {
-      this.#onBreakerStateChange.emit(event);
+      this.#on.breakerStateChange.emit(event);
       writer.request();
       run.wake();
     });
@@ -205,6 +231,15 @@ export class Dispatcher {
         // The work is done either way; a checkpoint left behind only means a no-op resume.
         checkpointErrors.push(error);
       }
+    } else if (store !== undefined && checkpointer !== undefined) {
+      try {
+        // What a user finds after the run stops: one JSON file with the last state.
+        await checkpointer.finish(run);
+      } catch (error) {
+        // The journal stays beside the last JSON; loading still applies it.
+        checkpointErrors.push(error);
+        this.#on.checkpoint.emit({ ok: false, path: store.path, error });
+      }
     }
     return {
       featureId,
@@ -217,30 +252,6 @@ export class Dispatcher {
       lowerBoundMs: run.lowerBoundMs(),
       ...(store === undefined ? {} : { checkpoint: { path: store.path, kept: checkpointKept } }),
       checkpointErrors,
-    };
-  }
-
-  #checkpointOf(run: DispatchRun, previous: Checkpoint | null, fingerprint: string): Checkpoint {
-    const results = run.results();
-    const completed = results.filter((result) => result.status === 'completed').map((result) => result.id);
-    const failed = results.filter((result) => result.status === 'failed').map((result) => result.id);
-    const attempts: Record<string, number> = { ...previous?.attempts };
-    for (const [id, count] of run.attempts()) attempts[id] = (previous?.attempts?.[id] ?? 0) + count;
-    const durations: Record<string, number> = { ...previous?.durations_ms };
-    for (const [id, ms] of run.durations()) durations[id] = ms;
-    return {
-      version: '1.0',
-      feature_id: this.#options.featureId,
-      timestamp: new Date(this.#options.clock.now()).toISOString(),
-      completed,
-      failed,
-      graph: this.#graph.snapshot(completed),
-      circuit_breaker: { ...this.#breaker.snapshot() },
-      graph_fingerprint: fingerprint,
-      running: run.executing(),
-      skipped: Object.fromEntries(run.blockedBy()),
-      attempts,
-      durations_ms: durations,
     };
   }
 }

@@ -16,6 +16,11 @@ export class Listeners<T> {
     };
   }
 
+  /** How many listen: an event nobody listens to need not be made. */
+  get size(): number {
+    return this.#listeners.size;
+  }
+
   emit(event: T): void {
     for (const listener of this.#listeners) {
       try {

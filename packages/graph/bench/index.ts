@@ -21,18 +21,25 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-/** A random DAG in shuffled order, so fromNodes meets dependents before their dependencies. */
-function randomDag(size: number, seed: number): GraphNode[] {
+/**
+ * A random DAG. Shuffled (the default): fromNodes meets dependents before their dependencies, and
+ * every mention of an id is a string of its own. In order: each node comes after its dependencies,
+ * whose ids are the very strings of those nodes, as in a graph built in memory.
+ */
+function randomDag(size: number, seed: number, order: 'shuffled' | 'in order' = 'shuffled'): GraphNode[] {
   const random = seededRandom(seed);
   const id = (i: number) => `ws-${i.toString().padStart(6, '0')}`;
+  const ids = Array.from({ length: size }, (_, i) => id(i));
+  const mention = order === 'shuffled' ? id : (i: number) => ids[i]!;
   const nodes: GraphNode[] = [];
   for (let i = 0; i < size; i++) {
     const dependsOn = new Set<string>();
     while (dependsOn.size < Math.min(i, DEPENDENCIES_PER_NODE)) {
-      dependsOn.add(id(i - 1 - Math.floor(random() * Math.min(i, WINDOW))));
+      dependsOn.add(mention(i - 1 - Math.floor(random() * Math.min(i, WINDOW))));
     }
-    nodes.push({ id: id(i), dependsOn: [...dependsOn] });
+    nodes.push({ id: ids[i]!, dependsOn: [...dependsOn] });
   }
+  if (order === 'in order') return nodes;
   for (let i = nodes.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [nodes[i], nodes[j]] = [nodes[j]!, nodes[i]!];
@@ -56,13 +63,14 @@ const gc = runInNewContext('gc') as () => void;
 /** Memory retained by what `build` returns, in bytes: JS heap plus typed-array buffers, after full collections. */
 function retainedBytes(build: () => unknown): number {
   const used = () => {
+    // Typed-array memory is released while sweeping finishes, which the next collection waits for.
+    gc();
+    gc();
     const { heapUsed, arrayBuffers } = process.memoryUsage();
     return heapUsed + arrayBuffers;
   };
-  gc();
   const before = used();
   const kept = build();
-  gc();
   const after = used();
   if (kept === undefined) throw new Error('nothing retained');
   return after - before;
@@ -117,3 +125,40 @@ const scaling = [25_000, 50_000, 100_000].map((size) => {
 });
 console.log('Scaling (same generator). Retained: the graph with its derived data (id strings are shared with the input).');
 console.table(scaling);
+
+/**
+ * A scheduler's overhead per node, as a dispatcher pays it: build the graph, rank by chain length,
+ * open a ready set, then take and complete every node. A full collection before each run, so no run
+ * inherits another's garbage.
+ */
+const perNode = [20_000, 100_000].flatMap((size) =>
+  (['in order', 'shuffled'] as const).map((order) => {
+    const input = randomDag(size, 11, order);
+    const phases = { fromNodes: [] as number[], chainLengths: [] as number[], readySet: [] as number[], drain: [] as number[] };
+    for (let run = 0; run < RUNS; run++) {
+      gc();
+      let graph = new DependencyGraph();
+      phases.fromNodes.push(time(() => (graph = DependencyGraph.fromNodes(input))));
+      let chains = new Map<string, number>();
+      phases.chainLengths.push(time(() => (chains = graph.chainLengths(() => 1))));
+      let ready = graph.readySet();
+      phases.readySet.push(time(() => (ready = graph.readySet({ priority: (id) => chains.get(id) ?? 0 }))));
+      phases.drain.push(
+        time(() => {
+          for (let id = ready.take(); id !== undefined; id = ready.take()) ready.complete(id);
+        }),
+      );
+    }
+    const micros = (ms: number[]) => Number(((median(ms) * 1000) / size).toFixed(2));
+    return {
+      nodes: size,
+      input: order,
+      fromNodes: micros(phases.fromNodes),
+      chainLengths: micros(phases.chainLengths),
+      readySet: micros(phases.readySet),
+      'take + complete': micros(phases.drain),
+    };
+  }),
+);
+console.log(`Per node, µs (median of ${RUNS} runs, each after a full collection): build, rank, open, drain.`);
+console.table(perNode);

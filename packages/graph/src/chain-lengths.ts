@@ -17,9 +17,19 @@ export function readWeights(core: GraphCore, weight: unknown, label: string): Fl
   if (typeof weight !== 'function') {
     throw new TypeError(`${label} must be a function (id) => number, got ${describeValue(weight)}`);
   }
-  for (let i = 0; i < core.size; i++) {
-    const id = core.ids[i] ?? '';
-    const value: unknown = (weight as (id: string) => unknown)(id);
+  askWeights(core.ids, weight as (id: string) => unknown, label, weights);
+  return weights;
+}
+
+/*
+ * The loops are functions of arrays and typed arrays only: optimised on their own, their code
+ * depends on no object shape (see analyse-nodes).
+ */
+
+function askWeights(ids: readonly string[], weight: (id: string) => unknown, label: string, weights: Float64Array): void {
+  for (let i = 0; i < weights.length; i++) {
+    const id = ids[i] ?? '';
+    const value = weight(id);
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new RangeError(
         `${label}(${JSON.stringify(id)}) returned ${describeValue(value)}; expected a non-negative finite number`,
@@ -27,7 +37,6 @@ export function readWeights(core: GraphCore, weight: unknown, label: string): Fl
     }
     weights[i] = value;
   }
-  return weights;
 }
 
 /**
@@ -36,15 +45,24 @@ export function readWeights(core: GraphCore, weight: unknown, label: string): Fl
  */
 export function chainLengthsOf(core: GraphCore, weights: Float64Array): Float64Array {
   const chains = new Float64Array(core.size);
-  const { offsets, targets } = core.dependents;
-  for (let p = core.order.length - 1; p >= 0; p--) {
-    const node = core.order[p] ?? 0;
+  longestChains(core.order, core.dependents.offsets, core.dependents.targets, weights, chains);
+  return chains;
+}
+
+function longestChains(
+  order: Int32Array,
+  offsets: Int32Array,
+  targets: Int32Array,
+  weights: Float64Array,
+  chains: Float64Array,
+): void {
+  for (let p = order.length - 1; p >= 0; p--) {
+    const node = order[p] ?? 0;
     let longest = 0;
     const end = offsets[node + 1] ?? 0;
     for (let e = offsets[node] ?? 0; e < end; e++) longest = Math.max(longest, chains[targets[e] ?? 0] ?? 0);
     chains[node] = (weights[node] ?? 0) + longest;
   }
-  return chains;
 }
 
 /** The heaviest path, in dependency order; ties go to the earliest inserted node at each step. */

@@ -25,11 +25,16 @@ export interface GraphCore {
 
 /** Reverses every edge of `adjacency`; each node's new neighbours come out in ascending index order. */
 export function invert(size: number, adjacency: Adjacency): Adjacency {
-  const { offsets, targets } = adjacency;
-  const starts = new Int32Array(size + 1);
+  const offsets = new Int32Array(size + 1);
+  const targets = new Int32Array(adjacency.targets.length);
+  invertInto(size, adjacency.offsets, adjacency.targets, offsets, targets);
+  return { offsets, targets };
+}
+
+/** A counting sort of the edges by target; a function of typed arrays only, so its optimised code depends on no object shape. */
+function invertInto(size: number, offsets: Int32Array, targets: Int32Array, starts: Int32Array, inverted: Int32Array): void {
   for (const target of targets) starts[target + 1] = (starts[target + 1] ?? 0) + 1;
   for (let i = 0; i < size; i++) starts[i + 1] = (starts[i + 1] ?? 0) + (starts[i] ?? 0);
-  const inverted = new Int32Array(targets.length);
   const next = starts.slice(0, size);
   for (let source = 0; source < size; source++) {
     const end = offsets[source + 1] ?? 0;
@@ -40,14 +45,11 @@ export function invert(size: number, adjacency: Adjacency): Adjacency {
       next[target] = slot + 1;
     }
   }
-  return { offsets: starts, targets: inverted };
 }
 
 export function positionsOf(order: Int32Array): Int32Array {
   const position = new Int32Array(order.length);
-  order.forEach((node, p) => {
-    position[node] = p;
-  });
+  for (let p = 0; p < order.length; p++) position[order[p] ?? 0] = p;
   return position;
 }
 

@@ -17,4 +17,19 @@ describe('IntList', () => {
     for (let i = 0; i < 10; i++) list.push(9);
     expect(Array.from(before)).toEqual([1, 2]);
   });
+
+  it('adopts the start of a buffer and appends after it', () => {
+    const data = Int32Array.from([4, 5, 6, 7]);
+    const list = IntList.adopt(data, 2);
+    expect(Array.from(list.view())).toEqual([4, 5]);
+    list.push(8);
+    expect(Array.from(list.view())).toEqual([4, 5, 8]);
+    list.push(9);
+    list.push(10);
+    expect(list.length).toBe(5);
+    expect(Array.from(list.view())).toEqual([4, 5, 8, 9, 10]);
+    const empty = IntList.adopt(new Int32Array(0), 0);
+    empty.push(1);
+    expect(Array.from(empty.view())).toEqual([1]);
+  });
 });

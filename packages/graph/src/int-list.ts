@@ -7,6 +7,14 @@ export class IntList {
     this.#data = new Int32Array(Math.max(1, capacity));
   }
 
+  /** A list of the first `length` (at most `data.length`) values of `data`, which it takes over without copying. */
+  static adopt(data: Int32Array, length: number): IntList {
+    const list = new IntList(0);
+    list.#data = data.length === 0 ? new Int32Array(1) : data;
+    list.#length = length;
+    return list;
+  }
+
   get length(): number {
     return this.#length;
   }

@@ -114,6 +114,18 @@ describe('ReadySet', () => {
     expect(ready.status('c')).toBe('ready');
   });
 
+  it('finds a running node by an equal id string, however long ago it was taken', () => {
+    const ids = Array.from({ length: 600 }, (_, i) => `task-${i}`);
+    const ready = DependencyGraph.fromNodes(ids.map((id) => ({ id }))).readySet();
+    const taken: string[] = [];
+    for (let id = ready.take(); id !== undefined; id = ready.take()) taken.push(id);
+    expect(ready.runningCount).toBe(600);
+    // Oldest first, each id rebuilt as a new string: the ids handed out long ago are found too.
+    for (const id of taken) expect(ready.complete(['task', id.slice(5)].join('-'))).toEqual([]);
+    expect(ready.isFinished).toBe(true);
+    expect(() => ready.complete('task-0')).toThrow('cannot complete node "task-0": it is completed, not running');
+  });
+
   it('throws a NodeStateError for complete, fail or release of a node that is not running', () => {
     const ready = graph().readySet();
     expect(() => ready.complete('a')).toThrow(new NodeStateError('complete', 'a', 'ready'));

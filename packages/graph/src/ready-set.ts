@@ -2,11 +2,12 @@ import type { Weight } from './chain-lengths.js';
 import { chainLengthsOf, readWeights } from './chain-lengths.js';
 import type { DependencyGraph } from './dependency-graph.js';
 import type { GraphCore } from './graph-core.js';
-import { completedFlags, coreOf, indexOf } from './graph-core.js';
-import { IndexHeap } from './index-heap.js';
+import { completedFlags, coreOf, indexOf, lookupIndex } from './graph-core.js';
+import { heapPop, heapPush } from './index-heap.js';
 import type { NodeStateOperation } from './node-state-error.js';
 import { NodeStateError } from './node-state-error.js';
 import { describeValue } from './node-id.js';
+import { findRecent, recentIds, rememberRecent } from './recent-ids.js';
 
 /**
  * Where a node stands in a {@link ReadySet}: `pending` (a dependency is not completed yet),
@@ -47,12 +48,24 @@ const STATUS_NAMES: readonly NodeStatus[] = ['pending', 'ready', 'running', 'com
  * throw a {@link NodeStateError}.
  */
 export class ReadySet {
+  // The hot paths read typed arrays straight from fields and leave the work to plain functions.
   readonly #core: GraphCore;
+  readonly #ids: readonly string[];
+  readonly #index: ReadonlyMap<string, number>;
+  readonly #dependentOffsets: Int32Array;
+  readonly #dependentTargets: Int32Array;
   readonly #status: Uint8Array;
   /** Dependencies not completed yet, per node. */
   readonly #waiting: Int32Array;
   readonly #priority: Float64Array;
-  readonly #heap: IndexHeap;
+  /** The ready nodes: a heap (see index-heap) of `#readyCount` entries. */
+  readonly #heapNodes: Int32Array;
+  readonly #heapKeys: Float64Array;
+  /** Room for the nodes one `complete` makes ready (at most the largest out-degree). */
+  readonly #madeReady: Int32Array;
+  /** Nodes recently taken, to find them again by id without the map (see recent-ids). */
+  readonly #recent = recentIds();
+  #readyCount = 0;
   #running = 0;
 
   /** Same as `graph.readySet(options)`. */
@@ -67,31 +80,33 @@ export class ReadySet {
       options.priority === undefined
         ? chainLengthsOf(core, readWeights(core, undefined, 'readySet: options.priority'))
         : readWeights(core, options.priority, 'readySet: options.priority');
+    const size = core.size;
     this.#core = core;
+    this.#ids = core.ids;
+    this.#index = core.index;
+    this.#dependentOffsets = core.dependents.offsets;
+    this.#dependentTargets = core.dependents.targets;
     this.#priority = priority;
-    this.#status = new Uint8Array(core.size);
-    this.#waiting = new Int32Array(core.size);
-    this.#heap = new IndexHeap(core.size, (a, b) => this.#before(a, b));
-    const { offsets, targets } = core.dependencies;
-    for (let node = 0; node < core.size; node++) {
-      if (completed[node] === 1) {
-        this.#status[node] = COMPLETED;
-        continue;
-      }
-      let waiting = 0;
-      const end = offsets[node + 1] ?? 0;
-      for (let e = offsets[node] ?? 0; e < end; e++) if (completed[targets[e] ?? 0] !== 1) waiting++;
-      this.#waiting[node] = waiting;
-      if (waiting === 0) {
-        this.#status[node] = READY;
-        this.#heap.push(node);
-      }
-    }
+    this.#status = new Uint8Array(size);
+    this.#waiting = new Int32Array(size);
+    this.#heapNodes = new Int32Array(size);
+    this.#heapKeys = new Float64Array(size);
+    this.#madeReady = new Int32Array(widestFanOut(core.dependents.offsets, size));
+    this.#readyCount = fillReady(
+      core.dependencies.offsets,
+      core.dependencies.targets,
+      completed,
+      priority,
+      this.#status,
+      this.#waiting,
+      this.#heapNodes,
+      this.#heapKeys,
+    );
   }
 
   /** Ready nodes not taken yet. */
   get readyCount(): number {
-    return this.#heap.size;
+    return this.#readyCount;
   }
 
   /** Nodes taken and not yet completed, failed or released. */
@@ -101,22 +116,24 @@ export class ReadySet {
 
   /** Nothing ready and nothing running: every node is completed, failed or skipped. */
   get isFinished(): boolean {
-    return this.#heap.size === 0 && this.#running === 0;
+    return this.#readyCount === 0 && this.#running === 0;
   }
 
   /** The ready node `take()` would return, without taking it. */
   peek(): string | undefined {
-    const node = this.#heap.peek();
-    return node === -1 ? undefined : this.#core.ids[node];
+    return this.#readyCount === 0 ? undefined : this.#ids[this.#heapNodes[0] ?? 0];
   }
 
   /** Marks the highest-priority ready node running and returns it; `undefined` when none is ready. */
   take(): string | undefined {
-    const node = this.#heap.pop();
-    if (node === -1) return undefined;
+    const ready = this.#readyCount;
+    if (ready === 0) return undefined;
+    const node = heapPop(this.#heapNodes, this.#heapKeys, ready);
+    this.#readyCount = ready - 1;
     this.#status[node] = RUNNING;
     this.#running++;
-    return this.#core.ids[node];
+    rememberRecent(this.#recent, this.#ids, node);
+    return this.#ids[node];
   }
 
   /** Puts a running node back among the ready ones (it was not started after all). */
@@ -124,7 +141,7 @@ export class ReadySet {
     const node = this.#runningNode(id, 'release');
     this.#status[node] = READY;
     this.#running--;
-    this.#heap.push(node);
+    heapPush(this.#heapNodes, this.#heapKeys, this.#readyCount++, node, this.#priority[node] ?? 0);
   }
 
   /** Marks a running node completed; returns the nodes this made ready, highest priority first. */
@@ -132,21 +149,27 @@ export class ReadySet {
     const node = this.#runningNode(id, 'complete');
     this.#status[node] = COMPLETED;
     this.#running--;
-    const madeReady: number[] = [];
-    const { offsets, targets } = this.#core.dependents;
-    const end = offsets[node + 1] ?? 0;
-    for (let e = offsets[node] ?? 0; e < end; e++) {
-      const dependent = targets[e] ?? 0;
-      const waiting = (this.#waiting[dependent] ?? 0) - 1;
-      this.#waiting[dependent] = waiting;
-      if (waiting === 0 && this.#status[dependent] === PENDING) {
-        this.#status[dependent] = READY;
-        this.#heap.push(dependent);
-        madeReady.push(dependent);
-      }
-    }
-    if (madeReady.length > 1) madeReady.sort((a, b) => (this.#before(a, b) ? -1 : 1));
-    return this.#idsOf(madeReady);
+    const madeReady = this.#madeReady;
+    const count = completeDependents(
+      node,
+      this.#dependentOffsets,
+      this.#dependentTargets,
+      this.#status,
+      this.#waiting,
+      this.#priority,
+      this.#heapNodes,
+      this.#heapKeys,
+      this.#readyCount,
+      madeReady,
+    );
+    this.#readyCount += count;
+    if (count === 0) return [];
+    const ids = this.#ids;
+    if (count === 1) return [ids[madeReady[0] ?? 0] ?? ''];
+    sortByPriority(madeReady, count, this.#priority);
+    const made: string[] = [];
+    for (let i = 0; i < count; i++) made.push(ids[madeReady[i] ?? 0] ?? '');
+    return made;
   }
 
   /**
@@ -156,10 +179,12 @@ export class ReadySet {
    */
   fail(id: string): string[] {
     const node = this.#runningNode(id, 'fail');
-    this.#status[node] = FAILED;
+    const status = this.#status;
+    status[node] = FAILED;
     this.#running--;
     const skipped: number[] = [];
-    const { offsets, targets } = this.#core.dependents;
+    const offsets = this.#dependentOffsets;
+    const targets = this.#dependentTargets;
     // `skipped` doubles as the breadth-first queue.
     for (let head = -1; head < skipped.length; head++) {
       const from = head === -1 ? node : (skipped[head] ?? 0);
@@ -167,13 +192,13 @@ export class ReadySet {
       for (let e = offsets[from] ?? 0; e < end; e++) {
         const dependent = targets[e] ?? 0;
         // A dependent of a failed or skipped node waits on it, so it is pending, skipped or completed.
-        if (this.#status[dependent] !== PENDING) continue;
-        this.#status[dependent] = SKIPPED;
+        if (status[dependent] !== PENDING) continue;
+        status[dependent] = SKIPPED;
         skipped.push(dependent);
       }
     }
     const { position } = this.#core;
-    return this.#idsOf(skipped.sort((a, b) => (position[a] ?? 0) - (position[b] ?? 0)));
+    return skipped.sort((a, b) => (position[a] ?? 0) - (position[b] ?? 0)).map((skip) => this.#ids[skip] ?? '');
   }
 
   status(id: string): NodeStatus {
@@ -181,20 +206,104 @@ export class ReadySet {
     return STATUS_NAMES[status] ?? 'pending';
   }
 
-  #before(a: number, b: number): boolean {
-    const pa = this.#priority[a] ?? 0;
-    const pb = this.#priority[b] ?? 0;
-    return pa > pb || (pa === pb && a < b);
-  }
-
   #runningNode(id: string, operation: NodeStateOperation): number {
-    const node = indexOf(this.#core, id, operation);
+    const recent = typeof id === 'string' ? findRecent(this.#recent, this.#ids, id) : -1;
+    const node = recent !== -1 ? recent : lookupIndex(this.#index, this.#status.length, id, operation);
     const status = this.#status[node] ?? PENDING;
     if (status !== RUNNING) throw new NodeStateError(operation, id, STATUS_NAMES[status] ?? 'pending');
     return node;
   }
+}
 
-  #idsOf(nodes: readonly number[]): string[] {
-    return nodes.map((node) => this.#core.ids[node] ?? '');
+/** The largest number of dependents of any node. */
+function widestFanOut(offsets: Int32Array, size: number): number {
+  let widest = 0;
+  for (let node = 0; node < size; node++) widest = Math.max(widest, (offsets[node + 1] ?? 0) - (offsets[node] ?? 0));
+  return widest;
+}
+
+/**
+ * Sets every node's status and count of dependencies not completed, and puts the nodes with none
+ * on the heap. Returns how many are ready.
+ */
+function fillReady(
+  offsets: Int32Array,
+  targets: Int32Array,
+  completed: Uint8Array,
+  priority: Float64Array,
+  status: Uint8Array,
+  waiting: Int32Array,
+  heapNodes: Int32Array,
+  heapKeys: Float64Array,
+): number {
+  // Without completed nodes, a node waits on all its dependencies: no need to look at them.
+  const anyCompleted = completed.includes(1);
+  let ready = 0;
+  for (let node = 0; node < status.length; node++) {
+    if (completed[node] === 1) {
+      status[node] = COMPLETED;
+      continue;
+    }
+    const start = offsets[node] ?? 0;
+    const end = offsets[node + 1] ?? 0;
+    let count = end - start;
+    if (anyCompleted) for (let e = start; e < end; e++) if (completed[targets[e] ?? 0] === 1) count--;
+    waiting[node] = count;
+    if (count === 0) {
+      status[node] = READY;
+      heapPush(heapNodes, heapKeys, ready++, node, priority[node] ?? 0);
+    }
+  }
+  return ready;
+}
+
+/**
+ * Counts down the dependents of a node just completed and puts those left waiting on nothing on the
+ * heap (of `ready` entries) and into `madeReady`. Returns how many it made ready.
+ */
+function completeDependents(
+  node: number,
+  offsets: Int32Array,
+  targets: Int32Array,
+  status: Uint8Array,
+  waiting: Int32Array,
+  priority: Float64Array,
+  heapNodes: Int32Array,
+  heapKeys: Float64Array,
+  ready: number,
+  madeReady: Int32Array,
+): number {
+  let count = 0;
+  const end = offsets[node + 1] ?? 0;
+  for (let e = offsets[node] ?? 0; e < end; e++) {
+    const dependent = targets[e] ?? 0;
+    const left = (waiting[dependent] ?? 0) - 1;
+    waiting[dependent] = left;
+    if (left === 0 && status[dependent] === PENDING) {
+      status[dependent] = READY;
+      heapPush(heapNodes, heapKeys, ready + count, dependent, priority[dependent] ?? 0);
+      madeReady[count++] = dependent;
+    }
+  }
+  return count;
+}
+
+/** Sorts `nodes[0 .. count)` by priority, highest first, ties by the lower index: insertion sort, as there are few. */
+function sortByPriority(nodes: Int32Array, count: number, priority: Float64Array): void {
+  if (count > 32) {
+    nodes.subarray(0, count).sort((a, b) => (priority[b] ?? 0) - (priority[a] ?? 0) || a - b);
+    return;
+  }
+  for (let i = 1; i < count; i++) {
+    const node = nodes[i] ?? 0;
+    const key = priority[node] ?? 0;
+    let at = i;
+    for (; at > 0; at--) {
+      const other = nodes[at - 1] ?? 0;
+      const otherKey = priority[other] ?? 0;
+      if (otherKey > key || (otherKey === key && other < node)) break;
+      nodes[at] = other;
+    }
+    nodes[at] = node;
   }
 }

@@ -1,33 +1,45 @@
 import type { Adjacency } from './graph-core.js';
-import { IndexHeap } from './index-heap.js';
+import { addIndex, minIndexSet, popLowest } from './min-index-set.js';
 
 /**
- * Kahn's algorithm with a heap: among the nodes whose dependencies are all placed, the earliest
- * inserted goes next. So the result is the smallest order by insertion index, and a graph whose
- * insertion order is already topological comes back in insertion order. Returns the placed nodes;
- * fewer than `size` exactly when there is a cycle (the rest are on or behind one).
- * O((V + E) log V).
+ * Kahn's algorithm, always placing the lowest index whose dependencies are all placed. So the
+ * result is the smallest order by insertion index, and a graph whose insertion order is already
+ * topological comes back in insertion order. Returns the placed nodes; fewer than `size` exactly
+ * when there is a cycle (the rest are on or behind one). O(V log32 V + E).
  */
 export function topologicalSort(size: number, dependencies: Adjacency, dependents: Adjacency): Int32Array {
   const waiting = new Int32Array(size);
-  const heap = new IndexHeap(size, (a, b) => a < b);
-  for (let i = 0; i < size; i++) {
-    const count = (dependencies.offsets[i + 1] ?? 0) - (dependencies.offsets[i] ?? 0);
+  const ready = minIndexSet(size);
+  countDependencies(dependencies.offsets, waiting, ready);
+  return place(ready, waiting, dependents.offsets, dependents.targets);
+}
+
+/*
+ * The loops are functions of typed arrays only: each is optimised on its own, and its optimised
+ * code depends on no object shape (see analyse-nodes).
+ */
+
+/** Sets each node's count of dependencies; the nodes without any are ready. */
+function countDependencies(offsets: Int32Array, waiting: Int32Array, ready: Int32Array): void {
+  for (let i = 0; i < waiting.length; i++) {
+    const count = (offsets[i + 1] ?? 0) - (offsets[i] ?? 0);
     waiting[i] = count;
-    if (count === 0) heap.push(i);
+    if (count === 0) addIndex(ready, i);
   }
-  const order = new Int32Array(size);
+}
+
+/** Kahn's main loop: returns the nodes placed, in order. */
+function place(ready: Int32Array, waiting: Int32Array, offsets: Int32Array, targets: Int32Array): Int32Array {
+  const order = new Int32Array(waiting.length);
   let placed = 0;
-  const { offsets, targets } = dependents;
-  while (heap.size > 0) {
-    const node = heap.pop();
+  for (let node = popLowest(ready); node !== -1; node = popLowest(ready)) {
     order[placed++] = node;
     const end = offsets[node + 1] ?? 0;
     for (let e = offsets[node] ?? 0; e < end; e++) {
       const dependent = targets[e] ?? 0;
       const left = (waiting[dependent] ?? 0) - 1;
       waiting[dependent] = left;
-      if (left === 0) heap.push(dependent);
+      if (left === 0) addIndex(ready, dependent);
     }
   }
   return order.subarray(0, placed);

@@ -68,8 +68,9 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   const ignoreFileSizeLimit = () => undefined;
   process.on('SIGXFSZ', ignoreFileSizeLimit);
   const disposeStoreListeners = [
-    store.onRecover(({ movedTo, reason }) => {
-      io.stderr.write(`sdp-dispatch: the checkpoint was damaged (${reason}); resumed from its backup, the damaged file is kept at ${movedTo}\n`);
+    store.onRecover(({ from, movedTo, reason }) => {
+      const resumedFrom = from === 'backup' ? 'its backup' : 'the journal records before the damage';
+      io.stderr.write(`sdp-dispatch: the checkpoint ${from === 'backup' ? '' : 'journal '}was damaged (${reason}); resumed from ${resumedFrom}, the damaged file is kept at ${movedTo}\n`);
     }),
     store.onLockCompromised(({ reason }) => {
       io.stderr.write(`sdp-dispatch: warning: this run lost the checkpoint lock (${reason}); another process may be running this feature\n`);

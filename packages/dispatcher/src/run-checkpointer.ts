@@ -1,0 +1,116 @@
+import type { CircuitBreaker } from '@sdp/circuit-breaker';
+import type { Checkpoint, CheckpointStore, CheckpointUpdate } from '@sdp/checkpoint';
+import type { DependencyGraph } from '@sdp/graph';
+import type { Clock } from './clock.js';
+import type { DispatchRun } from './dispatch-run.js';
+
+export interface RunCheckpointerOptions {
+  store: CheckpointStore;
+  graph: DependencyGraph;
+  breaker: CircuitBreaker;
+  featureId: string;
+  clock: Clock;
+  /** The checkpoint this run resumed from: attempts add up over runs, durations carry over. */
+  previous: Checkpoint | null;
+}
+
+/**
+ * Writes one run's progress to its store: the whole checkpoint first, then updates that carry only what
+ * changed (the store journals them), so that a save costs the size of the change rather than of the
+ * feature. After a write fails, the next one is whole again: the changes it carried are not lost.
+ */
+export class RunCheckpointer {
+  readonly #options: RunCheckpointerOptions;
+  #wholeNeeded = true;
+  #completed = 0;
+  #fingerprint: string | undefined;
+
+  constructor(options: RunCheckpointerOptions) {
+    this.#options = options;
+  }
+
+  /** Writes what `run` changed since the last write; resolves to how many workstreams are recorded completed. */
+  async write(run: DispatchRun): Promise<number> {
+    const { store } = this.#options;
+    if (this.#wholeNeeded) {
+      // Everything changed so far is in the whole checkpoint.
+      run.takeChanges();
+      const checkpoint = this.#checkpointOf(run);
+      await store.save(checkpoint);
+      this.#wholeNeeded = false;
+      this.#completed = checkpoint.completed.length;
+      return this.#completed;
+    }
+    const changes = run.takeChanges();
+    try {
+      await store.update(this.#updateOf(run, changes));
+    } catch (error) {
+      this.#wholeNeeded = true;
+      throw error;
+    }
+    this.#completed += changes.completed.length;
+    return this.#completed;
+  }
+
+  /**
+   * For a run that stops unfinished: leaves one JSON file with its last state, folding the journal in,
+   * or writing the whole checkpoint when the last write failed (its changes are in no file yet).
+   */
+  async finish(run: DispatchRun): Promise<void> {
+    if (this.#wholeNeeded) await this.write(run);
+    else await this.#options.store.compact();
+  }
+
+  #checkpointOf(run: DispatchRun): Checkpoint {
+    const { graph, breaker, featureId, clock, previous } = this.#options;
+    const completed: string[] = [];
+    const failed: string[] = [];
+    for (const result of run.results()) {
+      if (result.status === 'completed') completed.push(result.id);
+      else if (result.status === 'failed') failed.push(result.id);
+    }
+    const attempts: Record<string, number> = { ...previous?.attempts };
+    for (const [id, count] of run.attempts()) attempts[id] = (previous?.attempts?.[id] ?? 0) + count;
+    const durations: Record<string, number> = { ...previous?.durations_ms };
+    for (const [id, ms] of run.durations()) durations[id] = ms;
+    this.#fingerprint ??= graph.fingerprint();
+    return {
+      version: '1.0',
+      feature_id: featureId,
+      timestamp: new Date(clock.now()).toISOString(),
+      completed,
+      failed,
+      graph: graph.snapshot(completed),
+      circuit_breaker: { ...breaker.snapshot() },
+      graph_fingerprint: this.#fingerprint,
+      running: run.executing(),
+      skipped: Object.fromEntries(run.blockedBy()),
+      attempts,
+      durations_ms: durations,
+    };
+  }
+
+  #updateOf(run: DispatchRun, changes: ReturnType<DispatchRun['takeChanges']>): CheckpointUpdate {
+    const { breaker, clock, previous } = this.#options;
+    const update: CheckpointUpdate = {
+      timestamp: new Date(clock.now()).toISOString(),
+      running: run.executing(),
+      circuit_breaker: { ...breaker.snapshot() },
+    };
+    if (changes.completed.length > 0) update.completed = changes.completed;
+    if (changes.failed.length > 0) update.failed = changes.failed;
+    if (changes.skipped.size > 0) update.skipped = Object.fromEntries(changes.skipped);
+    if (changes.executed.size > 0) {
+      const attempts: Record<string, number> = {};
+      const durations: Record<string, number> = {};
+      for (const id of changes.executed) {
+        attempts[id] = (previous?.attempts?.[id] ?? 0) + run.attemptsOf(id);
+        const ms = run.durationOf(id);
+        if (ms !== undefined) durations[id] = ms;
+      }
+      update.attempts = attempts;
+      update.durations_ms = durations;
+    }
+    return update;
+  }
+}
