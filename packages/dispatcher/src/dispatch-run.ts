@@ -147,19 +147,27 @@ export class DispatchRun {
   }
 
   results(): WorkstreamResult[] {
-    return this.#in.graph.ids().map((id) => {
+    const { graph, alreadyCompleted, interrupted } = this.#in;
+    // Lookups in sets and maps that are empty in most runs are skipped: this runs once per workstream.
+    const anyAlreadyCompleted = alreadyCompleted.size > 0;
+    const anyInterrupted = interrupted.size > 0;
+    const anyBlocked = this.#blockedBy.size > 0;
+    return graph.ids().map((id) => {
       const status = this.#statusOf(id);
       const track = this.#tracks.get(id);
-      const result: Mutable<WorkstreamResult> = {
-        id,
-        status,
-        attempts: track?.attempts ?? 0,
-        alreadyCompleted: this.#in.alreadyCompleted.has(id),
-        rerunAfterCrash: track?.startedAt !== undefined && this.#in.interrupted.has(id),
-      };
-      if (track?.startedAt !== undefined) result.startedAt = new Date(track.startedAt);
-      if (track?.durationMs !== undefined) result.durationMs = track.durationMs;
-      const blockedBy = this.#blockedBy.get(id);
+      const startedAt = track?.startedAt;
+      const durationMs = track?.durationMs;
+      const attempts = track?.attempts ?? 0;
+      const isAlreadyCompleted = anyAlreadyCompleted && alreadyCompleted.has(id);
+      const rerunAfterCrash = anyInterrupted && startedAt !== undefined && interrupted.has(id);
+      // Whole literals for the common shapes: a property added later costs the object a second allocation.
+      const result: Mutable<WorkstreamResult> =
+        startedAt === undefined
+          ? { id, status, attempts, alreadyCompleted: isAlreadyCompleted, rerunAfterCrash }
+          : durationMs === undefined
+            ? { id, status, attempts, alreadyCompleted: isAlreadyCompleted, rerunAfterCrash, startedAt: new Date(startedAt) }
+            : { id, status, attempts, alreadyCompleted: isAlreadyCompleted, rerunAfterCrash, startedAt: new Date(startedAt), durationMs };
+      const blockedBy = anyBlocked ? this.#blockedBy.get(id) : undefined;
       if (blockedBy !== undefined) result.blockedBy = blockedBy;
       if ((status === 'failed' || status === 'cancelled') && track?.error !== undefined) result.error = track.error;
       return result;
