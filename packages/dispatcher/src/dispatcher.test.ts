@@ -77,6 +77,33 @@ describe('Dispatcher scheduling', () => {
     expect(executor.started).toEqual(['long1', 'long2', 'short', 'tie', 'long3']);
   });
 
+  it('gives each attempt a signal, kept when the context is spread, that a cancellation aborts', async () => {
+    const graph = graphOf({ a: [] });
+    const controller = new AbortController();
+    let seen: AbortSignal | undefined;
+    const running = dispatcher(graph, { gracePeriod: 0 }).run(
+      (_id, context) => {
+        const { signal } = { ...context };
+        seen = signal;
+        return new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => {
+            reject(signal.reason as Error);
+          });
+        });
+      },
+      { signal: controller.signal },
+    );
+    await vi.waitFor(() => {
+      expect(seen).toBeDefined();
+    });
+    expect(seen?.aborted).toBe(false);
+    controller.abort(new Error('stop'));
+    const report = await running;
+    expect(seen?.aborted).toBe(true);
+    expect(report.outcome).toBe('cancelled');
+    expect(report.results[0]?.status).toBe('cancelled');
+  });
+
   it('rejects invalid options with precise messages', () => {
     const graph = graphOf({ a: [] });
     expect(() => dispatcher(graph, { concurrency: 0 })).toThrow(new RangeError('concurrency must be an integer >= 1, got 0'));
