@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { isCircuitOpenError, type CircuitBreaker } from '@sdp/circuit-breaker';
 import type { DependencyGraph, ReadySet } from '@sdp/graph';
 import { withDeadline } from './deadline.js';
@@ -5,12 +6,14 @@ import { WorkstreamTimeoutError } from './errors.js';
 import type { FailEvent, SkipEvent } from './events.js';
 import type { ResolvedOptions } from './options.js';
 import type { RunOutcome, WorkstreamResult, WorkstreamStatus } from './run-report.js';
-import { LazyAbort } from './lazy-abort.js';
 import { RunChanges } from './run-changes.js';
 import { Wakeup } from './wakeup.js';
 
 export interface ExecuteContext {
-  /** Aborted when the run is cancelled or this attempt times out. */
+  /**
+   * Aborted when the run is cancelled or this attempt times out. Without a `timeout`, every attempt
+   * of a run gets the run's own signal: an abort listener should be removed when the attempt ends.
+   */
   readonly signal: AbortSignal;
   /** 1 for the first attempt in this run, then 2, 3 … on retries. */
   readonly attempt: number;
@@ -44,8 +47,11 @@ export class DispatchRun {
   /** Workstreams holding a slot: executing, or waiting for their next attempt. */
   readonly #inFlight = new Map<string, Track>();
   readonly #wakeup = new Wakeup();
-  /** Aborted when the run stops starting work and running executors must be told. */
-  readonly #cancel = new AbortController();
+  /**
+   * Aborted when the run stops starting work and running executors must be told. It is the signal
+   * of every attempt without a deadline, so a listener per running executor is expected, not a leak.
+   */
+  readonly #cancel = withUnlimitedListeners(new AbortController());
   /** Recorded from the first `takeChanges()` on: a run nobody saves records nothing. */
   #changes: RunChanges | undefined;
   readonly #state: { outcome: RunOutcome | undefined; finished: boolean; failures: number } = {
@@ -288,11 +294,13 @@ export class DispatchRun {
   #attempt(id: string, track: Track): void {
     const { clock, timeout } = this.#in.options;
     const number = track.attempts + 1;
-    const abort = new LazyAbort();
-    if (this.#cancel.signal.aborted) abort.abort(this.#cancel.signal.reason);
-    track.abort = abort;
-    // Only an attempt with a deadline needs to stop its timers (an abort costs a DOMException).
-    const stopTimer = timeout === undefined ? undefined : new AbortController();
+    // Only an attempt with a deadline has a signal of its own (and timers to stop): an
+    // AbortController per attempt was the largest cost of scheduling short work.
+    const deadline = timeout === undefined ? undefined : { timeout, abort: new AbortController(), stopTimer: new AbortController() };
+    if (deadline !== undefined) {
+      if (this.#cancel.signal.aborted) deadline.abort.abort(this.#cancel.signal.reason);
+      track.abort = deadline.abort;
+    }
     let startedAt = 0;
     this.#in.breaker
       .execute(() => {
@@ -304,27 +312,23 @@ export class DispatchRun {
         this.#span.first ??= startedAt;
         this.#in.hooks.onStart(id, number, startedAt, this.#in.interrupted.has(id));
         this.#in.hooks.onProgress();
-        const context: ExecuteContext = {
-          attempt: number,
-          get signal() {
-            return abort.signal;
-          },
-        };
-        if (timeout === undefined || stopTimer === undefined) return this.#in.execute(id, context);
+        // A plain data object: spreading it keeps the signal.
+        const context: ExecuteContext = { attempt: number, signal: deadline?.abort.signal ?? this.#cancel.signal };
+        if (deadline === undefined) return this.#in.execute(id, context);
         return withDeadline(invoke(() => this.#in.execute(id, context)), {
           clock,
-          timeout,
+          timeout: deadline.timeout,
           gracePeriod: this.#in.options.gracePeriod,
           abort: (reason) => {
-            abort.abort(reason);
+            deadline.abort.abort(reason);
           },
-          stop: stopTimer.signal,
-          error: new WorkstreamTimeoutError(id, timeout),
+          stop: deadline.stopTimer.signal,
+          error: new WorkstreamTimeoutError(id, deadline.timeout),
         });
       }, this.#cancel.signal)
       .then(
         () => {
-          stopTimer?.abort();
+          deadline?.stopTimer.abort();
           track.executing = false;
           try {
             this.#succeeded(id, track, number, startedAt);
@@ -333,7 +337,7 @@ export class DispatchRun {
           }
         },
         (error: unknown) => {
-          stopTimer?.abort();
+          deadline?.stopTimer.abort();
           track.executing = false;
           try {
             this.#attemptFailed(id, track, number, startedAt, error);
@@ -512,13 +516,18 @@ interface Track {
   error: unknown;
   /** Its executor is running right now (what a crash at this instant interrupts). */
   executing: boolean;
-  /** What a cancellation reaches: the current attempt's signal, or the backoff before the next one. */
-  abort: LazyAbort | undefined;
+  /** What a cancellation reaches besides the run's signal: the current attempt's own (with a deadline), or the backoff before the next one. */
+  abort: AbortController | undefined;
   backoff: AbortController | undefined;
 }
 
 /** How often to look at a shared breaker whose half-open trial is someone else's. */
 const foreignTrialPollMs = 1000;
+
+function withUnlimitedListeners(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
 
 /** Calls `fn`, turning a synchronous throw into a rejection. */
 async function invoke(fn: () => Promise<unknown>): Promise<unknown> {

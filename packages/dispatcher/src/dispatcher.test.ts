@@ -104,6 +104,59 @@ describe('Dispatcher scheduling', () => {
     expect(report.results[0]?.status).toBe('cancelled');
   });
 
+  it('lets every running executor listen to its signal without a MaxListenersExceededWarning', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `w${i}`);
+    const graph = graphOf(Object.fromEntries(ids.map((id) => [id, []])));
+    const warnings = vi.spyOn(process, 'emitWarning');
+    const controller = new AbortController();
+    let listening = 0;
+    const running = dispatcher(graph, { concurrency: 20, gracePeriod: 0 }).run(
+      (_id, { signal }) =>
+        new Promise((_resolve, reject) => {
+          listening += 1;
+          signal.addEventListener('abort', () => {
+            reject(signal.reason as Error);
+          });
+        }),
+      { signal: controller.signal },
+    );
+    await vi.waitFor(() => {
+      expect(listening).toBe(20);
+    });
+    controller.abort(new Error('stop'));
+    const report = await running;
+    expect(report.totals.cancelled).toBe(20);
+    expect(warnings).not.toHaveBeenCalled();
+    warnings.mockRestore();
+  });
+
+  it('gives each attempt with a timeout its own signal: a timeout aborts only that one, a cancellation all running', async () => {
+    const graph = graphOf({ quick: [], slow: [], held: ['quick'] });
+    const executor = new RecordingExecutor();
+    const controller = new AbortController();
+    const running = dispatcher(graph, { concurrency: 2, timeout: 1000, gracePeriod: 0 }).run(executor.execute, {
+      signal: controller.signal,
+    });
+    await vi.waitFor(() => {
+      expect(executor.inFlight.sort()).toEqual(['quick', 'slow']);
+    });
+    await clock.advance(500);
+    executor.resolve('quick');
+    await vi.waitFor(() => {
+      expect(executor.inFlight.sort()).toEqual(['held', 'slow']);
+    });
+    await clock.advance(500); // slow's deadline; held has 500 ms left
+    expect(executor.signals.get('slow')?.aborted).toBe(true);
+    expect(executor.signals.get('held')?.aborted).toBe(false);
+    expect(executor.signals.get('quick')?.aborted).toBe(false);
+    controller.abort(new Error('stop'));
+    await clock.advance(0); // the grace period: held ignores its abort
+    const report = await running;
+    expect(report.outcome).toBe('cancelled');
+    expect(executor.signals.get('held')?.reason).toEqual(new Error('stop'));
+    expect(executor.signals.get('quick')?.aborted).toBe(false);
+  });
+
   it('rejects invalid options with precise messages', () => {
     const graph = graphOf({ a: [] });
     expect(() => dispatcher(graph, { concurrency: 0 })).toThrow(new RangeError('concurrency must be an integer >= 1, got 0'));

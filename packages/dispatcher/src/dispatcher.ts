@@ -144,10 +144,8 @@ export class Dispatcher {
     }
 
     const alreadyCompleted = new Set([...(plan?.completed ?? []), ...(options.completed ?? [])]);
-    const ready = this.#graph.readySet({
-      completed: alreadyCompleted,
-      priority: priorityByRemainingChain(this.#graph, plan?.durations ?? new Map()),
-    });
+    const priority = priorityByRemainingChain(this.#graph, plan?.durations ?? new Map());
+    const ready = this.#graph.readySet(priority === undefined ? { completed: alreadyCompleted } : { completed: alreadyCompleted, priority });
 
     const checkpointErrors: unknown[] = [];
     const checkpointer =
@@ -259,11 +257,14 @@ export class Dispatcher {
 /**
  * Priority of a ready workstream: the heaviest chain of work still hanging on it. Durations measured in
  * earlier runs weigh where known; others weigh the mean of the known ones (1 when none is known).
+ * With none known that is the ready set's own default, the chain length in workstreams, which it
+ * computes without a call per workstream.
  */
-function priorityByRemainingChain(graph: DependencyGraph, durations: ReadonlyMap<string, number>): (id: string) => number {
+function priorityByRemainingChain(graph: DependencyGraph, durations: ReadonlyMap<string, number>): ((id: string) => number) | undefined {
+  if (durations.size === 0) return undefined;
   let known = 0;
   for (const ms of durations.values()) known += ms;
-  const fallback = durations.size === 0 ? 1 : known / durations.size;
+  const fallback = known / durations.size;
   const chains = graph.chainLengths((id) => durations.get(id) ?? fallback);
   return (id) => chains.get(id) ?? 0;
 }
