@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -7,13 +6,8 @@ import { encodeCheckpoint } from './checkpoint-codec.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { disk } from './disk.js';
 import { isCheckpointWriteError } from './errors.js';
+import { replaceFsCallback } from './fs-callback-faults.js';
 import { listDir, makeTempDir, sampleCheckpoint, systemError } from './test-support.js';
-
-// write-file-atomic calls the callback API of `fs` (looked up on each call), so faults are injected there;
-// our own steps go through `disk`.
-type Callback = (error: NodeJS.ErrnoException | null, ...results: unknown[]) => void;
-type CallbackFn = (...args: unknown[]) => void;
-const fsCallbacks = fs as unknown as Record<string, CallbackFn>;
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -36,14 +30,6 @@ afterEach(async () => {
   await cleanup();
 });
 
-function replaceCallback(name: string, implementation: (original: CallbackFn, args: unknown[], callback: Callback) => void): void {
-  const original = fsCallbacks[name]!;
-  vi.spyOn(fsCallbacks, name).mockImplementation((...args: unknown[]) => {
-    const callback = args.pop() as Callback;
-    implementation(original, args, callback);
-  });
-}
-
 async function expectOldCheckpointAndNoTempFiles(): Promise<void> {
   expect(await readFile(join(dir, 'F052-checkpoint.json'))).toEqual(encodeCheckpoint(old));
   expect(await new CheckpointStore({ featureId: 'F052', dir }).load()).toEqual(old);
@@ -53,7 +39,7 @@ async function expectOldCheckpointAndNoTempFiles(): Promise<void> {
 describe('a save that fails', () => {
   it('on a short write (a full disk) is detected by reading back, and replaces nothing', async () => {
     // What libuv reports when the disk fills mid-file: fewer bytes written, no error.
-    replaceCallback('write', (original, [fd, buffer, offset, length, position], callback) => {
+    replaceFsCallback('write', (original, [fd, buffer, offset, length, position], callback) => {
       original(fd, buffer, offset, Math.floor((length as number) / 2), position, callback);
     });
     const error: unknown = await writer.save(next).catch((caught: unknown) => caught);
@@ -68,7 +54,7 @@ describe('a save that fails', () => {
     ['fsync', 'EIO'],
     ['rename', 'EIO'],
   ])('when write-file-atomic’s %s fails (%s) keeps the old checkpoint and leaves no temp file', async (name, code) => {
-    replaceCallback(name, (_original, _args, callback) => {
+    replaceFsCallback(name, (_original, _args, callback) => {
       setImmediate(() => {
         callback(systemError(code));
       });
@@ -97,7 +83,7 @@ describe('a save that fails', () => {
         fault() ? Promise.reject(systemError('EIO')) : original(...args)) as never);
     }
     for (const name of ['open', 'write', 'fsync', 'close', 'rename']) {
-      replaceCallback(name, (original, args, callback) => {
+      replaceFsCallback(name, (original, args, callback) => {
         if (fault()) {
           setImmediate(() => {
             callback(systemError('EIO'));

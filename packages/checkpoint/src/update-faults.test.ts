@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -6,11 +5,8 @@ import type { Checkpoint, CheckpointUpdate } from './checkpoint.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { disk } from './disk.js';
 import { isCheckpointWriteError } from './errors.js';
+import { replaceFsCallback } from './fs-callback-faults.js';
 import { applyUpdate, listDir, makeTempDir, sampleCheckpoint, systemError } from './test-support.js';
-
-type Callback = (error: NodeJS.ErrnoException | null, ...results: unknown[]) => void;
-type CallbackFn = (...args: unknown[]) => void;
-const fsCallbacks = fs as unknown as Record<string, CallbackFn>;
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -176,9 +172,7 @@ describe('an update or compaction failing at any single file-system step', () =>
         fault() ? Promise.reject(systemError('EIO')) : original(...args)) as never);
     }
     for (const name of ['open', 'write', 'fsync', 'close', 'rename']) {
-      const original = fsCallbacks[name]!;
-      vi.spyOn(fsCallbacks, name).mockImplementation((...args: unknown[]) => {
-        const callback = args.pop() as Callback;
+      replaceFsCallback(name, (original, args, callback) => {
         if (fault()) {
           setImmediate(() => {
             callback(systemError('EIO'));
