@@ -6,7 +6,7 @@ import { encodeCheckpoint } from './checkpoint-codec.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { disk } from './disk.js';
 import { isCheckpointWriteError } from './errors.js';
-import { replaceFsCallback } from './fs-callback-faults.js';
+import { replaceFsCallback, injectStepFaults } from './step-faults.js';
 import { listDir, makeTempDir, sampleCheckpoint, systemError } from './test-support.js';
 
 let dir: string;
@@ -71,49 +71,30 @@ describe('a save that fails', () => {
 
   it('at any single file-system step leaves the old or the new checkpoint, complete, and the store usable', async () => {
     // Count the steps of a clean save, then fail each one in turn.
-    let calls = 0;
-    let failAt = 0;
-    const fault = (): boolean => {
-      calls += 1;
-      return calls === failAt;
-    };
-    for (const name of ['open', 'readFile', 'readdir', 'stat', 'link', 'rename', 'unlink', 'syncDirectory'] as const) {
-      const original = disk[name] as (...args: unknown[]) => Promise<unknown>;
-      vi.spyOn(disk, name).mockImplementation(((...args: unknown[]) =>
-        fault() ? Promise.reject(systemError('EIO')) : original(...args)) as never);
-    }
-    for (const name of ['open', 'write', 'fsync', 'close', 'rename']) {
-      replaceFsCallback(name, (original, args, callback) => {
-        if (fault()) {
-          setImmediate(() => {
-            callback(systemError('EIO'));
-          });
-        } else original(...args, callback);
-      });
-    }
+    const faults = injectStepFaults(['open', 'readFile', 'readdir', 'stat', 'link', 'rename', 'unlink', 'syncDirectory']);
     await writer.save(next);
-    const steps = calls;
+    const steps = faults.calls();
     expect(steps).toBeGreaterThan(10);
 
     const outcomes = new Set<string>();
-    for (failAt = 1; failAt <= steps; failAt += 1) {
+    for (let failAt = 1; failAt <= steps; failAt += 1) {
+      faults.reset(0);
       await writer.save(old);
-      calls = 0;
+      faults.reset(failAt);
       const failed = await writer.save(next).then(
         () => false,
         () => true,
       );
+      faults.reset(0);
       expect(failed).toBe(true);
-      failAt = -failAt;
       // A failed save leaves no temp file behind.
-      expect({ step: -failAt, names: await listDir(dir) }).toEqual({ step: -failAt, names: files });
+      expect({ step: failAt, names: await listDir(dir) }).toEqual({ step: failAt, names: files });
       const loaded = await new CheckpointStore({ featureId: 'F052', dir }).load();
       outcomes.add(loaded?.['seq'] === 2 ? 'new' : 'old');
       expect([old, next]).toContainEqual(loaded);
       // Still usable: the next save goes through.
       await writer.save(next);
       expect(await writer.load()).toEqual(next);
-      failAt = -failAt;
     }
     // Failures before the rename keep the old checkpoint, failures after it (the directory fsync) the new.
     expect(outcomes).toEqual(new Set(['old', 'new']));

@@ -5,7 +5,7 @@ import type { Checkpoint, CheckpointUpdate } from './checkpoint.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { disk } from './disk.js';
 import { isCheckpointWriteError } from './errors.js';
-import { replaceFsCallback } from './fs-callback-faults.js';
+import { injectStepFaults } from './step-faults.js';
 import { applyUpdate, listDir, makeTempDir, sampleCheckpoint, systemError } from './test-support.js';
 
 let dir: string;
@@ -157,38 +157,6 @@ describe('an update that creates the journal and fails', () => {
 });
 
 describe('an update or compaction failing at any single file-system step', () => {
-  /** Counts the calls of `disk` and of the callback `fs` write-file-atomic uses; fails the `failAt`-th. */
-  function injectFaults(): { reset: (failAt: number) => void; calls: () => number } {
-    let calls = 0;
-    let failAt = 0;
-    const fault = (): boolean => {
-      calls += 1;
-      return calls === failAt;
-    };
-    const names = ['open', 'readFile', 'readdir', 'stat', 'link', 'rename', 'unlink', 'syncDirectory', 'write', 'datasync', 'truncate'] as const;
-    for (const name of names) {
-      const original = disk[name] as (...args: unknown[]) => Promise<unknown>;
-      vi.spyOn(disk, name).mockImplementation(((...args: unknown[]) =>
-        fault() ? Promise.reject(systemError('EIO')) : original(...args)) as never);
-    }
-    for (const name of ['open', 'write', 'fsync', 'close', 'rename']) {
-      replaceFsCallback(name, (original, args, callback) => {
-        if (fault()) {
-          setImmediate(() => {
-            callback(systemError('EIO'));
-          });
-        } else original(...args, callback);
-      });
-    }
-    return {
-      reset: (at) => {
-        calls = 0;
-        failAt = at;
-      },
-      calls: () => calls,
-    };
-  }
-
   it.each([
     ['an append', [step(1)], (): Promise<void> => writer.update(step(2)), after(step(1)), after(step(1), step(2)), ['before']],
     ['a journal’s creation', [], (): Promise<void> => writer.update(step(1)), after(), after(step(1)), ['before']],
@@ -207,7 +175,7 @@ describe('an update or compaction failing at any single file-system step', () =>
       await writer.save(base);
       for (const change of setup) await writer.update(change);
     };
-    const faults = injectFaults();
+    const faults = injectStepFaults(['open', 'readFile', 'readdir', 'stat', 'link', 'rename', 'unlink', 'syncDirectory', 'write', 'datasync', 'truncate']);
     await prepare();
     faults.reset(0);
     await operation();
