@@ -34,7 +34,7 @@ export default tseslint.config(
   },
   {
     // Tests, benchmarks, scripts and the CLI may print; the libraries never do.
-    files: ['**/*.test.ts', '**/bench/**', '**/test-fixtures/**', 'scripts/**', 'examples/**', 'crash/**', '**/src/cli/**'],
+    files: ['**/*.test.ts', '**/bench/**', '**/test-fixtures/**', 'scripts/**', 'examples/**', 'crash/**', 'packages/cli/src/**'],
     rules: {
       'no-console': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = fileURLToPath(new URL('../packages/dispatcher/dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url));
 const feature = 'examples/feature-F060';
 const exec = 'node examples/simulate-agent.mjs';
 

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '@sdp/internal/testing';
 
 export interface GeneratedFeature {
   readonly featureId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadWorkstreams } from '@sdp/dispatcher';
+import { loadWorkstreams } from '@sdp/cli';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -14,7 +14,7 @@ import { loadAsNextWriter } from './next-writer-load.js';
 import { killAllWithEnv } from './process-reaper.js';
 import { cliPath as defaultCliPath, executorPath } from './paths.js';
 import { readRunLog } from './run-log.js';
-import { SeededRandom, hashSeed } from './seeded-random.js';
+import { SeededRandom, hashSeed } from '@sdp/internal/testing';
 
 const TOKEN_VARIABLE = 'SDP_CRASH_TOKEN';
 /** A run that takes longer than this has hung: a failure, not a slow machine. */
@@ -147,7 +147,7 @@ function sumReports(trials: readonly TrialReport[]): HarnessReport['totals'] {
  */
 export async function runTrial(options: TrialOptions): Promise<TrialReport> {
   const { seed, workstreams = 56, concurrency = 4, cliPath = defaultCliPath, keep = false, onLine } = options;
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run pnpm --filter @sdp/dispatcher... build first`);
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run pnpm --filter @sdp/cli... build first`);
   const random = new SeededRandom(hashSeed('trial', seed));
   const plannedKills = options.kills ?? random.int(3, 10);
   const dir = await mkdtemp(join(tmpdir(), `sdp-crash-${seed}-`));

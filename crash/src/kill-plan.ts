@@ -1,4 +1,4 @@
-import type { SeededRandom } from './seeded-random.js';
+import type { SeededRandom } from '@sdp/internal/testing';
 
 /**
  * When to SIGKILL one run of the dispatcher. The kinds aim at different phases: `startup` mostly lands

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
-/** The built `sdp-dispatch` (run `pnpm --filter @sdp/dispatcher... build` first). */
-export const cliPath = fileURLToPath(new URL('../../packages/dispatcher/dist/cli.js', import.meta.url));
+/** The built `sdp-dispatch` (run `pnpm --filter @sdp/cli... build` first). */
+export const cliPath = fileURLToPath(new URL('../../packages/cli/dist/cli.js', import.meta.url));
 
 /** The kill harness's workstream command: start and end records in an append-only log. */
 export const executorPath = fileURLToPath(new URL('./executor.mjs', import.meta.url));

@@ -1,17 +1,11 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig([
-  {
-    entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    clean: true,
-    target: 'node20',
-  },
-  {
-    // The sdp-dispatch command: ESM only, no types.
-    entry: { cli: 'src/cli/bin.ts' },
-    format: ['esm'],
-    target: 'node20',
-  },
-]);
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  // @sdp/internal is a private workspace package: bundle its code and inline its types.
+  noExternal: ['@sdp/internal'],
+  dts: { resolve: ['@sdp/internal'] },
+  clean: true,
+  target: 'node20',
+});

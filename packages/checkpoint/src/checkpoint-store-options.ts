@@ -1,6 +1,5 @@
 import { hostname as osHostname } from 'node:os';
-import { systemClock, type Clock } from './clock.js';
-import { describeValue } from './describe-value.js';
+import { describeValue, systemClock, type Clock } from '@sdp/internal';
 
 /** Options of a {@link CheckpointStore}. */
 export interface CheckpointStoreOptions {

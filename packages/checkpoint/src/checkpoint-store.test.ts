@@ -332,7 +332,7 @@ describe('a damaged checkpoint', () => {
     await holder.acquire();
     await holder.save(version(1));
     await holder.save(version(2));
-    clock.advance(60_000);
+    clock.tick(60_000);
     const taker = store({ hostname: 'host-b' });
     await taker.acquire();
     await damage(join(dir, main));

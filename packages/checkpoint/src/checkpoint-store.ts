@@ -6,7 +6,7 @@ import { decodeCheckpoint, digestOf, encodeCheckpoint } from './checkpoint-codec
 import { checkpointFiles, type CheckpointFiles } from './checkpoint-files.js';
 import { CheckpointModel } from './checkpoint-model.js';
 import { resolveStoreOptions, type CheckpointStoreOptions } from './checkpoint-store-options.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '@sdp/internal';
 import { disk, hasErrorCode, linkOver, removeFile, statIfExists } from './disk.js';
 import {
   CheckpointCorruptError,
@@ -17,7 +17,7 @@ import {
 } from './errors.js';
 import { decodeJournal, type DecodedJournal, type JournalEnd } from './journal-codec.js';
 import { JournalFile, readJournalBase } from './journal-file.js';
-import { Listeners, type Dispose } from './listeners.js';
+import { Listeners, type Dispose } from '@sdp/internal';
 import { LockFile } from './lock-file.js';
 import { validateCheckpointUpdate } from './validate-checkpoint.js';
 
@@ -137,8 +137,8 @@ export class CheckpointStore {
   readonly #files: CheckpointFiles;
   readonly #clock: Clock;
   readonly #lock: LockFile;
-  readonly #onRecover = new Listeners<RecoverEvent>();
-  readonly #onLockCompromised = new Listeners<LockCompromisedEvent>();
+  readonly #onRecover = new Listeners<RecoverEvent>('CheckpointStore');
+  readonly #onLockCompromised = new Listeners<LockCompromisedEvent>('CheckpointStore');
   #queue: Promise<void> = Promise.resolve();
   /** The checkpoint file as this store last wrote or verified it; a match needs no re-reading before a save. */
   #knownGood: FileIdentity | undefined;

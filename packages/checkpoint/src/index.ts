@@ -6,7 +6,7 @@ export type {
   GraphSnapshotJson,
 } from './checkpoint.js';
 export { CHECKPOINT_VERSION } from './checkpoint.js';
-export type { Clock } from './clock.js';
+export type { Clock } from '@sdp/internal';
 export { CheckpointStore, type LockCompromisedEvent, type RecoverEvent } from './checkpoint-store.js';
 export type { CheckpointStoreOptions } from './checkpoint-store-options.js';
 export {
@@ -26,5 +26,5 @@ export {
   isCheckpointWriteError,
   type LockHolder,
 } from './errors.js';
-export type { Dispose } from './listeners.js';
+export type { Dispose } from '@sdp/internal';
 export { validateCheckpoint } from './validate-checkpoint.js';

@@ -98,7 +98,7 @@ describe('the single-writer lock', () => {
   it('leaves a live process of this host its lock while its heartbeat is fresh, and takes it when stale', async () => {
     await writeLock({ pid: process.ppid, host: hostname() }, STALE_MS);
     await expect(store().acquire()).rejects.toMatchObject({ code: 'LOCKED', holder: { pid: process.ppid } });
-    clock.advance(1);
+    clock.tick(1);
     // No heartbeat for longer than staleMs: frozen, or its pid was reused by an unrelated process.
     await store().acquire();
   });
@@ -109,9 +109,9 @@ describe('the single-writer lock', () => {
     const lost: string[] = [];
     remote.onLockCompromised((event) => lost.push(event.reason));
     await remote.acquire();
-    clock.advance(STALE_MS);
+    clock.tick(STALE_MS);
     await expect(local.acquire()).rejects.toMatchObject({ code: 'LOCKED', holder: { host: 'host-a' } });
-    clock.advance(1);
+    clock.tick(1);
     await local.acquire();
     expect(local.isLocked).toBe(true);
 
@@ -129,12 +129,12 @@ describe('the single-writer lock', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const holder = store({ hostname: 'host-a', heartbeatMs: 10_000 });
     await holder.acquire();
-    clock.advance(20_000);
+    clock.tick(20_000);
     vi.advanceTimersByTime(10_000);
     await vi.waitFor(async () => {
       expect((await stat(lockPath)).mtimeMs).toBeCloseTo(clock.now(), 0);
     });
-    clock.advance(20_000);
+    clock.tick(20_000);
     // 40 s since acquire, 20 s since the last heartbeat.
     await expect(store({ hostname: 'host-b' }).acquire()).rejects.toMatchObject({ code: 'LOCKED' });
   });
@@ -176,7 +176,7 @@ describe('the single-writer lock', () => {
     await writeFile(lockPath, '{"pid":');
     await utimes(lockPath, new Date(clock.now()), new Date(clock.now()));
     await expect(store().acquire()).rejects.toMatchObject({ code: 'LOCKED', holder: { pid: 0, host: 'unknown' } });
-    clock.advance(STALE_MS + 1);
+    clock.tick(STALE_MS + 1);
     await store().acquire();
   });
 

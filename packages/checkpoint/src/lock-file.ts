@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import type { Clock } from './clock.js';
+import type { Clock } from '@sdp/internal';
 import {
   disk,
   hasErrorCode,

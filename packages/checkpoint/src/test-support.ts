@@ -1,3 +1,4 @@
+export type { ManualClock } from '@sdp/internal/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Checkpoint, CheckpointUpdate } from './checkpoint.js';
-import type { Clock } from './clock.js';
+import { ManualClock } from '@sdp/internal/testing';
 
 /** A fresh temp directory; `cleanup` removes it. */
 export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -14,19 +15,9 @@ export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promi
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** A clock that moves only when told. */
-export interface ManualClock extends Clock {
-  advance(ms: number): void;
-}
-
+/** A clock that moves only when told (`tick`). */
 export function manualClock(startMs = Date.UTC(2026, 1, 7, 12, 0, 0)): ManualClock {
-  let now = startMs;
-  return {
-    now: () => now,
-    advance: (ms) => {
-      now += ms;
-    },
-  };
+  return new ManualClock(startMs);
 }
 
 /** Sorted file names in `dir`. */

@@ -6,9 +6,8 @@ import {
   type GraphNodeJson,
   type GraphSnapshotJson,
 } from './checkpoint.js';
-import { describeValue } from './describe-value.js';
+import { describeValue, isRfc3339 } from '@sdp/internal';
 import { CheckpointValidationError } from './errors.js';
-import { isRfc3339 } from './rfc3339.js';
 
 /** Keys the file format adds itself (see `checkpoint-codec.ts`); a checkpoint to save must not carry them. */
 export const FORMAT_KEYS: readonly string[] = ['checksum', 'writer'];

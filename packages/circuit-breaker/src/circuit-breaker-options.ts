@@ -1,4 +1,4 @@
-import { describeValue } from './describe-value.js';
+import { describeValue } from '@sdp/internal';
 
 /** Options of `new CircuitBreaker(options)`; every one is optional. */
 export interface CircuitBreakerOptions {

@@ -1,7 +1,6 @@
 import { CircuitBreakerSnapshotError } from './circuit-breaker-snapshot-error.js';
 import type { CircuitStateCode } from './circuit-state.js';
-import { describeValue } from './describe-value.js';
-import { GO_ZERO_TIME_MS, parseRfc3339 } from './rfc3339.js';
+import { GO_ZERO_TIME_MS, describeValue, parseRfc3339 } from '@sdp/internal';
 
 /**
  * A breaker's state as plain JSON: the seed's `circuit_breaker` keys (which the Go implementation

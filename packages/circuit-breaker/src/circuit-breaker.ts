@@ -15,10 +15,10 @@ import type {
 import type { CircuitMetrics } from './circuit-metrics.js';
 import { CircuitOpenError } from './circuit-open-error.js';
 import { CLOSED, HALF_OPEN, OPEN, stateName, type CircuitState, type CircuitStateCode } from './circuit-state.js';
-import { Listeners, reportAsync, type Dispose } from './listeners.js';
+import { Listeners, type Dispose } from '@sdp/internal';
 import { OutcomeWindow } from './outcome-window.js';
 import { planRestore, type RestorePlan } from './restore-plan.js';
-import { formatTime } from './rfc3339.js';
+import { formatTime } from '@sdp/internal';
 
 /** `await` does not look up a promise's `then`; neither does `execute`. */
 // eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call
@@ -86,10 +86,10 @@ export class CircuitBreaker {
     lastStateChangeAt: undefined,
   };
   readonly #on = {
-    stateChange: new Listeners<CircuitStateChangeEvent>(),
-    success: new Listeners<CircuitSuccessEvent>(),
-    failure: new Listeners<CircuitFailureEvent>(),
-    reject: new Listeners<CircuitRejectEvent>(),
+    stateChange: new Listeners<CircuitStateChangeEvent>('CircuitBreaker'),
+    success: new Listeners<CircuitSuccessEvent>('CircuitBreaker'),
+    failure: new Listeners<CircuitFailureEvent>('CircuitBreaker'),
+    reject: new Listeners<CircuitRejectEvent>('CircuitBreaker'),
   };
   /** The settlers of the last untimed non-trial call, reused by the next one admitted in the same generation with the same signal. */
   #shared: Settlers = this.#settlers(0, false, Number.NaN, undefined);
@@ -331,7 +331,9 @@ export class CircuitBreaker {
       return isFailure(error) ? 'failure' : 'ignored';
     } catch (predicateError) {
       // A broken predicate must not hide the call's own error: count it, surface the bug.
-      reportAsync(predicateError);
+      queueMicrotask(() => {
+        throw predicateError;
+      });
       return 'failure';
     }
   }

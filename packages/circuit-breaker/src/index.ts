@@ -12,4 +12,4 @@ export type {
 export type { CircuitMetrics } from './circuit-metrics.js';
 export { CircuitOpenError, isCircuitOpenError } from './circuit-open-error.js';
 export type { CircuitState, CircuitStateCode } from './circuit-state.js';
-export type { Dispose } from './listeners.js';
+export type { Clock, Dispose } from '@sdp/internal';

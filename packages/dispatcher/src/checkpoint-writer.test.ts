@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CoalescingWriter } from './checkpoint-writer.js';
-import { deferred, type Deferred } from './testing/manual-clock.js';
+import { deferred, type Deferred } from '@sdp/internal/testing';
 
 describe('CoalescingWriter', () => {
   it('keeps one save in flight and one pending, and the pending one writes the latest state', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withDeadline } from './deadline.js';
-import { deferred, ManualClock, settle } from './testing/manual-clock.js';
+import { deferred, ManualClock, settle } from '@sdp/internal/testing';
 
 function setup() {
   const clock = new ManualClock();

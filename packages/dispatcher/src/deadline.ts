@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '@sdp/internal';
 
 export interface DeadlineOptions {
   clock: Clock;

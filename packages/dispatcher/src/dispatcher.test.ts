@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from './dispatcher.js';
 import { isCheckpointFeatureMismatchError, isCheckpointGraphError, isWorkstreamTimeoutError } from './errors.js';
 import type { DispatcherOptions } from './options.js';
-import { ManualClock, settle } from './testing/manual-clock.js';
+import { ManualClock, settle } from '@sdp/internal/testing';
 import { RecordingExecutor } from './testing/recording-executor.js';
 
 let dir: string;

@@ -13,7 +13,7 @@ import type {
   SkipEvent,
   StartEvent,
 } from './events.js';
-import { Listeners } from './listeners.js';
+import { Listeners, type Dispose } from '@sdp/internal';
 import { resolveOptions, type DispatcherOptions, type ResolvedOptions } from './options.js';
 import { RunCheckpointer } from './run-checkpointer.js';
 import { planResume, type ResumePlan } from './resume-plan.js';
@@ -40,12 +40,12 @@ export class Dispatcher {
   #running = false;
   // One field for all listeners: few fields keep instances out of V8's slow dictionary mode.
   readonly #on = {
-    start: new Listeners<StartEvent>(),
-    complete: new Listeners<CompleteEvent>(),
-    fail: new Listeners<FailEvent>(),
-    skip: new Listeners<SkipEvent>(),
-    checkpoint: new Listeners<CheckpointEvent>(),
-    breakerStateChange: new Listeners<BreakerStateChangeEvent>(),
+    start: new Listeners<StartEvent>('Dispatcher'),
+    complete: new Listeners<CompleteEvent>('Dispatcher'),
+    fail: new Listeners<FailEvent>('Dispatcher'),
+    skip: new Listeners<SkipEvent>('Dispatcher'),
+    checkpoint: new Listeners<CheckpointEvent>('Dispatcher'),
+    breakerStateChange: new Listeners<BreakerStateChangeEvent>('Dispatcher'),
   };
 
   constructor(graph: DependencyGraph, options: DispatcherOptions) {
@@ -67,28 +67,28 @@ export class Dispatcher {
     return this.#options.store?.path;
   }
 
-  onStart(listener: (event: StartEvent) => void): () => void {
-    return this.#on.start.add(listener);
+  onStart(listener: (event: StartEvent) => void): Dispose {
+    return this.#on.start.add(listener, 'onStart');
   }
 
-  onComplete(listener: (event: CompleteEvent) => void): () => void {
-    return this.#on.complete.add(listener);
+  onComplete(listener: (event: CompleteEvent) => void): Dispose {
+    return this.#on.complete.add(listener, 'onComplete');
   }
 
-  onFail(listener: (event: FailEvent) => void): () => void {
-    return this.#on.fail.add(listener);
+  onFail(listener: (event: FailEvent) => void): Dispose {
+    return this.#on.fail.add(listener, 'onFail');
   }
 
-  onSkip(listener: (event: SkipEvent) => void): () => void {
-    return this.#on.skip.add(listener);
+  onSkip(listener: (event: SkipEvent) => void): Dispose {
+    return this.#on.skip.add(listener, 'onSkip');
   }
 
-  onCheckpoint(listener: (event: CheckpointEvent) => void): () => void {
-    return this.#on.checkpoint.add(listener);
+  onCheckpoint(listener: (event: CheckpointEvent) => void): Dispose {
+    return this.#on.checkpoint.add(listener, 'onCheckpoint');
   }
 
-  onBreakerStateChange(listener: (event: BreakerStateChangeEvent) => void): () => void {
-    return this.#on.breakerStateChange.add(listener);
+  onBreakerStateChange(listener: (event: BreakerStateChangeEvent) => void): Dispose {
+    return this.#on.breakerStateChange.add(listener, 'onBreakerStateChange');
   }
 
   /**

@@ -1,8 +1,7 @@
 export { Dispatcher, type RunOptions } from './dispatcher.js';
 export type { Execute, ExecuteContext } from './dispatch-run.js';
 export type { DispatcherOptions, BreakerOpenPolicy } from './options.js';
-export type { Clock } from './clock.js';
-export { systemClock } from './clock.js';
+export { systemClock, type Clock, type Dispose } from '@sdp/internal';
 export type {
   RunReport,
   RunOutcome,
@@ -29,15 +28,3 @@ export {
   DispatcherBusyError,
   isDispatcherBusyError,
 } from './errors.js';
-export {
-  loadWorkstreams,
-  type LoadWorkstreamsOptions,
-  type LoadedWorkstreams,
-  type WorkstreamNode,
-  WorkstreamFileError,
-  isWorkstreamFileError,
-  WorkstreamSelectionError,
-  isWorkstreamSelectionError,
-  ExternalDependencyError,
-  isExternalDependencyError,
-} from './workstreams/index.js';

@@ -1,6 +1,6 @@
 import { CircuitBreaker, type CircuitBreakerOptions } from '@sdp/circuit-breaker';
 import { CheckpointStore } from '@sdp/checkpoint';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '@sdp/internal';
 
 /** What to do when the circuit breaker is open and a workstream is ready. */
 export type BreakerOpenPolicy = 'wait' | 'stop';

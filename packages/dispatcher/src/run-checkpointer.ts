@@ -1,7 +1,7 @@
 import type { CircuitBreaker } from '@sdp/circuit-breaker';
 import type { Checkpoint, CheckpointStore, CheckpointUpdate } from '@sdp/checkpoint';
 import type { DependencyGraph } from '@sdp/graph';
-import type { Clock } from './clock.js';
+import type { Clock } from '@sdp/internal';
 import type { DispatchRun } from './dispatch-run.js';
 
 export interface RunCheckpointerOptions {

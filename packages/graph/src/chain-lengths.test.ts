@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DependencyGraph } from './dependency-graph.js';
-import { arbitraryDag } from './random-dag.fixture.js';
+import { arbitraryDag } from '@sdp/internal/testing';
 
 const durations: Record<string, number> = { a: 5, b: 1, c: 2, d: 4 };
 const duration = (id: string) => durations[id] ?? 0;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DependencyGraph } from './dependency-graph.js';
 import type { GraphError } from './graph-error.js';
 import { isGraphError } from './graph-error.js';
-import { arbitraryDag, reachable } from './random-dag.fixture.js';
+import { arbitraryDag, reachable } from '@sdp/internal/testing';
 
 function graphError(build: () => unknown): GraphError {
   try {

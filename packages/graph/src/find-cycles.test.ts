@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DependencyGraph } from './dependency-graph.js';
 import { isGraphError } from './graph-error.js';
-import { arbitraryGraph, reachable } from './random-dag.fixture.js';
+import { arbitraryGraph, reachable } from '@sdp/internal/testing';
 
 describe('cycle detection', () => {
   it('accepts exactly the acyclic graphs and reports a real cycle in every tangle', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DependencyGraph } from './dependency-graph.js';
-import { arbitraryDag } from './random-dag.fixture.js';
+import { arbitraryDag } from '@sdp/internal/testing';
 
 const base = [
   { id: 'a' },
@@ -57,7 +57,7 @@ describe('fingerprint', () => {
         const shuffled = [...nodes]
           .map((node, i) => ({ node, key: (i * 7919 + seed) % 101 }))
           .sort((x, y) => x.key - y.key)
-          .map(({ node }) => ({ id: node.id, dependsOn: [...(node.dependsOn ?? [])].reverse() }));
+          .map(({ node }) => ({ id: node.id, dependsOn: [...node.dependsOn].reverse() }));
         expect(DependencyGraph.fromNodes(shuffled).fingerprint()).toBe(graph.fingerprint());
         // Add one edge that keeps the graph acyclic: a later node in topological order gains an earlier one.
         const order = graph.topologicalOrder();

@@ -4,7 +4,7 @@ import { DependencyGraph } from './dependency-graph.js';
 import type { GraphError } from './graph-error.js';
 import { isGraphError } from './graph-error.js';
 import type { GraphSnapshot } from './graph-snapshot.js';
-import { arbitraryDag } from './random-dag.fixture.js';
+import { arbitraryDag } from '@sdp/internal/testing';
 
 function rejection(snapshot: unknown): GraphError {
   try {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DependencyGraph } from './dependency-graph.js';
 import { isNodeStateError, NodeStateError } from './node-state-error.js';
-import { arbitraryDag } from './random-dag.fixture.js';
+import { arbitraryDag } from '@sdp/internal/testing';
 import type { NodeStatus } from './ready-set.js';
 import { ReadySet } from './ready-set.js';
 

@@ -1,5 +1,5 @@
 import type { Execute, ExecuteContext } from '../dispatch-run.js';
-import { deferred, type Deferred } from './manual-clock.js';
+import { deferred, type Deferred } from '@sdp/internal/testing';
 
 /**
  * An executor for tests that records what ran and leaves each attempt pending until the test

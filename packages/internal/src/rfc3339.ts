@@ -60,3 +60,11 @@ export const GO_ZERO_TIME_MS = daysFromCivil(1, 1, 1) * MS_PER_DAY;
 export function formatTime(epochMs: number | undefined): string {
   return epochMs === undefined ? GO_ZERO_TIME : new Date(epochMs).toISOString();
 }
+
+/**
+ * True for an RFC 3339 date-time as Go's `time.Time` marshals it (nanoseconds, offsets, the zero time)
+ * and as `Date#toISOString` writes it; false for impossible dates and leap seconds.
+ */
+export function isRfc3339(text: string): boolean {
+  return parseRfc3339(text) !== undefined;
+}

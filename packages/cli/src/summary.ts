@@ -1,4 +1,4 @@
-import type { RunReport } from '../run-report.js';
+import type { RunReport } from '@sdp/dispatcher';
 import { CommandFailedError } from './shell-executor.js';
 import { formatDuration, type SummaryContext } from './reporter.js';
 

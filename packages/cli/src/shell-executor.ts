@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Execute } from '../dispatch-run.js';
+import type { Execute } from '@sdp/dispatcher';
 
 /** A workstream's command exited non-zero or was killed by a signal. */
 export class CommandFailedError extends Error {

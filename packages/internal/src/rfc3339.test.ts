@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GO_ZERO_TIME, GO_ZERO_TIME_MS, formatTime, parseRfc3339 } from './rfc3339.js';
+import { GO_ZERO_TIME, GO_ZERO_TIME_MS, formatTime, isRfc3339, parseRfc3339 } from './rfc3339.js';
 
 describe('parseRfc3339', () => {
   it('parses UTC times with and without fractions', () => {
@@ -60,5 +60,40 @@ describe('formatTime', () => {
   it('round-trips through parseRfc3339', () => {
     const ms = Date.UTC(2031, 6, 15, 1, 2, 3, 456);
     expect(parseRfc3339(formatTime(ms))).toBe(ms);
+  });
+});
+
+describe('isRfc3339', () => {
+  it.each([
+    '2026-02-07T12:34:56Z',
+    '2026-02-07T12:34:56.123Z',
+    '2026-02-07T12:34:56.123456789Z',
+    '2026-02-07T12:34:56.123456789+01:00',
+    '2026-02-07T12:34:56-23:59',
+    '0001-01-01T00:00:00Z',
+    '2024-02-29T00:00:00z',
+    '2026-02-07t12:34:56Z',
+  ])('accepts %s (Go and Date#toISOString forms)', (text) => {
+    expect(isRfc3339(text)).toBe(true);
+  });
+
+  it.each([
+    '',
+    '2026-02-07',
+    '2026-02-07 12:34:56Z',
+    '2026-02-07T12:34:56',
+    '2026-02-07T12:34:56.Z',
+    '2026-13-01T00:00:00Z',
+    '2026-00-01T00:00:00Z',
+    '2025-02-29T00:00:00Z',
+    '2026-04-31T00:00:00Z',
+    '2026-02-07T24:00:00Z',
+    '2026-02-07T12:60:00Z',
+    '2026-02-07T12:34:60Z',
+    '2026-02-07T12:34:56+24:00',
+    '2026-02-07T12:34:56+01:60',
+    '+002026-02-07T12:34:56Z',
+  ])('rejects %j', (text) => {
+    expect(isRfc3339(text)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { CheckpointStore } from '@sdp/checkpoint';
-import { Dispatcher } from '../dispatcher.js';
+import { Dispatcher } from '@sdp/dispatcher';
 import type { RunArgs } from './args.js';
 import { JsonReporter } from './json-reporter.js';
 import { LiveReporter } from './live-reporter.js';

@@ -1,17 +1,18 @@
 /**
- * Time as the dispatcher sees it. Injected so that tests (and simulations) control every wait:
- * breaker open periods, retry backoff, per-workstream timeouts and the cancellation grace period.
+ * Where time comes from. Injected everywhere time matters (breaker open periods, lock heartbeats,
+ * retry backoff, timeouts, grace periods) so that tests and simulations control every wait.
+ * A component that only reads the time accepts any object with `now`.
  */
 export interface Clock {
-  /** Epoch milliseconds. */
+  /** Milliseconds since the epoch, like `Date.now()`. */
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason as soon as `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 /**
- * The real clock: `Date.now` and `setTimeout`. A pending wait keeps the process alive (it is part of
- * the run); the dispatcher cancels every wait it no longer needs.
+ * The real clock: `Date.now` and `setTimeout`. A pending sleep keeps the process alive (it is part
+ * of the work); callers cancel every wait they no longer need through the signal.
  */
 export const systemClock: Clock = {
   now: () => Date.now(),

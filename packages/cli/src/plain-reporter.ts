@@ -1,5 +1,5 @@
-import type { Dispatcher } from '../dispatcher.js';
-import type { RunReport } from '../run-report.js';
+import type { Dispatcher } from '@sdp/dispatcher';
+import type { RunReport } from '@sdp/dispatcher';
 import { formatDuration, type Output, type Reporter, type SummaryContext } from './reporter.js';
 import { formatSummary } from './summary.js';
 

@@ -1,5 +1,5 @@
-import type { Dispatcher } from '../dispatcher.js';
-import type { RunReport } from '../run-report.js';
+import type { Dispatcher } from '@sdp/dispatcher';
+import type { RunReport } from '@sdp/dispatcher';
 
 /** Where a run's progress goes: a live terminal view, plain lines, or JSON lines. */
 export interface Reporter {

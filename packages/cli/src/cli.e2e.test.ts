@@ -8,8 +8,8 @@ import { stripVTControlCharacters } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 // These tests spawn the built CLI (turbo builds the package before its tests).
-const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-const fixtures = fileURLToPath(new URL('../../test-fixtures/cli/', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const fixtures = fileURLToPath(new URL('../test-fixtures/cli/', import.meta.url));
 const agent = `node ${join(fixtures, 'agent.mjs')}`;
 
 let cwd: string;

@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import type { GraphNode } from './dependency-graph.js';
+/** A node as `@sdp/graph` takes it (structurally). */
+export interface GraphNode {
+  readonly id: string;
+  readonly dependsOn: readonly string[];
+}
 
 /** Test data only: random graphs for property tests. */
 export interface RandomGraph {

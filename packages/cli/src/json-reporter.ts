@@ -1,5 +1,5 @@
-import type { Dispatcher } from '../dispatcher.js';
-import type { RunReport } from '../run-report.js';
+import type { Dispatcher } from '@sdp/dispatcher';
+import type { RunReport } from '@sdp/dispatcher';
 import type { Output, Reporter, SummaryContext } from './reporter.js';
 
 /** One JSON object per line: every event, then the final report. */

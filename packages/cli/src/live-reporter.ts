@@ -1,7 +1,7 @@
 import { styleText } from 'node:util';
 import type { CircuitState } from '@sdp/circuit-breaker';
-import type { Dispatcher } from '../dispatcher.js';
-import type { RunReport } from '../run-report.js';
+import type { Dispatcher } from '@sdp/dispatcher';
+import type { RunReport } from '@sdp/dispatcher';
 import { formatDuration, type Reporter, type SummaryContext } from './reporter.js';
 import { formatSummary } from './summary.js';
 

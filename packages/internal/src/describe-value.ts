@@ -1,4 +1,4 @@
-/** A short, safe rendering of a bad value for an error message. */
+/** A short, safe rendering of a bad value for an error message: `"abc"`, `42`, `null`, `an array`, `a function`. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

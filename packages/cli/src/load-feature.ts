@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DependencyGraph, isGraphError, type GraphError } from '@sdp/graph';
-import { loadWorkstreams, type LoadedWorkstreams } from '../workstreams/index.js';
+import { loadWorkstreams, type LoadedWorkstreams } from './workstreams/index.js';
 import type { CommonArgs } from './args.js';
 
 export interface Feature {
