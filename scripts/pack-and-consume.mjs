@@ -27,6 +27,7 @@ const packages = [
   { name: '@sdp/circuit-breaker', dir: 'circuit-breaker' },
   { name: '@sdp/checkpoint', dir: 'checkpoint' },
   { name: '@sdp/dispatcher', dir: 'dispatcher' },
+  { name: '@sdp/cli', dir: 'cli' },
 ];
 const packageNames = new Set(packages.map(({ name }) => name));
 
@@ -36,10 +37,17 @@ const scenarios = [
   { label: '(b) only @sdp/circuit-breaker', main: '@sdp/circuit-breaker', fixture: 'circuit-breaker', installs: ['@sdp/circuit-breaker'] },
   { label: '(c) only @sdp/checkpoint', main: '@sdp/checkpoint', fixture: 'checkpoint', installs: ['@sdp/checkpoint'] },
   {
-    label: '(d) @sdp/dispatcher with its three siblings',
+    label: '(d) @sdp/dispatcher with its three siblings (the library alone: no bin, no yaml)',
     main: '@sdp/dispatcher',
     fixture: 'dispatcher',
     installs: ['@sdp/dispatcher', '@sdp/graph', '@sdp/circuit-breaker', '@sdp/checkpoint'],
+    absent: ['yaml'],
+  },
+  {
+    label: '(e) @sdp/cli (the sdp-dispatch command) with the dispatcher and the three leaves',
+    main: '@sdp/cli',
+    fixture: 'cli',
+    installs: ['@sdp/cli', '@sdp/dispatcher', '@sdp/graph', '@sdp/circuit-breaker', '@sdp/checkpoint'],
     cli: true,
   },
 ];
@@ -285,6 +293,7 @@ function consume(scenario, packed) {
   copyFileSync(path.join(source, 'esm.mjs'), path.join(project, 'esm.mjs'));
   copyFileSync(path.join(source, 'cjs.js'), path.join(project, 'cjs.cjs'));
   for (const extension of ['mts', 'cts', 'ts']) copyFileSync(path.join(source, 'consumer.ts'), path.join(project, `consumer.${extension}`));
+  if (existsSync(path.join(source, 'workstreams'))) cpSync(path.join(source, 'workstreams'), path.join(project, 'workstreams'), { recursive: true });
 
   const tarballs = scenario.installs.map((name) => packed.get(name).file);
   const installed = check(`npm install ${scenario.installs.join(' ')} (tarballs) ${typesNode}`, () => {
@@ -313,7 +322,8 @@ function consume(scenario, packed) {
     return;
   }
 
-  if (scenario.main === '@sdp/dispatcher') checkSiblingResolution(project);
+  if (scenario.installs.length > 1) checkSiblingResolution(scenario, project);
+  if (scenario.absent) checkAbsent(scenario, project);
 
   for (const [file, kind] of [
     ['esm.mjs', 'ESM import'],
@@ -330,20 +340,32 @@ function consume(scenario, packed) {
   }
 
   compileTypeScript(scenario, project);
-  if (scenario.cli) checkCli(project, packed.get('@sdp/dispatcher').version);
+  if (scenario.cli) checkCli(project, packed.get(scenario.main).version);
 }
 
-/** @sdp/dispatcher's sibling ranges resolve to the packed siblings, hoisted as ordinary dependencies. */
-function checkSiblingResolution(project) {
-  check('@sdp/dispatcher resolves its siblings to the tarballs as normal dependencies', () => {
+/** Packages that must not be installed with this scenario (the library without the command's dependencies). */
+function checkAbsent(scenario, project) {
+  check(`${scenario.main} installs without ${scenario.absent.join(', ')} and declares no bin`, () => {
+    const lock = readJson(path.join(project, 'package-lock.json')).packages;
+    const present = scenario.absent.filter((name) => Object.keys(lock).some((key) => key === `node_modules/${name}` || key.endsWith(`/node_modules/${name}`)));
+    expect(present.length === 0, `installed anyway: ${present.join(', ')}`);
+    const manifest = readJson(path.join(project, 'node_modules', scenario.main, 'package.json'));
+    expect(manifest.bin === undefined, `${scenario.main} still declares a bin: ${JSON.stringify(manifest.bin)}`);
+    return `${Object.keys(lock).length - 1} packages installed, none of ${scenario.absent.join(', ')}`;
+  });
+}
+
+/** The main package's sibling ranges resolve to the packed siblings, hoisted as ordinary dependencies. */
+function checkSiblingResolution(scenario, project) {
+  const main = scenario.main;
+  check(`${main} resolves its siblings to the tarballs as normal dependencies`, () => {
     run('npm', ['ls', '--all'], project); // exits non-zero on a missing, invalid or extraneous package
     const lock = readJson(path.join(project, 'package-lock.json')).packages;
-    const requested = lock['node_modules/@sdp/dispatcher'].dependencies ?? {};
+    const requested = lock[`node_modules/${main}`].dependencies ?? {};
     const described = [];
-    for (const name of packages.map((entry) => entry.name).filter((name) => name !== '@sdp/dispatcher')) {
+    for (const name of scenario.installs.filter((name) => name !== main && requested[name] !== undefined)) {
       const range = requested[name];
-      expect(range !== undefined, `@sdp/dispatcher does not depend on ${name}`);
-      expect(!lock[`node_modules/@sdp/dispatcher/node_modules/${name}`], `${name} was installed a second time under @sdp/dispatcher`);
+      expect(!lock[`node_modules/${main}/node_modules/${name}`], `${name} was installed a second time under ${main}`);
       expect(satisfies(lock[`node_modules/${name}`].version, range), `${name} ${lock[`node_modules/${name}`].version} does not satisfy ${range}`);
       described.push(`${name} ${range} → ${lock[`node_modules/${name}`].version} (tarball)`);
     }
@@ -409,8 +431,7 @@ function checkCli(project, version) {
     return stdout.trim();
   });
   check(`npx --no -- sdp-dispatch run workstreams --exec 'node -e 0' --json (3 workstream files)`, () => {
-    cpSync(path.join(fixtures, 'dispatcher/workstreams'), path.join(project, 'workstreams'), { recursive: true });
-    const args = [...npx, 'run', 'workstreams', '--exec', 'node -e 0', '--checkpoint-dir', '.sdp/checkpoints', '--json'];
+        const args = [...npx, 'run', 'workstreams', '--exec', 'node -e 0', '--checkpoint-dir', '.sdp/checkpoints', '--json'];
     const { stdout } = run('npx', args, project, { timeout: 120_000 });
     const report = JSON.parse(stdout.trim().split('\n').at(-1));
     expect(report.event === 'report' && report.outcome === 'completed', `last line is not a completed report:\n${stdout}`);

@@ -5,7 +5,7 @@
 // sibling packages checks that the dispatcher's declarations refer to the same sibling declarations.
 import { CircuitBreaker } from '@sdp/circuit-breaker';
 import { CheckpointStore } from '@sdp/checkpoint';
-import { Dispatcher, isWorkstreamTimeoutError, loadWorkstreams, type Execute, type RunReport, type WorkstreamStatus } from '@sdp/dispatcher';
+import { Dispatcher, isWorkstreamTimeoutError, type Execute, type RunReport, type WorkstreamStatus } from '@sdp/dispatcher';
 import { DependencyGraph } from '@sdp/graph';
 
 const graph = DependencyGraph.fromNodes([{ id: 'schema' }, { id: 'api', dependsOn: ['schema'] }]);
@@ -23,11 +23,9 @@ export function runInMemory(): Promise<RunReport> {
   return dispatcher.run(execute);
 }
 
-export async function runFolder(dir: string, signal: AbortSignal): Promise<WorkstreamStatus[]> {
-  const loaded = await loadWorkstreams(dir, {}, signal);
-  const folderGraph = DependencyGraph.fromNodes(loaded.nodes);
-  const store = new CheckpointStore({ featureId: loaded.featureId, dir: '.sdp/checkpoints' });
-  const report = await new Dispatcher(folderGraph, { featureId: loaded.featureId, checkpoint: store, retries: 1 }).run(execute, { signal });
+export async function runChecked(signal: AbortSignal): Promise<WorkstreamStatus[]> {
+  const store = new CheckpointStore({ featureId: 'F001', dir: '.sdp/checkpoints' });
+  const report = await new Dispatcher(graph, { featureId: 'F001', checkpoint: store, retries: 1 }).run(execute, { signal });
   return report.results.map((result) => result.status);
 }
 
