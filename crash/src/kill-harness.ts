@@ -14,6 +14,7 @@ import { loadAsNextWriter } from './next-writer-load.js';
 import { killAllWithEnv } from './process-reaper.js';
 import { cliPath as defaultCliPath, executorPath } from './paths.js';
 import { readRunLog } from './run-log.js';
+import { signalProcessGroup } from '@sdp/internal';
 import { SeededRandom, hashSeed } from '@sdp/internal/testing';
 
 const TOKEN_VARIABLE = 'SDP_CRASH_TOKEN';
@@ -391,12 +392,7 @@ async function supervise(child: ChildProcess, plan: KillPlan | undefined, watche
 }
 
 function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
+  if (child.pid !== undefined) signalProcessGroup(child.pid, 'SIGKILL');
 }
 
 function fileIdentity(path: string): string | undefined {
