@@ -1,10 +1,12 @@
+import { describeValue } from '@sdp/internal';
 import type { AnalysedNodes } from './analyse-nodes.js';
 import { analyseNodes } from './analyse-nodes.js';
 import type { Weight } from './chain-lengths.js';
 import { chainLengthsOf, criticalPathOf, readWeights } from './chain-lengths.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { GraphCore } from './graph-core.js';
-import { completedFlags, indexOf, invert, lookupIndex, positionsOf, registerCore } from './graph-core.js';
+import { completedFlags, indexOf, invert, isIterable, lookupIndex, positionsOf } from './graph-core.js';
+import { GraphCoreOwner } from './graph-core-owner.js';
 import type { GraphIssue } from './graph-error.js';
 import {
   duplicateNodeIssue,
@@ -18,10 +20,10 @@ import type { GraphSnapshot } from './graph-snapshot.js';
 import { edgeIssues, readSnapshotParts, writeSnapshot } from './graph-snapshot.js';
 import { IntList } from './int-list.js';
 import { levelsOf } from './levels.js';
-import { describeValue, nodeIdProblem } from './node-id.js';
+import { nodeIdProblem } from './node-id.js';
 import type { ReadySetOptions } from './ready-set.js';
 import { ReadySet } from './ready-set.js';
-import { keepShapeOf } from './shape-keeper.js';
+import { keepShapeOf } from './engine/shape-keeper.js';
 import { topologicalSort } from './topological-sort.js';
 
 /** A node as given to {@link DependencyGraph.fromNodes}: its id and the ids it depends on. */
@@ -36,14 +38,6 @@ export interface CriticalPath {
   /** Node ids in dependency order (each depends on the one before). Empty for an empty graph. */
   path: string[];
   length: number;
-}
-
-function isIterable(value: unknown): value is Iterable<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
-  );
 }
 
 /** The nodes of `fromNodes` as an array (an array as it is, no copy); their shape is checked by the analysis. */
@@ -67,7 +61,7 @@ function mapByNode(ids: readonly string[], values: Float64Array): Map<string, nu
  * never changed or removed; derived data (order, dependents, fingerprint) is computed on first use
  * and kept until the next `addNode`. Unknown ids given to a query throw a TypeError.
  */
-export class DependencyGraph {
+export class DependencyGraph extends GraphCoreOwner {
   #ids: string[] = [];
   #index = new Map<string, number>();
   #dependencyOffsets = new IntList();
@@ -77,8 +71,8 @@ export class DependencyGraph {
 
   /** An empty graph; see {@link DependencyGraph.addNode}. */
   constructor() {
+    super(() => this.#getCore());
     this.#dependencyOffsets.push(0);
-    registerCore(this, () => this.#getCore());
   }
 
   /**
@@ -311,7 +305,7 @@ export class DependencyGraph {
   }
 }
 
-// Every ready set shares its shape (and its core's) with this empty one. Without it, a full
+// Engine trick (see engine/shape-keeper): every ready set shares its shape (and its core's) with this empty one. Without it, a full
 // collection between two runs, with nothing of the last one alive, discards the optimised `take`
 // and `complete`, and re-optimising them makes the next 20k-node drain cost about 1.7 times as much.
 keepShapeOf(new DependencyGraph().readySet());

@@ -1,8 +1,8 @@
+import { describeValue } from '@sdp/internal';
 import type { AnalysedNodes, NodeInput } from './analyse-nodes.js';
 import type { GraphCore } from './graph-core.js';
 import type { GraphIssue } from './graph-error.js';
 import { GraphError, invalidSnapshotIssue } from './graph-error.js';
-import { describeValue } from './node-id.js';
 
 /** One node of a {@link GraphSnapshot}. */
 export interface GraphSnapshotNode {
