@@ -3,6 +3,7 @@ import type { AnalysedNodes } from './analyse-nodes.js';
 import { analyseNodes } from './analyse-nodes.js';
 import type { Weight } from './chain-lengths.js';
 import { chainLengthsOf, criticalPathOf, readWeights } from './chain-lengths.js';
+import { descendantsOf } from './descendants.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { GraphCore } from './graph-core.js';
 import { completedFlags, indexOf, invert, isIterable, lookupIndex, positionsOf } from './graph-core.js';
@@ -77,8 +78,8 @@ export class DependencyGraph extends GraphCoreOwner {
 
   /**
    * Builds a graph from nodes in any order (a dependency may come after its dependent). Throws a
-   * {@link GraphError} listing every problem: INVALID_ID, DUPLICATE_NODE, SELF_DEPENDENCY,
-   * MISSING_DEPENDENCY, CYCLE. Throws a TypeError when the input is not an iterable of objects.
+   * {@link GraphError} listing every problem: GRAPH_INVALID_ID, GRAPH_DUPLICATE_NODE, GRAPH_SELF_DEPENDENCY,
+   * GRAPH_MISSING_DEPENDENCY, GRAPH_CYCLE. Throws a TypeError when the input is not an iterable of objects.
    */
   static fromNodes(nodes: Iterable<GraphNode>): DependencyGraph {
     const analysed = analyseNodes(readNodeInputs(nodes));
@@ -89,8 +90,8 @@ export class DependencyGraph extends GraphCoreOwner {
 
   /**
    * Rebuilds a graph from a snapshot (e.g. parsed checkpoint JSON). Validates its shape
-   * (INVALID_SNAPSHOT), the nodes as `fromNodes` does, and that `edges` agrees with every
-   * `depends_on` (INVALID_SNAPSHOT), and throws one GraphError listing every problem. `null` is
+   * (GRAPH_INVALID_SNAPSHOT), the nodes as `fromNodes` does, and that `edges` agrees with every
+   * `depends_on` (GRAPH_INVALID_SNAPSHOT), and throws one GraphError listing every problem. `null` is
    * accepted for an empty `nodes`, `edges`, `depends_on` or dependents list, as Go writes them.
    * `indegree` and `completed` are progress, checked for type only and not kept.
    */
@@ -122,8 +123,8 @@ export class DependencyGraph extends GraphCoreOwner {
 
   /**
    * Adds a node whose dependencies are already in the graph, so the graph stays acyclic. Throws a
-   * {@link GraphError} listing every problem (INVALID_ID, DUPLICATE_NODE, SELF_DEPENDENCY,
-   * MISSING_DEPENDENCY) and leaves the graph unchanged.
+   * {@link GraphError} listing every problem (GRAPH_INVALID_ID, GRAPH_DUPLICATE_NODE, GRAPH_SELF_DEPENDENCY,
+   * GRAPH_MISSING_DEPENDENCY) and leaves the graph unchanged.
    */
   addNode(id: string, dependsOn: readonly string[] = []): this {
     if (!Array.isArray(dependsOn)) {
@@ -196,23 +197,7 @@ export class DependencyGraph extends GraphCoreOwner {
   /** Everything that depends on `id` directly or transitively (not `id` itself), in topological order. */
   descendantsOf(id: string): string[] {
     const core = this.#getCore();
-    const start = indexOf(core, id, 'descendantsOf');
-    const seen = new Uint8Array(core.size);
-    const found: number[] = [];
-    const { offsets, targets } = core.dependents;
-    // `found` doubles as the breadth-first queue.
-    for (let head = -1; head < found.length; head++) {
-      const from = head === -1 ? start : (found[head] ?? 0);
-      const end = offsets[from + 1] ?? 0;
-      for (let e = offsets[from] ?? 0; e < end; e++) {
-        const dependent = targets[e] ?? 0;
-        if (seen[dependent] === 1) continue;
-        seen[dependent] = 1;
-        found.push(dependent);
-      }
-    }
-    const { position } = core;
-    return found.sort((a, b) => (position[a] ?? 0) - (position[b] ?? 0)).map((node) => this.#idAt(node));
+    return descendantsOf(core, indexOf(core, id, 'descendantsOf')).map((node) => this.#idAt(node));
   }
 
   /**
