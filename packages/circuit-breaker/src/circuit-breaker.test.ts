@@ -349,6 +349,14 @@ describe('backoff', () => {
     expect(breaker.retryAfterMs()).toBe(1000);
     expect(breaker.metrics().consecutiveOpens).toBe(1);
   });
+  it('the deprecated names timeout and maxBackoff still set the open periods', async () => {
+    const { clock, breaker } = setup({ timeout: 1000, maxBackoff: 1500 });
+    await trip(breaker);
+    expect(breaker.retryAfterMs()).toBe(1000);
+    clock.tick(1000);
+    await fail(breaker);
+    expect(breaker.retryAfterMs()).toBe(1500);
+  });
 });
 
 describe('cancellation never counts', () => {
