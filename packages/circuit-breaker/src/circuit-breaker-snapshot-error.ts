@@ -1,7 +1,12 @@
+import { hasErrorCode } from '@sdp/internal';
+import { CircuitBreakerError } from './circuit-breaker-error.js';
+
+const CODES: ReadonlySet<string> = new Set(['BREAKER_INVALID_SNAPSHOT']);
+
 /** `CircuitBreaker.fromSnapshot` was given something that is not a valid breaker snapshot. */
-export class CircuitBreakerSnapshotError extends Error {
+export class CircuitBreakerSnapshotError extends CircuitBreakerError {
   override readonly name = 'CircuitBreakerSnapshotError';
-  readonly code = 'INVALID_SNAPSHOT';
+  readonly code = 'BREAKER_INVALID_SNAPSHOT';
   /** The offending key, e.g. `state` or `window[3]`; absent when the snapshot itself is not an object. */
   declare readonly path?: string;
 
@@ -13,8 +18,5 @@ export class CircuitBreakerSnapshotError extends Error {
 
 /** True for a {@link CircuitBreakerSnapshotError}, also one from another copy of this package. */
 export function isCircuitBreakerSnapshotError(value: unknown): value is CircuitBreakerSnapshotError {
-  if (value instanceof CircuitBreakerSnapshotError) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as { code?: unknown; name?: unknown };
-  return candidate.code === 'INVALID_SNAPSHOT' && candidate.name === 'CircuitBreakerSnapshotError';
+  return hasErrorCode(value, 'CircuitBreakerSnapshotError', CODES);
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { parseSnapshot, type CircuitBreakerSnapshot } from './circuit-breaker-snapshot.js';
 import { isCircuitBreakerSnapshotError } from './circuit-breaker-snapshot-error.js';
-import { ManualClock, T0, rejectionOf } from './test-support.js';
+import { ManualClock, rejectionOf } from '@sdp/internal/testing';
+import { T0, nowOf } from './test-support.js';
 
 const seedSnapshot = {
   state: 0,
@@ -23,8 +24,8 @@ function catchError(fn: () => unknown): unknown {
 
 describe('snapshot()', () => {
   it('gives the seed keys and numbers plus the restore keys, as plain JSON', async () => {
-    const clock = new ManualClock();
-    const breaker = new CircuitBreaker({ now: clock.now });
+    const clock = new ManualClock(T0);
+    const breaker = new CircuitBreaker({ now: nowOf(clock) });
     expect(breaker.snapshot()).toEqual({
       state: 0,
       failure_count: 0,
@@ -36,7 +37,7 @@ describe('snapshot()', () => {
       taken_at: '2026-02-07T12:00:00.000Z',
     });
     await breaker.execute(() => 'ok');
-    clock.advance(1500);
+    clock.tick(1500);
     await rejectionOf(breaker.execute(() => Promise.reject(new Error('x'))));
     const snapshot = breaker.snapshot();
     expect(snapshot).toEqual({
@@ -53,10 +54,10 @@ describe('snapshot()', () => {
   });
 
   it('uses state 1 with the remaining open time while open, and 2 when half-open', async () => {
-    const clock = new ManualClock();
-    const breaker = new CircuitBreaker({ now: clock.now, threshold: 1, window: 1, timeout: 1000 });
+    const clock = new ManualClock(T0);
+    const breaker = new CircuitBreaker({ now: nowOf(clock), threshold: 1, window: 1, halfOpenAfterMs: 1000 });
     await rejectionOf(breaker.execute(() => Promise.reject(new Error('x'))));
-    clock.advance(300);
+    clock.tick(300);
     expect(breaker.snapshot()).toMatchObject({
       state: 1,
       consecutive_opens: 1,
@@ -64,7 +65,7 @@ describe('snapshot()', () => {
       open_remaining_ms: 700,
       taken_at: '2026-02-07T12:00:00.300Z',
     });
-    clock.advance(700);
+    clock.tick(700);
     const halfOpen = breaker.snapshot();
     expect(halfOpen).toMatchObject({ state: 2, consecutive_opens: 1, last_state_change: '2026-02-07T12:00:01.000Z' });
     expect('open_remaining_ms' in halfOpen).toBe(false);
@@ -139,7 +140,7 @@ describe('CircuitBreaker.fromSnapshot', () => {
       CircuitBreaker.fromSnapshot({ ...seedSnapshot, state: 5 } as unknown as CircuitBreakerSnapshot),
     );
     expect(isCircuitBreakerSnapshotError(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'INVALID_SNAPSHOT', path: 'state' });
+    expect(error).toMatchObject({ code: 'BREAKER_INVALID_SNAPSHOT', path: 'state' });
   });
 
   it('validates options too', () => {
@@ -158,13 +159,13 @@ describe('CircuitBreaker.fromSnapshot', () => {
   });
 
   it('restores a half-open snapshot as half-open with no trial in flight', async () => {
-    const clock = new ManualClock();
-    const breaker = new CircuitBreaker({ now: clock.now, threshold: 1, window: 1, timeout: 1000 });
+    const clock = new ManualClock(T0);
+    const breaker = new CircuitBreaker({ now: nowOf(clock), threshold: 1, window: 1, halfOpenAfterMs: 1000 });
     await rejectionOf(breaker.execute(() => Promise.reject(new Error('x'))));
-    clock.advance(1000);
+    clock.tick(1000);
     void breaker.execute(() => new Promise<never>(() => undefined));
     expect(breaker.metrics().trialInFlight).toBe(true);
-    const restored = CircuitBreaker.fromSnapshot(breaker.snapshot(), { now: clock.now, threshold: 1, window: 1, timeout: 1000 });
+    const restored = CircuitBreaker.fromSnapshot(breaker.snapshot(), { now: nowOf(clock), threshold: 1, window: 1, halfOpenAfterMs: 1000 });
     expect(restored.metrics()).toMatchObject({ state: 'half-open', trialInFlight: false, consecutiveOpens: 1 });
     await restored.execute(() => 'ok');
     expect(restored.state).toBe('closed');
@@ -179,11 +180,11 @@ describe('CircuitBreaker.fromSnapshot', () => {
   });
 
   it('snapshot of a restored breaker equals the snapshot it was restored from', async () => {
-    const clock = new ManualClock();
-    const options = { now: clock.now, timeout: 1000 };
+    const clock = new ManualClock(T0);
+    const options = { now: nowOf(clock), halfOpenAfterMs: 1000 };
     const breaker = new CircuitBreaker(options);
     for (let i = 0; i < 3; i++) await rejectionOf(breaker.execute(() => Promise.reject(new Error('x'))));
-    clock.advance(250);
+    clock.tick(250);
     const snapshot = JSON.parse(JSON.stringify(breaker.snapshot())) as CircuitBreakerSnapshot;
     expect(CircuitBreaker.fromSnapshot(snapshot, options).snapshot()).toEqual(snapshot);
   });

@@ -1,6 +1,7 @@
+import { GO_ZERO_TIME_MS, describeValue, formatTime, parseRfc3339 } from '@sdp/internal';
 import { CircuitBreakerSnapshotError } from './circuit-breaker-snapshot-error.js';
-import type { CircuitStateCode } from './circuit-state.js';
-import { GO_ZERO_TIME_MS, describeValue, parseRfc3339 } from '@sdp/internal';
+import type { CircuitMetrics } from './circuit-metrics.js';
+import { stateCode, type CircuitStateCode } from './circuit-state.js';
 
 /**
  * A breaker's state as plain JSON: the seed's `circuit_breaker` keys (which the Go implementation
@@ -113,5 +114,20 @@ export function parseSnapshot(input: unknown): ValidSnapshot {
     window,
     openRemainingMs,
     takenAt,
+  };
+}
+
+/** The snapshot of a breaker whose metrics at clock reading `now` are `metrics`. */
+export function snapshotOf(metrics: CircuitMetrics, now: number): CircuitBreakerSnapshot {
+  return {
+    state: stateCode(metrics.state),
+    failure_count: metrics.failureCount,
+    success_count: metrics.successCount,
+    consecutive_opens: metrics.consecutiveOpens,
+    last_failure_time: formatTime(metrics.lastFailureAt),
+    last_state_change: formatTime(metrics.lastStateChangeAt),
+    window: metrics.window.map((failed) => (failed ? 1 : 0)),
+    ...(metrics.state === 'open' ? { open_remaining_ms: metrics.retryAfterMs } : {}),
+    taken_at: formatTime(now),
   };
 }

@@ -4,15 +4,16 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import type { CircuitBreakerSnapshot } from './circuit-breaker-snapshot.js';
 import { isCircuitOpenError } from './circuit-open-error.js';
 import type { CircuitState } from './circuit-state.js';
-import { ManualClock, abortError, deferred, type Deferred } from './test-support.js';
+import { ManualClock, deferred, type Deferred } from '@sdp/internal/testing';
+import { T0, abortError, nowOf } from './test-support.js';
 
 // --- reference model: the rules of the README, written as plainly as possible ---------------
 
 interface ModelOptions {
   readonly threshold: number;
   readonly window: number;
-  readonly timeout: number;
-  readonly maxBackoff: number;
+  readonly halfOpenAfterMs: number;
+  readonly maxHalfOpenAfterMs: number;
 }
 
 type ModelOutcome = 'success' | 'failure' | 'ignored' | 'cancelled';
@@ -85,8 +86,8 @@ class ReferenceBreaker {
 
   private open(now: number): void {
     this.consecutiveOpens++;
-    let duration = this.options.timeout;
-    for (let i = 1; i < this.consecutiveOpens; i++) duration = Math.min(duration * 2, this.options.maxBackoff);
+    let duration = this.options.halfOpenAfterMs;
+    for (let i = 1; i < this.consecutiveOpens; i++) duration = Math.min(duration * 2, this.options.maxHalfOpenAfterMs);
     this.openUntil = now + duration;
     this.lastSeen = now;
     this.state = 'open';
@@ -176,14 +177,14 @@ const optionsArb = fc
   .record({
     window: fc.integer({ min: 1, max: 6 }),
     thresholdPart: fc.double({ min: 0, max: 1, noNaN: true }),
-    timeout: fc.integer({ min: 1, max: 5000 }),
+    halfOpenAfterMs: fc.integer({ min: 1, max: 5000 }),
     backoffFactor: fc.integer({ min: 1, max: 12 }),
   })
-  .map(({ window, thresholdPart, timeout, backoffFactor }) => ({
+  .map(({ window, thresholdPart, halfOpenAfterMs, backoffFactor }) => ({
     window,
     threshold: Math.max(1, Math.ceil(thresholdPart * window)),
-    timeout,
-    maxBackoff: timeout * backoffFactor,
+    halfOpenAfterMs,
+    maxHalfOpenAfterMs: halfOpenAfterMs * backoffFactor,
   }));
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -214,15 +215,15 @@ describe('model test', () => {
   it('agrees with the reference model on state and admission at every step', async () => {
     await fc.assert(
       fc.asyncProperty(optionsArb, opsArb, async (options, ops) => {
-        const clock = new ManualClock();
-        const driver = new Driver(new CircuitBreaker({ ...options, isFailure, now: clock.now }), clock);
+        const clock = new ManualClock(T0);
+        const driver = new Driver(new CircuitBreaker({ ...options, isFailure, now: nowOf(clock) }), clock);
         const model = new ReferenceBreaker(options);
         for (const op of ops) {
           if (op.kind === 'advance') {
-            clock.advance(op.ms);
+            clock.tick(op.ms);
           } else if (op.kind === 'call') {
-            const expected = model.admit(clock.time);
-            const retryAfter = model.retryAfter(clock.time);
+            const expected = model.admit(clock.now());
+            const retryAfter = model.retryAfter(clock.now());
             const { admitted, result } = driver.call(op.withSignal, expected);
             expect(admitted).toBe(expected !== undefined);
             if (!admitted) {
@@ -233,17 +234,17 @@ describe('model test', () => {
           } else {
             const call = await driver.settle(op.pick, op.how);
             if (call?.model !== undefined) {
-              model.settle(call.model, modelOutcome(op.how, call.controller !== undefined), clock.time);
+              model.settle(call.model, modelOutcome(op.how, call.controller !== undefined), clock.now());
             }
           }
           const metrics = driver.breaker.metrics();
-          model.observe(clock.time);
+          model.observe(clock.now());
           expect(metrics).toMatchObject({
             state: model.state,
             window: model.outcomes,
             consecutiveOpens: model.consecutiveOpens,
             trialInFlight: model.trial,
-            retryAfterMs: model.retryAfter(clock.time),
+            retryAfterMs: model.retryAfter(clock.now()),
           });
         }
       }),
@@ -254,11 +255,11 @@ describe('model test', () => {
   it('fromSnapshot(b.snapshot()) behaves exactly like b for any following sequence', async () => {
     await fc.assert(
       fc.asyncProperty(optionsArb, opsArb, fc.integer({ min: -5000, max: 20_000 }), opsArb, async (options, prefix, gap, suffix) => {
-        const clock = new ManualClock();
-        const fullOptions = { ...options, isFailure, now: clock.now };
+        const clock = new ManualClock(T0);
+        const fullOptions = { ...options, isFailure, now: nowOf(clock) };
         const original = new Driver(new CircuitBreaker(fullOptions), clock);
         for (const op of prefix) {
-          if (op.kind === 'advance') clock.advance(op.ms);
+          if (op.kind === 'advance') clock.tick(op.ms);
           else if (op.kind === 'call') original.call(op.withSignal);
           else await original.settle(op.pick, op.how);
         }
@@ -266,7 +267,7 @@ describe('model test', () => {
 
         const snapshot = JSON.parse(JSON.stringify(original.breaker.snapshot())) as CircuitBreakerSnapshot;
         // restored later (or, with a clock that went back, "earlier") than it was taken
-        clock.advance(gap);
+        clock.tick(gap);
         const restored = new Driver(CircuitBreaker.fromSnapshot(snapshot, fullOptions), clock);
         expect(restored.breaker.snapshot()).toEqual(original.breaker.snapshot());
 
@@ -281,7 +282,7 @@ describe('model test', () => {
 
         for (const op of suffix) {
           if (op.kind === 'advance') {
-            clock.advance(op.ms);
+            clock.tick(op.ms);
           } else if (op.kind === 'call') {
             const a = original.call(op.withSignal);
             const b = restored.call(op.withSignal);

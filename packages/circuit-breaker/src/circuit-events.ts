@@ -1,3 +1,4 @@
+import { Listeners } from '@sdp/internal';
 import type { CircuitState } from './circuit-state.js';
 
 /** The breaker moved from one state to another. */
@@ -10,10 +11,7 @@ export interface CircuitStateChangeEvent {
 
 /** A function run by `execute` resolved. */
 export interface CircuitSuccessEvent {
-  /**
-   * Run time by the breaker's clock. `NaN` if no `onSuccess`/`onFailure` listener was subscribed
-   * when the call was admitted: the clock is only read while someone listens.
-   */
+  /** Run time by the breaker's clock, from admission to settlement. */
   readonly durationMs: number;
   /** False when the result did not count: the caller's signal was aborted, or the call was admitted before the last state change. */
   readonly counted: boolean;
@@ -41,4 +39,25 @@ export interface CircuitFailureEvent {
 export interface CircuitRejectEvent {
   readonly retryAfterMs: number;
   readonly state: CircuitState;
+}
+
+/**
+ * The listeners of one breaker, one list per event. The policy is `Listeners`': a listener that
+ * throws is isolated and its error ignored, so it disturbs neither the breaker, nor the call, nor
+ * the other listeners.
+ */
+export interface CircuitListeners {
+  readonly stateChange: Listeners<CircuitStateChangeEvent>;
+  readonly success: Listeners<CircuitSuccessEvent>;
+  readonly failure: Listeners<CircuitFailureEvent>;
+  readonly reject: Listeners<CircuitRejectEvent>;
+}
+
+export function circuitListeners(): CircuitListeners {
+  return {
+    stateChange: new Listeners('CircuitBreaker'),
+    success: new Listeners('CircuitBreaker'),
+    failure: new Listeners('CircuitBreaker'),
+    reject: new Listeners('CircuitBreaker'),
+  };
 }

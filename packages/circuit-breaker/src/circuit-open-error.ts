@@ -1,12 +1,16 @@
+import { hasErrorCode } from '@sdp/internal';
+import { CircuitBreakerError } from './circuit-breaker-error.js';
 import type { CircuitState } from './circuit-state.js';
+
+const CODES: ReadonlySet<string> = new Set(['BREAKER_OPEN']);
 
 /**
  * Why `execute` refused to run a function: the breaker is open, or it is half-open and its one
  * trial call is still running. The function was not called and the refusal is not a failure.
  */
-export class CircuitOpenError extends Error {
+export class CircuitOpenError extends CircuitBreakerError {
   override readonly name = 'CircuitOpenError';
-  readonly code = 'CIRCUIT_OPEN';
+  readonly code = 'BREAKER_OPEN';
   /** Milliseconds until a trial may be admitted; 0 when half-open (the trial in flight decides). */
   readonly retryAfterMs: number;
   /** The state that refused the call. */
@@ -25,8 +29,5 @@ export class CircuitOpenError extends Error {
 
 /** True for a {@link CircuitOpenError}, also one from another copy of this package. */
 export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
-  if (value instanceof CircuitOpenError) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as { code?: unknown; name?: unknown };
-  return candidate.code === 'CIRCUIT_OPEN' && candidate.name === 'CircuitOpenError';
+  return hasErrorCode(value, 'CircuitOpenError', CODES);
 }

@@ -13,3 +13,7 @@ const STATE_NAMES = ['closed', 'open', 'half-open'] as const;
 export function stateName(code: CircuitStateCode): CircuitState {
   return STATE_NAMES[code];
 }
+
+export function stateCode(name: CircuitState): CircuitStateCode {
+  return name === 'closed' ? CLOSED : name === 'open' ? OPEN : HALF_OPEN;
+}

@@ -1,4 +1,5 @@
 export { CircuitBreaker } from './circuit-breaker.js';
+export { CircuitBreakerError, isCircuitBreakerError, type CircuitBreakerErrorCode } from './circuit-breaker-error.js';
 export type { CircuitBreakerOptions } from './circuit-breaker-options.js';
 export type { CircuitBreakerSnapshot } from './circuit-breaker-snapshot.js';
 export { CircuitBreakerSnapshotError, isCircuitBreakerSnapshotError } from './circuit-breaker-snapshot-error.js';

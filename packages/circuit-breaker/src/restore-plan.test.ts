@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { CircuitBreakerSnapshot } from './circuit-breaker-snapshot.js';
-import { ManualClock, T0, rejectionOf } from './test-support.js';
+import { ManualClock, rejectionOf } from '@sdp/internal/testing';
+import { T0, nowOf } from './test-support.js';
 
-const options = { timeout: 10_000, maxBackoff: 40_000 };
+const options = { halfOpenAfterMs: 10_000, maxHalfOpenAfterMs: 40_000 };
 
 /** A breaker opened at T0 for 10 s, snapshot taken at T0 + 4 s (6 s left). */
 async function openSnapshot(): Promise<CircuitBreakerSnapshot> {
-  const clock = new ManualClock();
-  const breaker = new CircuitBreaker({ ...options, now: clock.now });
+  const clock = new ManualClock(T0);
+  const breaker = new CircuitBreaker({ ...options, now: nowOf(clock) });
   for (let i = 0; i < 3; i++) await rejectionOf(breaker.execute(() => Promise.reject(new Error('x'))));
-  clock.advance(4000);
+  clock.tick(4000);
   const snapshot = breaker.snapshot();
   expect(snapshot).toMatchObject({ state: 1, open_remaining_ms: 6000 });
   return snapshot;
@@ -45,9 +46,9 @@ describe('restoring an open breaker keeps the remaining open time', () => {
     expect(restored.metrics()).toMatchObject({ state: 'open', retryAfterMs: 6000 });
   });
 
-  it('restored with a shorter timeout: clamped to the new full open duration', async () => {
+  it('restored with a shorter halfOpenAfterMs: clamped to the new full open duration', async () => {
     const snapshot = await openSnapshot();
-    expect(restoreAt(snapshot, T0 + 4000, { timeout: 2000 }).retryAfterMs()).toBe(2000);
+    expect(restoreAt(snapshot, T0 + 4000, { halfOpenAfterMs: 2000 }).retryAfterMs()).toBe(2000);
   });
 
   it('a tampered open_remaining_ms beyond the full duration is clamped', async () => {
@@ -58,9 +59,9 @@ describe('restoring an open breaker keeps the remaining open time', () => {
   it('keeps the backoff streak: the next failed trial doubles from the restored count', async () => {
     const snapshot = { ...(await openSnapshot()), consecutive_opens: 2, open_remaining_ms: 20_000 };
     const clock = new ManualClock(T0 + 4000);
-    const restored = CircuitBreaker.fromSnapshot(snapshot, { ...options, now: clock.now });
+    const restored = CircuitBreaker.fromSnapshot(snapshot, { ...options, now: nowOf(clock) });
     expect(restored.retryAfterMs()).toBe(20_000);
-    clock.advance(20_000);
+    clock.tick(20_000);
     await rejectionOf(restored.execute(() => Promise.reject(new Error('x'))));
     expect(restored.metrics()).toMatchObject({ state: 'open', consecutiveOpens: 3, retryAfterMs: 40_000 });
   });

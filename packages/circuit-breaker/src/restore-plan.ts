@@ -1,6 +1,7 @@
-import { openDuration, type ResolvedOptions } from './circuit-breaker-options.js';
+import type { ResolvedOptions } from './circuit-breaker-options.js';
 import type { ValidSnapshot } from './circuit-breaker-snapshot.js';
 import { CLOSED, OPEN, type CircuitStateCode } from './circuit-state.js';
+import { openDurationMs } from './open-period.js';
 
 /** The internal state a breaker restored from a snapshot starts in. */
 export interface RestorePlan {
@@ -57,7 +58,7 @@ export function planRestore(snapshot: ValidSnapshot, options: ResolvedOptions, n
   };
   if (snapshot.state !== OPEN) return plan;
 
-  const full = openDuration(options, consecutiveOpens);
+  const full = openDurationMs(options, consecutiveOpens);
   const anchor = snapshot.lastStateChangeAt ?? snapshot.lastFailureAt;
   let remaining: number;
   if (snapshot.openRemainingMs !== undefined && snapshot.takenAt !== undefined) {

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { randomDag as sharedRandomDag } from '@sdp/internal/testing';
 import type { GraphNode } from '../src/index.js';
 import { DependencyGraph } from '../src/index.js';
 
@@ -9,42 +10,24 @@ const DEPENDENCIES_PER_NODE = 3;
 const WINDOW = 1_000;
 const RUNS = 7;
 
-/** mulberry32: a tiny seeded generator, so every run measures the same graph. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
- * A random DAG. Shuffled (the default): fromNodes meets dependents before their dependencies, and
- * every mention of an id is a string of its own. In order: each node comes after its dependencies,
- * whose ids are the very strings of those nodes, as in a graph built in memory.
+ * The shared seeded DAG, node `i` depending on up to 3 of the previous WINDOW nodes. Shuffled (the
+ * default): fromNodes meets dependents before their dependencies, and every mention of an id is a
+ * string of its own. In order: each node comes after its dependencies, whose ids are the very
+ * strings of those nodes, as in a graph built in memory.
  */
 function randomDag(size: number, seed: number, order: 'shuffled' | 'in order' = 'shuffled'): GraphNode[] {
-  const random = seededRandom(seed);
-  const id = (i: number) => `ws-${i.toString().padStart(6, '0')}`;
-  const ids = Array.from({ length: size }, (_, i) => id(i));
-  const mention = order === 'shuffled' ? id : (i: number) => ids[i]!;
-  const nodes: GraphNode[] = [];
-  for (let i = 0; i < size; i++) {
-    const dependsOn = new Set<string>();
-    while (dependsOn.size < Math.min(i, DEPENDENCIES_PER_NODE)) {
-      dependsOn.add(mention(i - 1 - Math.floor(random() * Math.min(i, WINDOW))));
-    }
-    nodes.push({ id: ids[i]!, dependsOn: [...dependsOn] });
-  }
+  const idOf = (i: number) => `ws-${i.toString().padStart(6, '0')}`;
+  const nodes = sharedRandomDag(size, seed, {
+    maxDependencies: DEPENDENCIES_PER_NODE,
+    window: WINDOW,
+    idOf,
+    shuffle: order === 'shuffled',
+  });
   if (order === 'in order') return nodes;
-  for (let i = nodes.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [nodes[i], nodes[j]] = [nodes[j]!, nodes[i]!];
-  }
-  return nodes;
+  // Each mention built anew, as when every id is read from a file.
+  const mention = (dependency: string) => idOf(Number(dependency.slice('ws-'.length)));
+  return nodes.map(({ id, dependsOn }) => ({ id, dependsOn: dependsOn.map(mention) }));
 }
 
 function median(values: readonly number[]): number {

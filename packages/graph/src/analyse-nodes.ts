@@ -1,3 +1,5 @@
+import { describeValue } from '@sdp/internal';
+import { emptyStringArray, lengthOf } from './engine/array-kinds.js';
 import { findCycles } from './find-cycles.js';
 import type { Adjacency } from './graph-core.js';
 import { invert } from './graph-core.js';
@@ -11,7 +13,7 @@ import {
   selfDependencyIssue,
 } from './graph-error.js';
 import { IntList } from './int-list.js';
-import { describeValue, nodeIdProblem } from './node-id.js';
+import { nodeIdProblem } from './node-id.js';
 import { topologicalSort } from './topological-sort.js';
 
 /** A node as given, before validation. */
@@ -64,10 +66,7 @@ const SCAN_LIMIT = 8;
  */
 export function analyseNodes(nodes: readonly unknown[]): AnalysedNodes {
   const problems: PlacedIssue[] = [];
-  // Emptied from a one-string array, so it holds strings from the start: a plain `[]` begins as an
-  // array of small integers, and its change of kind on the first id throws optimised code away.
-  const ids = [''];
-  ids.length = 0;
+  const ids = emptyStringArray();
   const index = new Map<string, number>();
   const definedAt = new Int32Array(nodes.length);
   defineNodes(nodes, ids, index, definedAt, problems);
@@ -168,9 +167,7 @@ function linkNodes(
   for (let position = 0; position < definedAt.length; position++) {
     const owner = definedAt[position] ?? -1;
     const list = nodes[position]?.dependsOn;
-    // Through Reflect.get: the lists come as arrays of several kinds (empty, packed, holey), and a
-    // plain `.length` throws the optimised loop away at each kind it has not met yet.
-    const count = list === undefined ? 0 : Reflect.get<readonly unknown[], 'length'>(list, 'length');
+    const count = list === undefined ? 0 : lengthOf(list);
     if (list === undefined || count === 0) {
       if (owner !== -1) offsets[owner + 1] = edges;
       continue;

@@ -1,5 +1,5 @@
+import { describeValue } from '@sdp/internal';
 import type { GraphCore } from './graph-core.js';
-import { describeValue } from './node-id.js';
 
 /**
  * A node's weight, e.g. its expected duration: a non-negative finite number. The default weight is

@@ -95,36 +95,36 @@ describe('DependencyGraph validation', () => {
       ]),
     );
     expect(error.name).toBe('GraphError');
-    expect(error.code).toBe('CYCLE');
+    expect(error.code).toBe('GRAPH_CYCLE');
     expect(error.message).toBe('cycle: a -> b -> c -> a');
     expect(error.cycle).toEqual(['a', 'b', 'c', 'a']);
     expect(error.issues).toEqual([
-      { code: 'CYCLE', message: 'cycle: a -> b -> c -> a', nodeId: 'a', cycle: ['a', 'b', 'c', 'a'] },
+      { code: 'GRAPH_CYCLE', message: 'cycle: a -> b -> c -> a', nodeId: 'a', cycle: ['a', 'b', 'c', 'a'] },
     ]);
   });
 
   it('reports a missing dependency once, naming the node and the missing id', () => {
     const error = graphError(() => DependencyGraph.fromNodes([{ id: 'a', dependsOn: ['x', 'x'] }]));
-    expect(error.code).toBe('MISSING_DEPENDENCY');
+    expect(error.code).toBe('GRAPH_MISSING_DEPENDENCY');
     expect(error.message).toBe('node "a" depends on missing node "x"');
     expect(error.issues).toEqual([
-      { code: 'MISSING_DEPENDENCY', message: 'node "a" depends on missing node "x"', nodeId: 'a', dependencyId: 'x' },
+      { code: 'GRAPH_MISSING_DEPENDENCY', message: 'node "a" depends on missing node "x"', nodeId: 'a', dependencyId: 'x' },
     ]);
     expect(error.cycle).toBeUndefined();
   });
 
   it('reports a duplicate node', () => {
     const error = graphError(() => DependencyGraph.fromNodes([{ id: 'a' }, { id: 'a' }]));
-    expect(error.code).toBe('DUPLICATE_NODE');
+    expect(error.code).toBe('GRAPH_DUPLICATE_NODE');
     expect(error.message).toBe('duplicate node "a"');
-    expect(error.issues).toEqual([{ code: 'DUPLICATE_NODE', message: 'duplicate node "a"', nodeId: 'a' }]);
+    expect(error.issues).toEqual([{ code: 'GRAPH_DUPLICATE_NODE', message: 'duplicate node "a"', nodeId: 'a' }]);
   });
 
   it('reports a self-dependency once, not as a cycle', () => {
     const error = graphError(() => DependencyGraph.fromNodes([{ id: 'a', dependsOn: ['a', 'a'] }]));
-    expect(error.code).toBe('SELF_DEPENDENCY');
+    expect(error.code).toBe('GRAPH_SELF_DEPENDENCY');
     expect(error.message).toBe('node "a" depends on itself');
-    expect(error.issues).toEqual([{ code: 'SELF_DEPENDENCY', message: 'node "a" depends on itself', nodeId: 'a' }]);
+    expect(error.issues).toEqual([{ code: 'GRAPH_SELF_DEPENDENCY', message: 'node "a" depends on itself', nodeId: 'a' }]);
   });
 
   it('reports invalid ids of nodes and of dependencies', () => {
@@ -136,28 +136,28 @@ describe('DependencyGraph validation', () => {
         { id: 'c\u0007' },
       ]),
     );
-    expect(error.code).toBe('INVALID_ID');
+    expect(error.code).toBe('GRAPH_INVALID_ID');
     expect(error.issues).toEqual([
       {
-        code: 'INVALID_ID',
+        code: 'GRAPH_INVALID_ID',
         message: 'invalid node id " a": must not have leading or trailing whitespace',
         nodeId: ' a',
       },
-      { code: 'INVALID_ID', message: 'invalid node id at nodes[1]: expected a string, got number 5' },
+      { code: 'GRAPH_INVALID_ID', message: 'invalid node id at nodes[1]: expected a string, got 5' },
       {
-        code: 'INVALID_ID',
+        code: 'GRAPH_INVALID_ID',
         message: 'node "b" has an invalid dependency id "": must not be empty',
         nodeId: 'b',
         dependencyId: '',
       },
-      { code: 'INVALID_ID', message: 'node "b" has an invalid dependency id: expected a string, got number 7', nodeId: 'b' },
-      { code: 'INVALID_ID', message: 'invalid node id "c\\u0007": must not contain control characters', nodeId: 'c\u0007' },
+      { code: 'GRAPH_INVALID_ID', message: 'node "b" has an invalid dependency id: expected a string, got 7', nodeId: 'b' },
+      { code: 'GRAPH_INVALID_ID', message: 'invalid node id "c\\u0007": must not contain control characters', nodeId: 'c\u0007' },
     ]);
   });
 
   it('does not also call a reference to an invalid node missing', () => {
     const error = graphError(() => DependencyGraph.fromNodes([{ id: 'a ' }, { id: 'b', dependsOn: ['a '] }]));
-    expect(error.issues.map((issue) => issue.code)).toEqual(['INVALID_ID']);
+    expect(error.issues.map((issue) => issue.code)).toEqual(['GRAPH_INVALID_ID']);
   });
 
   it('lists every problem, in input order with cycles last, under a summary line', () => {
@@ -172,7 +172,7 @@ describe('DependencyGraph validation', () => {
         { id: 'f', dependsOn: ['e'] },
       ]),
     );
-    expect(error.code).toBe('MISSING_DEPENDENCY');
+    expect(error.code).toBe('GRAPH_MISSING_DEPENDENCY');
     expect(error.cycle).toEqual(['a', 'b', 'a']);
     expect(error.message).toBe(
       [
@@ -202,13 +202,13 @@ describe('DependencyGraph validation', () => {
 
   it('rejects input that is not an iterable of node objects with a TypeError', () => {
     expect(() => DependencyGraph.fromNodes(5 as unknown as [])).toThrow(
-      new TypeError('fromNodes: nodes must be an iterable of { id, dependsOn }, got number 5'),
+      new TypeError('fromNodes: nodes must be an iterable of { id, dependsOn }, got 5'),
     );
     expect(() => DependencyGraph.fromNodes([null as unknown as { id: string }])).toThrow(
       new TypeError('fromNodes: nodes[0] must be an object { id, dependsOn }, got null'),
     );
     expect(() => DependencyGraph.fromNodes([{ id: 'a', dependsOn: 'b' as unknown as string[] }])).toThrow(
-      new TypeError('fromNodes: nodes[0].dependsOn must be an array of ids, got the string "b"'),
+      new TypeError('fromNodes: nodes[0].dependsOn must be an array of ids, got "b"'),
     );
   });
 
@@ -216,11 +216,11 @@ describe('DependencyGraph validation', () => {
     const graph = new DependencyGraph().addNode('a');
     const fingerprint = graph.fingerprint();
     expect(graphError(() => graph.addNode('a', ['a', 'x', ' y'])).issues).toEqual([
-      { code: 'DUPLICATE_NODE', message: 'duplicate node "a"', nodeId: 'a' },
-      { code: 'SELF_DEPENDENCY', message: 'node "a" depends on itself', nodeId: 'a' },
-      { code: 'MISSING_DEPENDENCY', message: 'node "a" depends on missing node "x"', nodeId: 'a', dependencyId: 'x' },
+      { code: 'GRAPH_DUPLICATE_NODE', message: 'duplicate node "a"', nodeId: 'a' },
+      { code: 'GRAPH_SELF_DEPENDENCY', message: 'node "a" depends on itself', nodeId: 'a' },
+      { code: 'GRAPH_MISSING_DEPENDENCY', message: 'node "a" depends on missing node "x"', nodeId: 'a', dependencyId: 'x' },
       {
-        code: 'INVALID_ID',
+        code: 'GRAPH_INVALID_ID',
         message: 'node "a" has an invalid dependency id " y": must not have leading or trailing whitespace',
         nodeId: 'a',
         dependencyId: ' y',
@@ -229,10 +229,10 @@ describe('DependencyGraph validation', () => {
     expect(graphError(() => graph.addNode('b', ['c'])).message).toBe('node "b" depends on missing node "c"');
     expect(graphError(() => graph.addNode('')).message).toBe('invalid node id "": must not be empty');
     expect(graphError(() => graph.addNode(1 as unknown as string)).message).toBe(
-      'invalid node id: expected a string, got number 1',
+      'invalid node id: expected a string, got 1',
     );
     expect(() => graph.addNode('b', 'a' as unknown as string[])).toThrow(
-      new TypeError('addNode: dependsOn must be an array of ids, got the string "a"'),
+      new TypeError('addNode: dependsOn must be an array of ids, got "a"'),
     );
     expect(graph.ids()).toEqual(['a']);
     expect(graph.fingerprint()).toBe(fingerprint);

@@ -1,10 +1,13 @@
+import { describeValue } from '@sdp/internal';
 import type { AnalysedNodes } from './analyse-nodes.js';
 import { analyseNodes } from './analyse-nodes.js';
 import type { Weight } from './chain-lengths.js';
 import { chainLengthsOf, criticalPathOf, readWeights } from './chain-lengths.js';
+import { descendantsOf } from './descendants.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { GraphCore } from './graph-core.js';
-import { completedFlags, indexOf, invert, lookupIndex, positionsOf, registerCore } from './graph-core.js';
+import { completedFlags, indexOf, invert, isIterable, lookupIndex, positionsOf } from './graph-core.js';
+import { GraphCoreOwner } from './graph-core-owner.js';
 import type { GraphIssue } from './graph-error.js';
 import {
   duplicateNodeIssue,
@@ -18,10 +21,10 @@ import type { GraphSnapshot } from './graph-snapshot.js';
 import { edgeIssues, readSnapshotParts, writeSnapshot } from './graph-snapshot.js';
 import { IntList } from './int-list.js';
 import { levelsOf } from './levels.js';
-import { describeValue, nodeIdProblem } from './node-id.js';
+import { nodeIdProblem } from './node-id.js';
 import type { ReadySetOptions } from './ready-set.js';
 import { ReadySet } from './ready-set.js';
-import { keepShapeOf } from './shape-keeper.js';
+import { keepShapeOf } from './engine/shape-keeper.js';
 import { topologicalSort } from './topological-sort.js';
 
 /** A node as given to {@link DependencyGraph.fromNodes}: its id and the ids it depends on. */
@@ -36,14 +39,6 @@ export interface CriticalPath {
   /** Node ids in dependency order (each depends on the one before). Empty for an empty graph. */
   path: string[];
   length: number;
-}
-
-function isIterable(value: unknown): value is Iterable<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
-  );
 }
 
 /** The nodes of `fromNodes` as an array (an array as it is, no copy); their shape is checked by the analysis. */
@@ -67,7 +62,7 @@ function mapByNode(ids: readonly string[], values: Float64Array): Map<string, nu
  * never changed or removed; derived data (order, dependents, fingerprint) is computed on first use
  * and kept until the next `addNode`. Unknown ids given to a query throw a TypeError.
  */
-export class DependencyGraph {
+export class DependencyGraph extends GraphCoreOwner {
   #ids: string[] = [];
   #index = new Map<string, number>();
   #dependencyOffsets = new IntList();
@@ -77,14 +72,14 @@ export class DependencyGraph {
 
   /** An empty graph; see {@link DependencyGraph.addNode}. */
   constructor() {
+    super(() => this.#getCore());
     this.#dependencyOffsets.push(0);
-    registerCore(this, () => this.#getCore());
   }
 
   /**
    * Builds a graph from nodes in any order (a dependency may come after its dependent). Throws a
-   * {@link GraphError} listing every problem: INVALID_ID, DUPLICATE_NODE, SELF_DEPENDENCY,
-   * MISSING_DEPENDENCY, CYCLE. Throws a TypeError when the input is not an iterable of objects.
+   * {@link GraphError} listing every problem: GRAPH_INVALID_ID, GRAPH_DUPLICATE_NODE, GRAPH_SELF_DEPENDENCY,
+   * GRAPH_MISSING_DEPENDENCY, GRAPH_CYCLE. Throws a TypeError when the input is not an iterable of objects.
    */
   static fromNodes(nodes: Iterable<GraphNode>): DependencyGraph {
     const analysed = analyseNodes(readNodeInputs(nodes));
@@ -95,8 +90,8 @@ export class DependencyGraph {
 
   /**
    * Rebuilds a graph from a snapshot (e.g. parsed checkpoint JSON). Validates its shape
-   * (INVALID_SNAPSHOT), the nodes as `fromNodes` does, and that `edges` agrees with every
-   * `depends_on` (INVALID_SNAPSHOT), and throws one GraphError listing every problem. `null` is
+   * (GRAPH_INVALID_SNAPSHOT), the nodes as `fromNodes` does, and that `edges` agrees with every
+   * `depends_on` (GRAPH_INVALID_SNAPSHOT), and throws one GraphError listing every problem. `null` is
    * accepted for an empty `nodes`, `edges`, `depends_on` or dependents list, as Go writes them.
    * `indegree` and `completed` are progress, checked for type only and not kept.
    */
@@ -128,8 +123,8 @@ export class DependencyGraph {
 
   /**
    * Adds a node whose dependencies are already in the graph, so the graph stays acyclic. Throws a
-   * {@link GraphError} listing every problem (INVALID_ID, DUPLICATE_NODE, SELF_DEPENDENCY,
-   * MISSING_DEPENDENCY) and leaves the graph unchanged.
+   * {@link GraphError} listing every problem (GRAPH_INVALID_ID, GRAPH_DUPLICATE_NODE, GRAPH_SELF_DEPENDENCY,
+   * GRAPH_MISSING_DEPENDENCY) and leaves the graph unchanged.
    */
   addNode(id: string, dependsOn: readonly string[] = []): this {
     if (!Array.isArray(dependsOn)) {
@@ -202,23 +197,7 @@ export class DependencyGraph {
   /** Everything that depends on `id` directly or transitively (not `id` itself), in topological order. */
   descendantsOf(id: string): string[] {
     const core = this.#getCore();
-    const start = indexOf(core, id, 'descendantsOf');
-    const seen = new Uint8Array(core.size);
-    const found: number[] = [];
-    const { offsets, targets } = core.dependents;
-    // `found` doubles as the breadth-first queue.
-    for (let head = -1; head < found.length; head++) {
-      const from = head === -1 ? start : (found[head] ?? 0);
-      const end = offsets[from + 1] ?? 0;
-      for (let e = offsets[from] ?? 0; e < end; e++) {
-        const dependent = targets[e] ?? 0;
-        if (seen[dependent] === 1) continue;
-        seen[dependent] = 1;
-        found.push(dependent);
-      }
-    }
-    const { position } = core;
-    return found.sort((a, b) => (position[a] ?? 0) - (position[b] ?? 0)).map((node) => this.#idAt(node));
+    return descendantsOf(core, indexOf(core, id, 'descendantsOf')).map((node) => this.#idAt(node));
   }
 
   /**
@@ -311,7 +290,7 @@ export class DependencyGraph {
   }
 }
 
-// Every ready set shares its shape (and its core's) with this empty one. Without it, a full
+// Engine trick (see engine/shape-keeper): every ready set shares its shape (and its core's) with this empty one. Without it, a full
 // collection between two runs, with nothing of the last one alive, discards the optimised `take`
 // and `complete`, and re-optimising them makes the next 20k-node drain cost about 1.7 times as much.
 keepShapeOf(new DependencyGraph().readySet());

@@ -15,7 +15,7 @@ describe('cycle detection', () => {
           DependencyGraph.fromNodes(nodes);
         } catch (error) {
           if (!isGraphError(error)) throw error;
-          expect(error.issues.every((issue) => issue.code === 'CYCLE')).toBe(true);
+          expect(error.issues.every((issue) => issue.code === 'GRAPH_CYCLE')).toBe(true);
           cycles = error.issues.map((issue) => issue.cycle ?? []);
           expect(error.cycle).toEqual(cycles[0]);
         }

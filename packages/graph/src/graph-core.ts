@@ -86,23 +86,10 @@ export function completedFlags(core: GraphCore, completed: unknown, label: strin
   return flags;
 }
 
-function isIterable(value: unknown): value is Iterable<unknown> {
+export function isIterable(value: unknown): value is Iterable<unknown> {
   return (
     typeof value === 'object' &&
     value !== null &&
     typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
   );
-}
-
-const cores = new WeakMap<object, () => GraphCore>();
-
-/** Lets other modules reach a graph's core without making it part of the public API. */
-export function registerCore(owner: object, getCore: () => GraphCore): void {
-  cores.set(owner, getCore);
-}
-
-export function coreOf(owner: object, operation: string): GraphCore {
-  const getCore = cores.get(owner);
-  if (getCore === undefined) throw new TypeError(`${operation}: expected a DependencyGraph`);
-  return getCore();
 }

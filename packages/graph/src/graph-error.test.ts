@@ -15,7 +15,7 @@ describe('GraphError', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('GraphError');
     expect(error.message).toBe('duplicate node "a"');
-    expect(error.code).toBe('DUPLICATE_NODE');
+    expect(error.code).toBe('GRAPH_DUPLICATE_NODE');
     expect(error.cycle).toBeUndefined();
     expect('cycle' in error).toBe(false);
   });
@@ -29,7 +29,7 @@ describe('GraphError', () => {
     expect(error.message).toBe(
       '3 problems in the dependency graph:\n- node "s" depends on itself\n- cycle: a -> b -> a\n- cycle: c -> d -> c',
     );
-    expect(error.code).toBe('SELF_DEPENDENCY');
+    expect(error.code).toBe('GRAPH_SELF_DEPENDENCY');
     expect(error.cycle).toEqual(['a', 'b', 'a']);
   });
 
@@ -46,23 +46,24 @@ describe('GraphError', () => {
   });
 
   it('formats snapshot issues with a prefix and the node when known', () => {
-    expect(invalidSnapshotIssue('bad', 'a')).toEqual({ code: 'INVALID_SNAPSHOT', message: 'invalid snapshot: bad', nodeId: 'a' });
-    expect(invalidSnapshotIssue('bad')).toEqual({ code: 'INVALID_SNAPSHOT', message: 'invalid snapshot: bad' });
+    expect(invalidSnapshotIssue('bad', 'a')).toEqual({ code: 'GRAPH_INVALID_SNAPSHOT', message: 'invalid snapshot: bad', nodeId: 'a' });
+    expect(invalidSnapshotIssue('bad')).toEqual({ code: 'GRAPH_INVALID_SNAPSHOT', message: 'invalid snapshot: bad' });
   });
 });
 
 describe('isGraphError', () => {
-  it('recognises GraphErrors, also from another copy of the package', () => {
+  it('recognises GraphErrors by code, also from another copy of the package', () => {
     expect(isGraphError(new GraphError([duplicateNodeIssue('a')]))).toBe(true);
-    const foreign = Object.assign(new Error('cycle: a -> a'), { name: 'GraphError', code: 'CYCLE', issues: [] });
+    const foreign = Object.assign(new Error('cycle: a -> a'), { name: 'GraphError', code: 'GRAPH_CYCLE', issues: [] });
     expect(isGraphError(foreign)).toBe(true);
   });
 
   it('rejects everything else', () => {
     expect(isGraphError(new Error('x'))).toBe(false);
     expect(isGraphError(Object.assign(new Error('x'), { name: 'GraphError', code: 'OTHER', issues: [] }))).toBe(false);
-    expect(isGraphError(Object.assign(new Error('x'), { name: 'GraphError', code: 'CYCLE' }))).toBe(false);
-    expect(isGraphError({ name: 'GraphError', code: 'CYCLE', issues: [] })).toBe(false);
+    expect(isGraphError(Object.assign(new Error('x'), { name: 'GraphError', code: 'CYCLE', issues: [] }))).toBe(false);
+    expect(isGraphError(Object.assign(new Error('x'), { code: 'BREAKER_OPEN' }))).toBe(false);
+    expect(isGraphError({ name: 'GraphError', code: 'GRAPH_CYCLE', issues: [] })).toBe(false);
     expect(isGraphError(undefined)).toBe(false);
   });
 });

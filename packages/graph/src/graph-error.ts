@@ -1,40 +1,47 @@
-/** The stable codes of {@link GraphError}. */
-export type GraphErrorCode =
-  | 'CYCLE'
-  | 'MISSING_DEPENDENCY'
-  | 'DUPLICATE_NODE'
-  | 'SELF_DEPENDENCY'
-  | 'INVALID_ID'
-  | 'INVALID_SNAPSHOT';
+import { hasErrorCode } from '@sdp/internal';
 
-/** One problem found in a graph or a snapshot. */
+/** The codes of invalid graph input: the issues a {@link GraphError} lists. */
+export type GraphIssueCode =
+  | 'GRAPH_CYCLE'
+  | 'GRAPH_MISSING_DEPENDENCY'
+  | 'GRAPH_DUPLICATE_NODE'
+  | 'GRAPH_SELF_DEPENDENCY'
+  | 'GRAPH_INVALID_ID'
+  | 'GRAPH_INVALID_SNAPSHOT';
+
+/** Every code of this package's errors: the issue codes, and `GRAPH_NODE_NOT_RUNNING` of a `NodeStateError`. */
+export type GraphErrorCode = GraphIssueCode | 'GRAPH_NODE_NOT_RUNNING';
+
+/** One problem found in a graph or a snapshot (or, for a `NodeStateError`, the one misuse). */
 export interface GraphIssue {
   readonly code: GraphErrorCode;
   /** One line, naming the ids involved. */
   readonly message: string;
   /** The node the problem belongs to, when there is one. */
   readonly nodeId?: string;
-  /** The dependency at fault (`MISSING_DEPENDENCY`, an invalid dependency id). */
+  /** The dependency at fault (`GRAPH_MISSING_DEPENDENCY`, an invalid dependency id). */
   readonly dependencyId?: string;
-  /** `CYCLE` only: the ids around the loop in "depends on" direction, first id repeated last. */
+  /** `GRAPH_CYCLE` only: the ids around the loop in "depends on" direction, first id repeated last. */
   readonly cycle?: readonly string[];
 }
 
 const GRAPH_ERROR_CODES: ReadonlySet<string> = new Set<GraphErrorCode>([
-  'CYCLE',
-  'MISSING_DEPENDENCY',
-  'DUPLICATE_NODE',
-  'SELF_DEPENDENCY',
-  'INVALID_ID',
-  'INVALID_SNAPSHOT',
+  'GRAPH_CYCLE',
+  'GRAPH_MISSING_DEPENDENCY',
+  'GRAPH_DUPLICATE_NODE',
+  'GRAPH_SELF_DEPENDENCY',
+  'GRAPH_INVALID_ID',
+  'GRAPH_INVALID_SNAPSHOT',
+  'GRAPH_NODE_NOT_RUNNING',
 ]);
 
 /**
- * Invalid graph input. Validation reports every problem it finds: `issues` lists them all (cycles
- * last), `code` is the first issue's code and `cycle` the first cycle found.
+ * The base of every error of this package, and itself the error of invalid graph input.
+ * Validation reports every problem it finds: `issues` lists them all (cycles last), `code` is the
+ * first issue's code and `cycle` the first cycle found. `NodeStateError` extends it.
  */
 export class GraphError extends Error {
-  override readonly name = 'GraphError';
+  override readonly name: string = 'GraphError';
   readonly code: GraphErrorCode;
   readonly issues: readonly GraphIssue[];
   // `declare`: absent, not `undefined`, when there is no cycle.
@@ -55,11 +62,12 @@ export class GraphError extends Error {
   }
 }
 
-/** Whether `value` is a {@link GraphError}, also one thrown by another copy of this package. */
+/**
+ * Whether `value` is an error of this package (a {@link GraphError}, including a `NodeStateError`),
+ * also one thrown by another copy of it. For invalid input only, test `!isNodeStateError(value)` too.
+ */
 export function isGraphError(value: unknown): value is GraphError {
-  if (!(value instanceof Error) || value.name !== 'GraphError') return false;
-  const { code, issues } = value as { code?: unknown; issues?: unknown };
-  return typeof code === 'string' && GRAPH_ERROR_CODES.has(code) && Array.isArray(issues);
+  return hasErrorCode(value, undefined, GRAPH_ERROR_CODES);
 }
 
 function quote(id: string): string {
@@ -68,20 +76,20 @@ function quote(id: string): string {
 
 /** `where` locates an id that is not a string, e.g. `nodes[3]`. */
 export function invalidIdIssue(id: unknown, problem: string, where?: string): GraphIssue {
-  if (typeof id === 'string') return { code: 'INVALID_ID', message: `invalid node id ${quote(id)}: ${problem}`, nodeId: id };
-  return { code: 'INVALID_ID', message: `invalid node id${where === undefined ? '' : ` at ${where}`}: ${problem}` };
+  if (typeof id === 'string') return { code: 'GRAPH_INVALID_ID', message: `invalid node id ${quote(id)}: ${problem}`, nodeId: id };
+  return { code: 'GRAPH_INVALID_ID', message: `invalid node id${where === undefined ? '' : ` at ${where}`}: ${problem}` };
 }
 
 export function invalidDependencyIdIssue(nodeId: string, dependencyId: unknown, problem: string): GraphIssue {
   const message = `node ${quote(nodeId)} has an invalid dependency id`;
   return typeof dependencyId === 'string'
-    ? { code: 'INVALID_ID', message: `${message} ${quote(dependencyId)}: ${problem}`, nodeId, dependencyId }
-    : { code: 'INVALID_ID', message: `${message}: ${problem}`, nodeId };
+    ? { code: 'GRAPH_INVALID_ID', message: `${message} ${quote(dependencyId)}: ${problem}`, nodeId, dependencyId }
+    : { code: 'GRAPH_INVALID_ID', message: `${message}: ${problem}`, nodeId };
 }
 
 export function missingDependencyIssue(nodeId: string, dependencyId: string): GraphIssue {
   return {
-    code: 'MISSING_DEPENDENCY',
+    code: 'GRAPH_MISSING_DEPENDENCY',
     message: `node ${quote(nodeId)} depends on missing node ${quote(dependencyId)}`,
     nodeId,
     dependencyId,
@@ -89,18 +97,18 @@ export function missingDependencyIssue(nodeId: string, dependencyId: string): Gr
 }
 
 export function duplicateNodeIssue(nodeId: string): GraphIssue {
-  return { code: 'DUPLICATE_NODE', message: `duplicate node ${quote(nodeId)}`, nodeId };
+  return { code: 'GRAPH_DUPLICATE_NODE', message: `duplicate node ${quote(nodeId)}`, nodeId };
 }
 
 export function selfDependencyIssue(nodeId: string): GraphIssue {
-  return { code: 'SELF_DEPENDENCY', message: `node ${quote(nodeId)} depends on itself`, nodeId };
+  return { code: 'GRAPH_SELF_DEPENDENCY', message: `node ${quote(nodeId)} depends on itself`, nodeId };
 }
 
 /** `cycle` has its first id repeated last. */
 export function cycleIssue(cycle: readonly string[]): GraphIssue {
   const [first] = cycle;
   return {
-    code: 'CYCLE',
+    code: 'GRAPH_CYCLE',
     message: `cycle: ${cycle.join(' -> ')}`,
     ...(first === undefined ? {} : { nodeId: first }),
     cycle: Object.freeze([...cycle]),
@@ -109,7 +117,7 @@ export function cycleIssue(cycle: readonly string[]): GraphIssue {
 
 export function invalidSnapshotIssue(detail: string, nodeId?: string): GraphIssue {
   return {
-    code: 'INVALID_SNAPSHOT',
+    code: 'GRAPH_INVALID_SNAPSHOT',
     message: `invalid snapshot: ${detail}`,
     ...(nodeId === undefined ? {} : { nodeId }),
   };

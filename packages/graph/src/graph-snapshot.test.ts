@@ -138,10 +138,10 @@ describe('fromSnapshot', () => {
     for (const [value, shown] of [
       [null, 'null'],
       [[], 'an array'],
-      ['{}', 'the string "{}"'],
+      ['{}', '"{}"'],
     ] as const) {
       const error = rejection(value);
-      expect(error.code).toBe('INVALID_SNAPSHOT');
+      expect(error.code).toBe('GRAPH_INVALID_SNAPSHOT');
       expect(error.message).toBe(`invalid snapshot: expected an object with "nodes" and "edges", got ${shown}`);
     }
   });
@@ -150,7 +150,7 @@ describe('fromSnapshot', () => {
     expect(messages({})).toEqual(['invalid snapshot: "nodes" is missing', 'invalid snapshot: "edges" is missing']);
     expect(messages({ nodes: undefined, edges: {} })).toEqual(['invalid snapshot: "nodes" is missing']);
     expect(messages({ nodes: {}, edges: [] })).toEqual([
-      'invalid snapshot: "nodes" must be an array, got object',
+      'invalid snapshot: "nodes" must be an array, got a object',
       'invalid snapshot: "edges" must be an object of id to dependents, got an array',
     ]);
   });
@@ -166,19 +166,19 @@ describe('fromSnapshot', () => {
       ],
       edges: { a: 'b', b: [3] },
     });
-    expect(error.code).toBe('INVALID_SNAPSHOT');
+    expect(error.code).toBe('GRAPH_INVALID_SNAPSHOT');
     expect(error.issues.map((issue) => issue.message)).toEqual([
-      'invalid snapshot: nodes[0] must be an object, got number 7',
-      'invalid snapshot: nodes[1].id must be a string, got number 1',
-      'invalid snapshot: nodes[2].depends_on must be an array of ids, got the string "a"',
-      'invalid snapshot: nodes[2].indegree must be a non-negative integer, got number -1',
-      'invalid snapshot: nodes[2].completed must be a boolean, got the string "no"',
-      'invalid snapshot: nodes[3].depends_on[1] must be a string, got number 2',
-      'invalid snapshot: nodes[3].indegree must be a non-negative integer, got number 1.5',
+      'invalid snapshot: nodes[0] must be an object, got 7',
+      'invalid snapshot: nodes[1].id must be a string, got 1',
+      'invalid snapshot: nodes[2].depends_on must be an array of ids, got "a"',
+      'invalid snapshot: nodes[2].indegree must be a non-negative integer, got -1',
+      'invalid snapshot: nodes[2].completed must be a boolean, got "no"',
+      'invalid snapshot: nodes[3].depends_on[1] must be a string, got 2',
+      'invalid snapshot: nodes[3].indegree must be a non-negative integer, got 1.5',
       'invalid snapshot: nodes[3].completed must be a boolean, got undefined',
       'invalid snapshot: nodes[4].depends_on must be an array of ids, got undefined',
-      'invalid snapshot: edges["a"] must be an array of ids, got the string "b"',
-      'invalid snapshot: edges["b"][0] must be a string, got number 3',
+      'invalid snapshot: edges["a"] must be an array of ids, got "b"',
+      'invalid snapshot: edges["b"][0] must be a string, got 3',
     ]);
     expect(error.issues[2]).toMatchObject({ nodeId: 'b' });
     expect(error.message.split('\n')[0]).toBe('11 problems in the dependency graph:');
@@ -193,7 +193,7 @@ describe('fromSnapshot', () => {
       'invalid node id "a\\t": must not have leading or trailing whitespace',
     ]);
     const cyclic = rejection({ nodes: [node('a', ['b']), node('b', ['a'])], edges: { a: ['b'], b: ['a'] } });
-    expect(cyclic.code).toBe('CYCLE');
+    expect(cyclic.code).toBe('GRAPH_CYCLE');
     expect(cyclic.cycle).toEqual(['a', 'b', 'a']);
   });
 
@@ -208,17 +208,17 @@ describe('fromSnapshot', () => {
       edges: { a: ['b', 'x', 'y'], b: ['c', 'd'], c: ['a', 'b'], z: ['a'] },
     };
     const error = rejection(snapshot);
-    expect(error.code).toBe('INVALID_SNAPSHOT');
+    expect(error.code).toBe('GRAPH_INVALID_SNAPSHOT');
     expect(error.issues).toEqual([
-      { code: 'INVALID_SNAPSHOT', message: 'invalid snapshot: edges["a"] lists unknown nodes "x", "y"', nodeId: 'a' },
-      { code: 'INVALID_SNAPSHOT', message: 'invalid snapshot: edges["a"] omits "c", "d", which depend on "a"', nodeId: 'a' },
-      { code: 'INVALID_SNAPSHOT', message: 'invalid snapshot: edges["b"] lists "c", which does not depend on "b"', nodeId: 'b' },
+      { code: 'GRAPH_INVALID_SNAPSHOT', message: 'invalid snapshot: edges["a"] lists unknown nodes "x", "y"', nodeId: 'a' },
+      { code: 'GRAPH_INVALID_SNAPSHOT', message: 'invalid snapshot: edges["a"] omits "c", "d", which depend on "a"', nodeId: 'a' },
+      { code: 'GRAPH_INVALID_SNAPSHOT', message: 'invalid snapshot: edges["b"] lists "c", which does not depend on "b"', nodeId: 'b' },
       {
-        code: 'INVALID_SNAPSHOT',
+        code: 'GRAPH_INVALID_SNAPSHOT',
         message: 'invalid snapshot: edges["c"] lists "a", "b", which do not depend on "c"',
         nodeId: 'c',
       },
-      { code: 'INVALID_SNAPSHOT', message: 'invalid snapshot: edges has an entry for unknown node "z"', nodeId: 'z' },
+      { code: 'GRAPH_INVALID_SNAPSHOT', message: 'invalid snapshot: edges has an entry for unknown node "z"', nodeId: 'z' },
     ]);
   });
 
@@ -236,7 +236,7 @@ describe('fromSnapshot', () => {
       ],
       edges: { a: ['b'] },
     });
-    expect(error.issues.map((issue) => issue.code)).toEqual(['MISSING_DEPENDENCY', 'INVALID_SNAPSHOT', 'CYCLE']);
+    expect(error.issues.map((issue) => issue.code)).toEqual(['GRAPH_MISSING_DEPENDENCY', 'GRAPH_INVALID_SNAPSHOT', 'GRAPH_CYCLE']);
     expect(error.issues[1]?.message).toBe('invalid snapshot: edges["b"] omits "a", which depends on "b"');
   });
 });

@@ -1,8 +1,8 @@
+import { describeValue } from '@sdp/internal';
 import type { AnalysedNodes, NodeInput } from './analyse-nodes.js';
 import type { GraphCore } from './graph-core.js';
 import type { GraphIssue } from './graph-error.js';
 import { GraphError, invalidSnapshotIssue } from './graph-error.js';
-import { describeValue } from './node-id.js';
 
 /** One node of a {@link GraphSnapshot}. */
 export interface GraphSnapshotNode {
@@ -71,7 +71,7 @@ function stringArrayProblem(value: unknown, where: string): string {
 }
 
 /**
- * Checks the JSON shape of a snapshot and throws a GraphError listing every `INVALID_SNAPSHOT`
+ * Checks the JSON shape of a snapshot and throws a GraphError listing every `GRAPH_INVALID_SNAPSHOT`
  * problem. `null` stands for an empty list or map (Go's encoding/json writes nil slices and maps
  * so); keys other than the documented ones are ignored.
  */

@@ -1,11 +1,12 @@
 export type { Weight } from './chain-lengths.js';
 export type { CriticalPath, GraphNode } from './dependency-graph.js';
 export { DependencyGraph } from './dependency-graph.js';
-export type { GraphErrorCode, GraphIssue } from './graph-error.js';
+export type { GraphErrorCode, GraphIssue, GraphIssueCode } from './graph-error.js';
 export { GraphError, isGraphError } from './graph-error.js';
 export type { GraphSnapshot, GraphSnapshotNode } from './graph-snapshot.js';
 export { isValidNodeId } from './node-id.js';
 export type { NodeStateOperation } from './node-state-error.js';
 export { isNodeStateError, NodeStateError } from './node-state-error.js';
-export type { NodeStatus, ReadySetOptions } from './ready-set.js';
+export type { NodeStatus } from './node-status.js';
+export type { ReadySetOptions } from './ready-set.js';
 export { ReadySet } from './ready-set.js';

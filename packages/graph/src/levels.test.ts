@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { coreOf } from './graph-core.js';
 import { DependencyGraph } from './dependency-graph.js';
+import { coreOf } from './graph-core-owner.js';
 import { levelsOf } from './levels.js';
 
 describe('levelsOf', () => {

@@ -1,3 +1,5 @@
+import { describeValue } from '@sdp/internal';
+
 const WHITESPACE = /^\s$/u;
 
 /** `\s` of a regular expression, with the ASCII cases answered without one (ids are validated in bulk). */
@@ -31,15 +33,4 @@ export function nodeIdProblem(value: unknown): string | undefined {
 /** Whether `value` can be used as a node id (see {@link nodeIdProblem} for the rule). */
 export function isValidNodeId(value: unknown): value is string {
   return nodeIdProblem(value) === undefined;
-}
-
-/** A short, safe description of an arbitrary value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return `${typeof value} ${String(value)}`;
-  }
-  return typeof value;
 }

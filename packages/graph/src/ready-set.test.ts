@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DependencyGraph } from './dependency-graph.js';
 import { isNodeStateError, NodeStateError } from './node-state-error.js';
 import { arbitraryDag } from '@sdp/internal/testing';
-import type { NodeStatus } from './ready-set.js';
+import type { NodeStatus } from './node-status.js';
 import { ReadySet } from './ready-set.js';
 
 /**
@@ -156,10 +156,10 @@ describe('ReadySet', () => {
     );
     expect(() => g.readySet(null as unknown as object)).toThrow(new TypeError('readySet: options must be an object, got null'));
     expect(() => g.readySet({ priority: 1 as unknown as () => number })).toThrow(
-      new TypeError('readySet: options.priority must be a function (id) => number, got number 1'),
+      new TypeError('readySet: options.priority must be a function (id) => number, got 1'),
     );
     expect(() => g.readySet({ priority: () => -1 })).toThrow(
-      new RangeError('readySet: options.priority("x") returned number -1; expected a non-negative finite number'),
+      new RangeError('readySet: options.priority("x") returned -1; expected a non-negative finite number'),
     );
     expect(() => new ReadySet({} as unknown as DependencyGraph)).toThrow(new TypeError('readySet: expected a DependencyGraph'));
   });

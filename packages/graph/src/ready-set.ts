@@ -1,19 +1,15 @@
+import { describeValue } from '@sdp/internal';
 import type { Weight } from './chain-lengths.js';
 import { chainLengthsOf, readWeights } from './chain-lengths.js';
-import type { DependencyGraph } from './dependency-graph.js';
+import { completeDependents, fillReady, sortByPriority } from './engine/ready-kernels.js';
+import { findRecent, recentIds, rememberRecent } from './engine/recent-ids.js';
 import type { GraphCore } from './graph-core.js';
-import { completedFlags, coreOf, indexOf, lookupIndex } from './graph-core.js';
+import { completedFlags, indexOf, lookupIndex } from './graph-core.js';
+import { coreOf, type GraphCoreOwner } from './graph-core-owner.js';
 import { heapPop, heapPush } from './index-heap.js';
 import type { NodeStateOperation } from './node-state-error.js';
 import { NodeStateError } from './node-state-error.js';
-import { describeValue } from './node-id.js';
-import { findRecent, recentIds, rememberRecent } from './recent-ids.js';
-
-/**
- * Where a node stands in a {@link ReadySet}: `pending` (a dependency is not completed yet),
- * `ready`, `running` (taken), `completed`, `failed`, or `skipped` (a dependency failed or was skipped).
- */
-export type NodeStatus = 'pending' | 'ready' | 'running' | 'completed' | 'failed' | 'skipped';
+import { COMPLETED, FAILED, PENDING, READY, RUNNING, SKIPPED, statusName, type NodeStatus } from './node-status.js';
 
 export interface ReadySetOptions {
   /**
@@ -29,14 +25,6 @@ export interface ReadySetOptions {
    */
   readonly priority?: Weight;
 }
-
-const PENDING = 0;
-const READY = 1;
-const RUNNING = 2;
-const COMPLETED = 3;
-const FAILED = 4;
-const SKIPPED = 5;
-const STATUS_NAMES: readonly NodeStatus[] = ['pending', 'ready', 'running', 'completed', 'failed', 'skipped'];
 
 /**
  * The nodes a scheduler may start now, kept up to date incrementally: `complete` costs
@@ -63,13 +51,13 @@ export class ReadySet {
   readonly #heapKeys: Float64Array;
   /** Room for the nodes one `complete` makes ready (at most the largest out-degree). */
   readonly #madeReady: Int32Array;
-  /** Nodes recently taken, to find them again by id without the map (see recent-ids). */
+  /** Nodes recently taken, to find them again by id without the map (see engine/recent-ids). */
   readonly #recent = recentIds();
   #readyCount = 0;
   #running = 0;
 
-  /** Same as `graph.readySet(options)`. */
-  constructor(graph: DependencyGraph, options: ReadySetOptions = {}) {
+  /** Same as `graph.readySet(options)`; `graph` is a `DependencyGraph`. */
+  constructor(graph: GraphCoreOwner, options: ReadySetOptions = {}) {
     const core = coreOf(graph, 'readySet');
     const given: unknown = options;
     if (typeof given !== 'object' || given === null) {
@@ -202,15 +190,14 @@ export class ReadySet {
   }
 
   status(id: string): NodeStatus {
-    const status = this.#status[indexOf(this.#core, id, 'status')] ?? PENDING;
-    return STATUS_NAMES[status] ?? 'pending';
+    return statusName(this.#status[indexOf(this.#core, id, 'status')] ?? PENDING);
   }
 
   #runningNode(id: string, operation: NodeStateOperation): number {
     const recent = typeof id === 'string' ? findRecent(this.#recent, this.#ids, id) : -1;
     const node = recent !== -1 ? recent : lookupIndex(this.#index, this.#status.length, id, operation);
     const status = this.#status[node] ?? PENDING;
-    if (status !== RUNNING) throw new NodeStateError(operation, id, STATUS_NAMES[status] ?? 'pending');
+    if (status !== RUNNING) throw new NodeStateError(operation, id, statusName(status));
     return node;
   }
 }
@@ -220,90 +207,4 @@ function widestFanOut(offsets: Int32Array, size: number): number {
   let widest = 0;
   for (let node = 0; node < size; node++) widest = Math.max(widest, (offsets[node + 1] ?? 0) - (offsets[node] ?? 0));
   return widest;
-}
-
-/**
- * Sets every node's status and count of dependencies not completed, and puts the nodes with none
- * on the heap. Returns how many are ready.
- */
-function fillReady(
-  offsets: Int32Array,
-  targets: Int32Array,
-  completed: Uint8Array,
-  priority: Float64Array,
-  status: Uint8Array,
-  waiting: Int32Array,
-  heapNodes: Int32Array,
-  heapKeys: Float64Array,
-): number {
-  // Without completed nodes, a node waits on all its dependencies: no need to look at them.
-  const anyCompleted = completed.includes(1);
-  let ready = 0;
-  for (let node = 0; node < status.length; node++) {
-    if (completed[node] === 1) {
-      status[node] = COMPLETED;
-      continue;
-    }
-    const start = offsets[node] ?? 0;
-    const end = offsets[node + 1] ?? 0;
-    let count = end - start;
-    if (anyCompleted) for (let e = start; e < end; e++) if (completed[targets[e] ?? 0] === 1) count--;
-    waiting[node] = count;
-    if (count === 0) {
-      status[node] = READY;
-      heapPush(heapNodes, heapKeys, ready++, node, priority[node] ?? 0);
-    }
-  }
-  return ready;
-}
-
-/**
- * Counts down the dependents of a node just completed and puts those left waiting on nothing on the
- * heap (of `ready` entries) and into `madeReady`. Returns how many it made ready.
- */
-function completeDependents(
-  node: number,
-  offsets: Int32Array,
-  targets: Int32Array,
-  status: Uint8Array,
-  waiting: Int32Array,
-  priority: Float64Array,
-  heapNodes: Int32Array,
-  heapKeys: Float64Array,
-  ready: number,
-  madeReady: Int32Array,
-): number {
-  let count = 0;
-  const end = offsets[node + 1] ?? 0;
-  for (let e = offsets[node] ?? 0; e < end; e++) {
-    const dependent = targets[e] ?? 0;
-    const left = (waiting[dependent] ?? 0) - 1;
-    waiting[dependent] = left;
-    if (left === 0 && status[dependent] === PENDING) {
-      status[dependent] = READY;
-      heapPush(heapNodes, heapKeys, ready + count, dependent, priority[dependent] ?? 0);
-      madeReady[count++] = dependent;
-    }
-  }
-  return count;
-}
-
-/** Sorts `nodes[0 .. count)` by priority, highest first, ties by the lower index: insertion sort, as there are few. */
-function sortByPriority(nodes: Int32Array, count: number, priority: Float64Array): void {
-  if (count > 32) {
-    nodes.subarray(0, count).sort((a, b) => (priority[b] ?? 0) - (priority[a] ?? 0) || a - b);
-    return;
-  }
-  for (let i = 1; i < count; i++) {
-    const node = nodes[i] ?? 0;
-    const key = priority[node] ?? 0;
-    let at = i;
-    for (; at > 0; at--) {
-      const other = nodes[at - 1] ?? 0;
-      const otherKey = priority[other] ?? 0;
-      if (otherKey > key || (otherKey === key && other < node)) break;
-      nodes[at] = other;
-    }
-    nodes[at] = node;
-  }
 }
