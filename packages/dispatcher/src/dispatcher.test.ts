@@ -261,7 +261,7 @@ describe('Dispatcher edge cases', () => {
       executor.execute,
     );
     expect(report.results.map((result) => result.status)).toEqual(['failed', 'skipped', 'completed']);
-    expect(String(report.results[0]?.error)).toContain('retryDelay(1) must return a finite number of milliseconds >= 0');
+    expect(String(report.results[0]?.error)).toContain('retryDelayMs(1) must return a finite number of milliseconds >= 0');
   });
 
   it('does not wait out a retry backoff once the breaker stops the run', async () => {
