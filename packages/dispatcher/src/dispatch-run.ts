@@ -218,11 +218,13 @@ export class DispatchRun {
         }
         const retryInMs = this.#retryDelay(attempt);
         hooks.onFailure({ id, attempt, error, durationMs, willRetry: true, retryInMs });
-        if (!(await this.#backoff(track, retryInMs))) {
+        const next = await this.#backoff(track, retryInMs);
+        if (next === 'stopped') {
           // The run stopped during the wait: the failure stands (the next run retries it).
-          if (!ledger.closed && !this.#cancel.signal.aborted) ledger.failed(id);
+          ledger.failed(id);
           return;
         }
+        if (next === 'cancelled') return;
       }
     } catch (bug) {
       // A bug outside the executor (a throwing retryDelayMs, say) fails the workstream instead of
@@ -236,8 +238,11 @@ export class DispatchRun {
     }
   }
 
-  /** Waits before the next attempt; says whether it follows (not when the run stopped meanwhile). */
-  async #backoff(track: Track, ms: number): Promise<boolean> {
+  /**
+   * Waits before the next attempt; says whether it follows: not when the run stopped meanwhile, or was
+   * cancelled (then the workstream stays 'running', reported cancelled) or finished.
+   */
+  async #backoff(track: Track, ms: number): Promise<'retry' | 'stopped' | 'cancelled'> {
     try {
       if (this.#outcome === undefined) {
         const backoff = new AbortController();
@@ -249,7 +254,8 @@ export class DispatchRun {
     } finally {
       track.backoff = undefined;
     }
-    return !this.ledger.closed && !this.#cancel.signal.aborted && this.#outcome === undefined;
+    if (this.ledger.closed || this.#cancel.signal.aborted) return 'cancelled';
+    return this.#outcome === undefined ? 'retry' : 'stopped';
   }
 
   /** The workstream gives its slot up. */

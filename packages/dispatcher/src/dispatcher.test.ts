@@ -2,12 +2,13 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckpointStore, isCheckpointLockedError } from '@sdp/checkpoint';
-import { DependencyGraph } from '@sdp/graph';
+import type { DependencyGraph } from '@sdp/graph';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from './dispatcher.js';
-import { isCheckpointFeatureMismatchError, isCheckpointGraphError, isWorkstreamTimeoutError } from './errors.js';
+import { isCheckpointFeatureMismatchError, isCheckpointGraphError, isAttemptTimeoutError } from './errors.js';
 import type { DispatcherOptions } from './options.js';
 import { ManualClock, settle } from '@sdp/internal/testing';
+import { graphOf } from './testing/graph-of.js';
 import { RecordingExecutor } from './testing/recording-executor.js';
 
 let dir: string;
@@ -21,10 +22,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function graphOf(edges: Record<string, string[]>): DependencyGraph {
-  return DependencyGraph.fromNodes(Object.entries(edges).map(([id, dependsOn]) => ({ id, dependsOn })));
-}
 
 function dispatcher(graph: DependencyGraph, options: Partial<DispatcherOptions> = {}): Dispatcher {
   return new Dispatcher(graph, { featureId: 'F001', checkpoint: { dir }, clock, ...options });
@@ -81,7 +78,7 @@ describe('Dispatcher scheduling', () => {
     const graph = graphOf({ a: [] });
     const controller = new AbortController();
     let seen: AbortSignal | undefined;
-    const running = dispatcher(graph, { gracePeriod: 0 }).run(
+    const running = dispatcher(graph, { graceMs: 0 }).run(
       (_id, context) => {
         const { signal } = { ...context };
         seen = signal;
@@ -110,7 +107,7 @@ describe('Dispatcher scheduling', () => {
     const warnings = vi.spyOn(process, 'emitWarning');
     const controller = new AbortController();
     let listening = 0;
-    const running = dispatcher(graph, { concurrency: 20, gracePeriod: 0 }).run(
+    const running = dispatcher(graph, { concurrency: 20, graceMs: 0 }).run(
       (_id, { signal }) =>
         new Promise((_resolve, reject) => {
           listening += 1;
@@ -134,7 +131,7 @@ describe('Dispatcher scheduling', () => {
     const graph = graphOf({ quick: [], slow: [], held: ['quick'] });
     const executor = new RecordingExecutor();
     const controller = new AbortController();
-    const running = dispatcher(graph, { concurrency: 2, timeout: 1000, gracePeriod: 0 }).run(executor.execute, {
+    const running = dispatcher(graph, { concurrency: 2, attemptTimeoutMs: 1000, graceMs: 0 }).run(executor.execute, {
       signal: controller.signal,
     });
     await vi.waitFor(() => {
@@ -166,7 +163,7 @@ describe('Dispatcher scheduling', () => {
     expect(() => dispatcher(graph, { onBreakerOpen: 'later' as 'wait' })).toThrow(
       `onBreakerOpen must be 'wait' or 'stop', got "later"`,
     );
-    expect(() => dispatcher(graph, { timeout: 0 })).toThrow(RangeError);
+    expect(() => dispatcher(graph, { attemptTimeoutMs: 0 })).toThrow(RangeError);
     expect(() => dispatcher(graph, { checkpoint: new CheckpointStore({ featureId: 'F002', dir }) })).toThrow(
       'checkpoint store is for feature "F002", not "F001"',
     );
@@ -199,8 +196,8 @@ describe('Dispatcher failures', () => {
     const graph = graphOf({ a: [] });
     const executor = new RecordingExecutor((_, { attempt }) => (attempt === 1 ? new Error('flaky') : true));
     const fails: boolean[] = [];
-    const d = dispatcher(graph, { retries: 2, retryDelay: 500, checkpoint: false });
-    d.onFail((event) => fails.push(event.willRetry));
+    const d = dispatcher(graph, { retries: 2, retryDelayMs: 500, checkpoint: false });
+    d.onFailure((event) => fails.push(event.willRetry));
     const running = d.run(executor.execute);
     await vi.waitFor(() => {
       expect(clock.pendingTimers).toBe(1);
@@ -216,7 +213,7 @@ describe('Dispatcher failures', () => {
   it('fails an attempt at its timeout, aborting its signal, even if the executor ignores it', async () => {
     const graph = graphOf({ a: [], b: [] });
     const executor = new RecordingExecutor();
-    const running = dispatcher(graph, { timeout: 1000, gracePeriod: 0, checkpoint: false }).run(executor.execute);
+    const running = dispatcher(graph, { attemptTimeoutMs: 1000, graceMs: 0, checkpoint: false }).run(executor.execute);
     await vi.waitFor(() => {
       expect(executor.inFlight).toHaveLength(2);
     });
@@ -226,7 +223,7 @@ describe('Dispatcher failures', () => {
     expect(executor.signals.get('a')?.aborted).toBe(true);
     const a = report.results.find((result) => result.id === 'a');
     expect(a?.status).toBe('failed');
-    expect(isWorkstreamTimeoutError(a?.error)).toBe(true);
+    expect(isAttemptTimeoutError(a?.error)).toBe(true);
     expect(a?.durationMs).toBe(1000);
   });
 });
@@ -235,7 +232,7 @@ describe('Dispatcher edge cases', () => {
   it('keeps a timed-out attempt in its slot until it settles or the grace period ends', async () => {
     const graph = graphOf({ a: [], b: [] });
     const executor = new RecordingExecutor();
-    const running = dispatcher(graph, { concurrency: 1, timeout: 100, gracePeriod: 1000, checkpoint: false }).run(
+    const running = dispatcher(graph, { concurrency: 1, attemptTimeoutMs: 100, graceMs: 1000, checkpoint: false }).run(
       executor.execute,
     );
     await vi.waitFor(() => {
@@ -251,13 +248,13 @@ describe('Dispatcher edge cases', () => {
     });
     executor.resolve('b');
     const report = await running;
-    expect(isWorkstreamTimeoutError(report.results[0]?.error)).toBe(true);
+    expect(isAttemptTimeoutError(report.results[0]?.error)).toBe(true);
   });
 
   it('fails the workstream, without an unhandled rejection, when retryDelay throws or returns nonsense', async () => {
     const graph = graphOf({ a: [], b: ['a'], c: [] });
     const executor = new RecordingExecutor((id) => (id === 'c' ? true : new Error('no')));
-    const report = await dispatcher(graph, { retries: 1, retryDelay: () => Number.NaN, checkpoint: false }).run(
+    const report = await dispatcher(graph, { retries: 1, retryDelayMs: () => Number.NaN, checkpoint: false }).run(
       executor.execute,
     );
     expect(report.results.map((result) => result.status)).toEqual(['failed', 'skipped', 'completed']);
@@ -270,7 +267,7 @@ describe('Dispatcher edge cases', () => {
     const report = await dispatcher(graph, {
       concurrency: 2,
       retries: 3,
-      retryDelay: 60_000,
+      retryDelayMs: 60_000,
       breaker: { threshold: 1, window: 1 },
       onBreakerOpen: 'stop',
       checkpoint: false,
@@ -283,7 +280,7 @@ describe('Dispatcher edge cases', () => {
 
   it("wakes up when a shared breaker's trial, run by someone else, closes it", async () => {
     const { CircuitBreaker } = await import('@sdp/circuit-breaker');
-    const shared = new CircuitBreaker({ threshold: 1, window: 1, timeout: 1000, now: () => clock.now() });
+    const shared = new CircuitBreaker({ threshold: 1, window: 1, attemptTimeoutMs: 1000, now: () => clock.now() });
     await shared.execute(() => Promise.reject(new Error('down'))).catch(() => undefined);
     await clock.advance(1000);
     let finishTrial!: () => void;
@@ -487,7 +484,7 @@ describe('Dispatcher checkpoints and resume', () => {
     const running = dispatcher(graph, {
       checkpoint: new FailingStore({ featureId: 'F001', dir }),
       stopOnCheckpointError: true,
-      gracePeriod: 0,
+      graceMs: 0,
     }).run(executor.execute);
     await vi.waitFor(() => {
       expect(executor.inFlight).toEqual(['a']);
@@ -532,7 +529,7 @@ describe('Dispatcher checkpoints and resume', () => {
     const graph = graphOf({ a: [], b: ['a'], c: ['b'], x: [] });
     const executor = new RecordingExecutor();
     const controller = new AbortController();
-    const running = dispatcher(graph, { concurrency: 2, gracePeriod: 5000 }).run(executor.execute, { signal: controller.signal });
+    const running = dispatcher(graph, { concurrency: 2, graceMs: 5000 }).run(executor.execute, { signal: controller.signal });
     await vi.waitFor(() => {
       expect(executor.inFlight.sort()).toEqual(['a', 'x']);
     });

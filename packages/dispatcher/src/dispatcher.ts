@@ -207,7 +207,13 @@ export class Dispatcher {
         breaker: this.#breaker,
         options: this.#options,
         execute,
-        hooks: this.#hooks(store === undefined ? undefined : () => saves.request()),
+        hooks: this.#hooks(
+          store === undefined
+            ? undefined
+            : () => {
+                saves.request();
+              },
+        ),
         interrupted: plan?.interrupted ?? new Set(),
         alreadyCompleted,
         inDoubt: inDoubt.unresolved,

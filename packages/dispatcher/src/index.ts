@@ -20,6 +20,7 @@ export type {
   StartEvent,
   CompleteEvent,
   FailureEvent,
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- exported for one more release
   FailEvent,
   SkipEvent,
   AbandonEvent,
@@ -37,7 +38,9 @@ export {
   isCheckpointGraphError,
   AttemptTimeoutError,
   isAttemptTimeoutError,
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- exported for one more release
   WorkstreamTimeoutError,
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- exported for one more release
   isWorkstreamTimeoutError,
   DispatcherBusyError,
   isDispatcherBusyError,

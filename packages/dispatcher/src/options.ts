@@ -138,8 +138,10 @@ export function resolveOptions(options: DispatcherOptions): ResolvedOptions {
   assertInteger('concurrency', concurrency, 1);
   const retries = options.retries ?? 0;
   assertInteger('retries', retries, 0);
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the old name still works for one release
   const attemptTimeoutMs = renamed('attemptTimeoutMs', options.attemptTimeoutMs, 'timeout', options.timeout);
   if (attemptTimeoutMs !== undefined) assertDuration('attemptTimeoutMs', attemptTimeoutMs, 1);
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the old name still works for one release
   const graceMs = renamed('graceMs', options.graceMs, 'gracePeriod', options.gracePeriod) ?? 10_000;
   assertDuration('graceMs', graceMs, 0);
   const knownDurationsMs = readKnownDurations(options.knownDurationsMs);
@@ -154,6 +156,7 @@ export function resolveOptions(options: DispatcherOptions): ResolvedOptions {
   }
 
   let retryDelayMs = defaultRetryDelay;
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the old name still works for one release
   const givenRetryDelay: unknown = renamed('retryDelayMs', options.retryDelayMs, 'retryDelay', options.retryDelay);
   if (typeof givenRetryDelay === 'number') {
     assertDuration('retryDelayMs', givenRetryDelay, 0);

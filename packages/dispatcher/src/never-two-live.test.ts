@@ -1,0 +1,241 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckpointStore } from '@sdp/checkpoint';
+import type { DependencyGraph } from '@sdp/graph';
+import { deferred, ManualClock, settle, type Deferred } from '@sdp/internal/testing';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Execute } from './attempt.js';
+import { Dispatcher } from './dispatcher.js';
+import { isAttemptTimeoutError } from './errors.js';
+import type { AbandonEvent } from './events.js';
+import type { DispatcherOptions } from './options.js';
+import { graphOf } from './testing/graph-of.js';
+
+let dir: string;
+let clock: ManualClock;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sdp-live-'));
+  clock = new ManualClock();
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/**
+ * An executor that ignores its abort signal and keeps going until the test settles it, as an agent that
+ * traps SIGTERM would. It logs every attempt's life and proves two things a user cares about: no two
+ * live attempts of one workstream, and never more than `concurrency` attempts the dispatcher still counts.
+ */
+class StubbornExecutor {
+  readonly started: string[] = [];
+  /** Live attempts: id -> its settle handle. */
+  readonly #live = new Map<string, Deferred<unknown>>();
+  readonly #abandoned = new Set<string>();
+  overlaps = 0;
+  maxCounted = 0;
+
+  readonly execute: Execute = (id, { setHandle }) => {
+    if (this.#live.has(id)) this.overlaps += 1;
+    this.started.push(id);
+    setHandle({ pgid: 1000 + this.started.length, host: 'test-host' });
+    const attempt = deferred<unknown>();
+    this.#live.set(id, attempt);
+    this.maxCounted = Math.max(this.maxCounted, this.counted());
+    return attempt.promise.finally(() => {
+      this.#live.delete(id);
+      this.#abandoned.delete(id);
+    });
+  };
+
+  readonly abandoned = (event: AbandonEvent) => {
+    this.#abandoned.add(event.id);
+  };
+
+  isLive(id: string): boolean {
+    return this.#live.has(id);
+  }
+
+  resolve(id: string): void {
+    this.#take(id).resolve(undefined);
+  }
+
+  reject(id: string, error: Error): void {
+    this.#take(id).reject(error);
+  }
+
+  counted(): number {
+    return [...this.#live.keys()].filter((id) => !this.#abandoned.has(id)).length;
+  }
+
+  #take(id: string): Deferred<unknown> {
+    const attempt = this.#live.get(id);
+    if (attempt === undefined) throw new Error(`${id} is not running`);
+    return attempt;
+  }
+}
+
+function stubborn(graph: DependencyGraph, options: Partial<DispatcherOptions>) {
+  const executor = new StubbornExecutor();
+  const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: { dir }, clock, ...options });
+  const abandoned: AbandonEvent[] = [];
+  dispatcher.onAbandon((event) => {
+    abandoned.push(event);
+    executor.abandoned(event);
+  });
+  return { executor, dispatcher, abandoned };
+}
+
+describe('Never two live attempts of one workstream', () => {
+  it('keeps a timed-out attempt that ignores its abort in its slot for the grace period, then abandons and counts it, and never retries beside it', async () => {
+    const { executor, dispatcher, abandoned } = stubborn(graphOf({ a: [], b: [] }), {
+      concurrency: 1,
+      attemptTimeoutMs: 100,
+      graceMs: 1000,
+      retries: 3,
+      retryDelayMs: 0,
+    });
+    const running = dispatcher.run(executor.execute);
+    await vi.waitFor(() => {
+      expect(executor.started).toEqual(['a']);
+    });
+    await clock.advance(100); // the deadline: a's signal aborts, a goes on
+    await clock.advance(999);
+    expect(executor.started).toEqual(['a']); // its slot is still taken and no retry started
+    await clock.advance(1); // the grace period is over: a is abandoned, its slot given up
+    await vi.waitFor(() => {
+      expect(executor.started).toEqual(['a', 'b']);
+    });
+    expect(executor.isLive('a')).toBe(true);
+    executor.resolve('b');
+    const report = await running;
+
+    expect(executor.started).toEqual(['a', 'b']); // three retries left, none taken while a lives
+    expect(executor.overlaps).toBe(0);
+    expect(executor.maxCounted).toBe(1);
+    expect(abandoned).toEqual([{ id: 'a', attempt: 1, abandonedAt: clock.now(), handle: { pgid: 1001, host: 'test-host' } }]);
+    expect(report.abandoned).toEqual(abandoned);
+    const a = report.results[0];
+    expect(a?.status).toBe('failed');
+    expect(isAttemptTimeoutError(a?.error)).toBe(true);
+    expect(a?.attemptRecords).toEqual([
+      {
+        attempt: 1,
+        startedAt: clock.now() - 1100,
+        endedAt: clock.now(),
+        outcome: 'abandoned',
+        error: { name: 'AttemptTimeoutError', message: 'workstream a timed out after 100 ms' },
+        handle: { pgid: 1001, host: 'test-host' },
+      },
+    ]);
+    // The checkpoint a resume reads still says a may be running, and how to find it.
+    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    expect(saved).toMatchObject({ failed: ['a'], running: ['a'], attempt_handles: { a: { pgid: 1001, host: 'test-host' } } });
+    executor.resolve('a');
+    await settle();
+    expect(executor.started).toEqual(['a', 'b']);
+  });
+
+  it('retries only once the timed-out attempt has settled, never beside it', async () => {
+    const { executor, dispatcher, abandoned } = stubborn(graphOf({ a: [], b: [] }), {
+      concurrency: 1,
+      attemptTimeoutMs: 100,
+      graceMs: 1000,
+      retries: 1,
+      retryDelayMs: 0,
+      checkpoint: false,
+    });
+    const running = dispatcher.run(executor.execute);
+    await vi.waitFor(() => {
+      expect(executor.started).toEqual(['a']);
+    });
+    await clock.advance(600); // 500 ms past its deadline, a still runs
+    expect(executor.started).toEqual(['a']);
+    executor.reject('a', new Error('terminated'));
+    await clock.advance(0); // the retry delay
+    await vi.waitFor(() => {
+      expect(executor.started).toEqual(['a', 'a']);
+    });
+    executor.resolve('a');
+    await vi.waitFor(() => {
+      expect(executor.started).toEqual(['a', 'a', 'b']);
+    });
+    executor.resolve('b');
+    const report = await running;
+    expect(executor.overlaps).toBe(0);
+    expect(executor.maxCounted).toBe(1);
+    expect(abandoned).toEqual([]);
+    const start = clock.now() - 600;
+    expect(report.results[0]?.attemptRecords).toEqual([
+      {
+        attempt: 1,
+        startedAt: start,
+        endedAt: start + 600,
+        outcome: 'timed-out',
+        error: { name: 'AttemptTimeoutError', message: 'workstream a timed out after 100 ms' },
+        handle: { pgid: 1001, host: 'test-host' },
+      },
+      { attempt: 2, startedAt: start + 600, endedAt: start + 600, outcome: 'completed', handle: { pgid: 1002, host: 'test-host' } },
+    ]);
+  });
+
+  it('on cancellation, keeps every stubborn attempt in its slot for the grace period, then abandons and counts each', async () => {
+    const { executor, dispatcher, abandoned } = stubborn(graphOf({ a: [], b: [], c: ['a'] }), { concurrency: 2, graceMs: 5000 });
+    const controller = new AbortController();
+    const running = dispatcher.run(executor.execute, { signal: controller.signal });
+    await vi.waitFor(() => {
+      expect(executor.started).toEqual(['a', 'b']);
+    });
+    controller.abort(new Error('Ctrl-C'));
+    await clock.advance(4999);
+    let returned = false;
+    void running.then(() => (returned = true));
+    await settle();
+    expect(returned).toBe(false);
+    await clock.advance(1);
+    const report = await running;
+    expect(report.outcome).toBe('cancelled');
+    expect(abandoned.map((event) => event.id)).toEqual(['a', 'b']);
+    expect(report.results.map((result) => [result.id, result.status, result.attemptRecords.map((record) => record.outcome)])).toEqual([
+      ['a', 'cancelled', ['abandoned']],
+      ['b', 'cancelled', ['abandoned']],
+      ['c', 'not-run', []],
+    ]);
+    expect(report.results[0]?.attemptRecords[0]?.error).toEqual({ name: 'Error', message: 'Ctrl-C' });
+    // A cancelled attempt's time is not a measurement of the work.
+    expect(report.results[0]?.durationMs).toBeUndefined();
+    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    expect(saved).toMatchObject({ running: ['a', 'b'], attempt_handles: { a: { pgid: 1001 }, b: { pgid: 1002 } } });
+    expect(clock.pendingTimers).toBe(0);
+    executor.resolve('a');
+    executor.resolve('b');
+  });
+
+  it('records what an attempt that settles within the grace period did: cancelled, not abandoned', async () => {
+    const { executor, dispatcher, abandoned } = stubborn(graphOf({ a: [] }), { graceMs: 5000, checkpoint: false });
+    const controller = new AbortController();
+    const running = dispatcher.run(executor.execute, { signal: controller.signal });
+    await vi.waitFor(() => {
+      expect(executor.started).toEqual(['a']);
+    });
+    await clock.advance(300);
+    controller.abort(new Error('stop'));
+    await clock.advance(200);
+    executor.reject('a', new Error('terminated by SIGTERM'));
+    const report = await running;
+    expect(abandoned).toEqual([]);
+    const start = clock.now() - 500;
+    expect(report.results[0]?.attemptRecords).toEqual([
+      {
+        attempt: 1,
+        startedAt: start,
+        endedAt: start + 500,
+        outcome: 'cancelled',
+        error: { name: 'Error', message: 'terminated by SIGTERM' },
+        handle: { pgid: 1001, host: 'test-host' },
+      },
+    ]);
+  });
+});
