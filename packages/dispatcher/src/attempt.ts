@@ -21,7 +21,7 @@ export interface ExecuteContext {
    * `endInDoubt` by a resume after this process died. Call it again to replace it. A flat object of
    * strings, finite numbers and booleans (else a TypeError); ignored once the attempt settled.
    */
-  setHandle(handle: AttemptHandle): void;
+  readonly setHandle: (handle: AttemptHandle) => void;
 }
 
 /** Runs one workstream; resolve for success, reject (or throw) for failure. */

@@ -280,7 +280,7 @@ describe('Dispatcher edge cases', () => {
 
   it("wakes up when a shared breaker's trial, run by someone else, closes it", async () => {
     const { CircuitBreaker } = await import('@sdp/circuit-breaker');
-    const shared = new CircuitBreaker({ threshold: 1, window: 1, attemptTimeoutMs: 1000, now: () => clock.now() });
+    const shared = new CircuitBreaker({ threshold: 1, window: 1, timeout: 1000, now: () => clock.now() });
     await shared.execute(() => Promise.reject(new Error('down'))).catch(() => undefined);
     await clock.advance(1000);
     let finishTrial!: () => void;
