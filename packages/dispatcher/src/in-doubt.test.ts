@@ -1,38 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CheckpointStore, type Checkpoint } from '@sdp/checkpoint';
 import type { DependencyGraph } from '@sdp/graph';
-import { deferred, ManualClock, settle } from '@sdp/internal/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deferred, settle } from '@sdp/internal/testing';
+import { describe, expect, it, vi } from 'vitest';
 import type { AttemptHandle } from './attempt-handle.js';
 import { Dispatcher } from './dispatcher.js';
 import { isInDoubtError } from './errors.js';
 import type { InDoubtResult } from './events.js';
 import type { DispatcherOptions } from './options.js';
 import { graphOf } from './testing/graph-of.js';
+import { useTestDir } from './testing/test-dir.js';
 import { RecordingExecutor } from './testing/recording-executor.js';
 
-let dir: string;
-let clock: ManualClock;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sdp-in-doubt-'));
-  clock = new ManualClock();
-});
-
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const test = useTestDir('sdp-in-doubt-');
 
 /** The checkpoint a process killed while `running` ran leaves behind (its handles recorded). */
 async function crashedRun(graph: DependencyGraph, running: Record<string, AttemptHandle>, completed: string[] = []): Promise<void> {
-  const store = new CheckpointStore({ featureId: 'F001', dir });
+  const store = new CheckpointStore({ featureId: 'F001', dir: test.dir });
   await store.acquire();
   const checkpoint: Checkpoint = {
     version: '1.0',
     feature_id: 'F001',
-    timestamp: new Date(clock.now()).toISOString(),
+    timestamp: new Date(test.clock.now()).toISOString(),
     completed,
     failed: [],
     graph: graph.snapshot(completed),
@@ -46,7 +34,7 @@ async function crashedRun(graph: DependencyGraph, running: Record<string, Attemp
 }
 
 function resumed(graph: DependencyGraph, options: Partial<DispatcherOptions>) {
-  const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: { dir }, clock, ...options });
+  const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: { dir: test.dir }, clock: test.clock, ...options });
   const events: InDoubtResult[] = [];
   dispatcher.onInDoubt((event) => events.push(event));
   return { dispatcher, events };
@@ -100,7 +88,7 @@ describe('Resume after a crash with attempts in doubt', () => {
     expect((a?.error as Error).message).toContain('EPERM: cannot signal process group 4242');
     expect(report.results[1]).toMatchObject({ id: 'b', status: 'skipped', blockedBy: 'a' });
     // The next resume still knows a may be running, and how to find it.
-    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    const saved = await new CheckpointStore({ featureId: 'F001', dir: test.dir }).load();
     expect(saved).toMatchObject({ running: ['a'], attempt_handles: { a: { pgid: 4242 } } });
     expect(saved?.['attempt_handles']).not.toHaveProperty('d');
   });
@@ -135,13 +123,13 @@ describe('Resume after a crash with attempts in doubt', () => {
 
   it('records the handle an executor sets while its attempt runs, for the next resume to find', async () => {
     const graph = graphOf({ a: [] });
-    const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: { dir }, clock });
+    const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: { dir: test.dir }, clock: test.clock });
     const executor = new RecordingExecutor();
     const running = dispatcher.run((id, context) => {
       context.setHandle({ pgid: 555, host: 'test-host', logPath: '/tmp/a.log', detached: true });
       return executor.execute(id, context);
     });
-    const reader = new CheckpointStore({ featureId: 'F001', dir });
+    const reader = new CheckpointStore({ featureId: 'F001', dir: test.dir });
     await vi.waitFor(async () => {
       expect(await reader.load()).toMatchObject({
         running: ['a'],
@@ -155,7 +143,7 @@ describe('Resume after a crash with attempts in doubt', () => {
 
   it('refuses a handle that is not a flat object of strings, finite numbers and booleans', async () => {
     const graph = graphOf({ a: [] });
-    const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: false, clock });
+    const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: false, clock: test.clock });
     const report = await dispatcher.run((_id, { setHandle }) => {
       setHandle({ pgid: Number.NaN });
       return Promise.resolve();

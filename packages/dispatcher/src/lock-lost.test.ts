@@ -1,29 +1,19 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointStore } from '@sdp/checkpoint';
-import { ManualClock, settle } from '@sdp/internal/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { settle } from '@sdp/internal/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from './dispatcher.js';
 import { isLockLostError } from './errors.js';
 import { graphOf } from './testing/graph-of.js';
+import { useTestDir } from './testing/test-dir.js';
 import { RecordingExecutor } from './testing/recording-executor.js';
 
-let dir: string;
-let clock: ManualClock;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sdp-lock-lost-'));
-  clock = new ManualClock();
-});
-
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const test = useTestDir('sdp-lock-lost-');
 
 /** What another process that took the lock over leaves in the lock file. */
 function foreignLock(): string {
-  return JSON.stringify({ pid: 4_000_000, host: 'other-host', since: new Date(clock.now()).toISOString(), token: 'f'.repeat(32) });
+  return JSON.stringify({ pid: 4_000_000, host: 'other-host', since: new Date(test.clock.now()).toISOString(), token: 'f'.repeat(32) });
 }
 
 async function filesOf(directory: string): Promise<Record<string, string>> {
@@ -35,8 +25,8 @@ async function filesOf(directory: string): Promise<Record<string, string>> {
 describe('A run that loses its lock', () => {
   it('starts nothing more, aborts what runs (grace period), writes nothing and ends lock-lost', async () => {
     const graph = graphOf({ a: [], slow: [], b: ['a'], c: [], d: [] });
-    const store = new CheckpointStore({ featureId: 'F001', dir });
-    const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: store, clock, concurrency: 2, graceMs: 1000 });
+    const store = new CheckpointStore({ featureId: 'F001', dir: test.dir });
+    const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: store, clock: test.clock, concurrency: 2, graceMs: 1000 });
     let saves = 0;
     dispatcher.onCheckpoint((event) => {
       if (event.ok) saves += 1;
@@ -51,7 +41,7 @@ describe('A run that loses its lock', () => {
 
     // Another run takes the lock over (this one was paused past the lock's staleness, say).
     await writeFile(store.lockPath, foreignLock());
-    const before = await filesOf(dir);
+    const before = await filesOf(test.dir);
     // The store learns it at its next look (a heartbeat, or a write like this one).
     await expect(store.compact()).rejects.toThrow('the lock was lost');
     await vi.waitFor(() => {
@@ -59,9 +49,9 @@ describe('A run that loses its lock', () => {
     });
     expect(isLockLostError(executor.signals.get('slow')?.reason)).toBe(true);
     executor.resolve('a'); // a slot comes free, and b is ready: still nothing starts
-    await clock.advance(999);
+    await test.clock.advance(999);
     expect(executor.started.sort()).toEqual(['a', 'slow']); // neither b (now ready) nor c nor d started
-    await clock.advance(1); // slow ignores its abort: abandoned after the grace period
+    await test.clock.advance(1); // slow ignores its abort: abandoned after the grace period
     const report = await running;
 
     expect(report.outcome).toBe('lock-lost');
@@ -77,17 +67,17 @@ describe('A run that loses its lock', () => {
     expect(report.checkpointErrors).toEqual([]);
     expect(report.checkpoint).toEqual({ path: store.path, kept: true });
     // Not a byte written after the loss: the new holder's lock and the last checkpoint stay as they were.
-    expect(await filesOf(dir)).toEqual(before);
+    expect(await filesOf(test.dir)).toEqual(before);
     expect(executor.started).toHaveLength(2);
   });
 
   it('starts nothing at all when the lock is lost before the first start', async () => {
     const graph = graphOf({ a: [] });
-    const store = new CheckpointStore({ featureId: 'F001', dir });
+    const store = new CheckpointStore({ featureId: 'F001', dir: test.dir });
     const dispatcher = new Dispatcher(graph, {
       featureId: 'F001',
       checkpoint: store,
-      clock,
+      clock: test.clock,
       endInDoubt: async () => {
         await writeFile(store.lockPath, foreignLock());
         await store.compact().catch(() => undefined); // a write that finds the lock gone
@@ -98,7 +88,7 @@ describe('A run that loses its lock', () => {
     await store.save({
       version: '1.0',
       feature_id: 'F001',
-      timestamp: new Date(clock.now()).toISOString(),
+      timestamp: new Date(test.clock.now()).toISOString(),
       completed: [],
       failed: [],
       graph: graph.snapshot(),

@@ -1,28 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CheckpointStore } from '@sdp/checkpoint';
 import type { DependencyGraph } from '@sdp/graph';
-import { deferred, ManualClock, settle, type Deferred } from '@sdp/internal/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deferred, settle, type Deferred } from '@sdp/internal/testing';
+import { describe, expect, it, vi } from 'vitest';
 import type { Execute } from './attempt.js';
 import { Dispatcher } from './dispatcher.js';
 import { isAttemptTimeoutError } from './errors.js';
 import type { AbandonEvent } from './events.js';
 import type { DispatcherOptions } from './options.js';
 import { graphOf } from './testing/graph-of.js';
+import { useTestDir } from './testing/test-dir.js';
 
-let dir: string;
-let clock: ManualClock;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sdp-live-'));
-  clock = new ManualClock();
-});
-
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const test = useTestDir('sdp-live-');
 
 /**
  * An executor that ignores its abort signal and keeps going until the test settles it, as an agent that
@@ -79,7 +67,7 @@ class StubbornExecutor {
 
 function stubborn(graph: DependencyGraph, options: Partial<DispatcherOptions>) {
   const executor = new StubbornExecutor();
-  const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: { dir }, clock, ...options });
+  const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: { dir: test.dir }, clock: test.clock, ...options });
   const abandoned: AbandonEvent[] = [];
   dispatcher.onAbandon((event) => {
     abandoned.push(event);
@@ -101,10 +89,10 @@ describe('Never two live attempts of one workstream', () => {
     await vi.waitFor(() => {
       expect(executor.started).toEqual(['a']);
     });
-    await clock.advance(100); // the deadline: a's signal aborts, a goes on
-    await clock.advance(999);
+    await test.clock.advance(100); // the deadline: a's signal aborts, a goes on
+    await test.clock.advance(999);
     expect(executor.started).toEqual(['a']); // its slot is still taken and no retry started
-    await clock.advance(1); // the grace period is over: a is abandoned, its slot given up
+    await test.clock.advance(1); // the grace period is over: a is abandoned, its slot given up
     await vi.waitFor(() => {
       expect(executor.started).toEqual(['a', 'b']);
     });
@@ -115,7 +103,7 @@ describe('Never two live attempts of one workstream', () => {
     expect(executor.started).toEqual(['a', 'b']); // three retries left, none taken while a lives
     expect(executor.overlaps).toBe(0);
     expect(executor.maxCounted).toBe(1);
-    expect(abandoned).toEqual([{ id: 'a', attempt: 1, abandonedAt: clock.now(), handle: { pgid: 1001, host: 'test-host' } }]);
+    expect(abandoned).toEqual([{ id: 'a', attempt: 1, abandonedAt: test.clock.now(), handle: { pgid: 1001, host: 'test-host' } }]);
     expect(report.abandoned).toEqual(abandoned);
     const a = report.results[0];
     expect(a?.status).toBe('failed');
@@ -123,15 +111,15 @@ describe('Never two live attempts of one workstream', () => {
     expect(a?.attemptRecords).toEqual([
       {
         attempt: 1,
-        startedAt: clock.now() - 1100,
-        endedAt: clock.now(),
+        startedAt: test.clock.now() - 1100,
+        endedAt: test.clock.now(),
         outcome: 'abandoned',
         error: { name: 'AttemptTimeoutError', message: 'workstream a timed out after 100 ms' },
         handle: { pgid: 1001, host: 'test-host' },
       },
     ]);
     // The checkpoint a resume reads still says a may be running, and how to find it.
-    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    const saved = await new CheckpointStore({ featureId: 'F001', dir: test.dir }).load();
     expect(saved).toMatchObject({ failed: ['a'], running: ['a'], attempt_handles: { a: { pgid: 1001, host: 'test-host' } } });
     executor.resolve('a');
     await settle();
@@ -151,10 +139,10 @@ describe('Never two live attempts of one workstream', () => {
     await vi.waitFor(() => {
       expect(executor.started).toEqual(['a']);
     });
-    await clock.advance(600); // 500 ms past its deadline, a still runs
+    await test.clock.advance(600); // 500 ms past its deadline, a still runs
     expect(executor.started).toEqual(['a']);
     executor.reject('a', new Error('terminated'));
-    await clock.advance(0); // the retry delay
+    await test.clock.advance(0); // the retry delay
     await vi.waitFor(() => {
       expect(executor.started).toEqual(['a', 'a']);
     });
@@ -167,7 +155,7 @@ describe('Never two live attempts of one workstream', () => {
     expect(executor.overlaps).toBe(0);
     expect(executor.maxCounted).toBe(1);
     expect(abandoned).toEqual([]);
-    const start = clock.now() - 600;
+    const start = test.clock.now() - 600;
     expect(report.results[0]?.attemptRecords).toEqual([
       {
         attempt: 1,
@@ -189,12 +177,12 @@ describe('Never two live attempts of one workstream', () => {
       expect(executor.started).toEqual(['a', 'b']);
     });
     controller.abort(new Error('Ctrl-C'));
-    await clock.advance(4999);
+    await test.clock.advance(4999);
     let returned = false;
     void running.then(() => (returned = true));
     await settle();
     expect(returned).toBe(false);
-    await clock.advance(1);
+    await test.clock.advance(1);
     const report = await running;
     expect(report.outcome).toBe('cancelled');
     expect(abandoned.map((event) => event.id)).toEqual(['a', 'b']);
@@ -206,9 +194,9 @@ describe('Never two live attempts of one workstream', () => {
     expect(report.results[0]?.attemptRecords[0]?.error).toEqual({ name: 'Error', message: 'Ctrl-C' });
     // A cancelled attempt's time is not a measurement of the work.
     expect(report.results[0]?.durationMs).toBeUndefined();
-    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    const saved = await new CheckpointStore({ featureId: 'F001', dir: test.dir }).load();
     expect(saved).toMatchObject({ running: ['a', 'b'], attempt_handles: { a: { pgid: 1001 }, b: { pgid: 1002 } } });
-    expect(clock.pendingTimers).toBe(0);
+    expect(test.clock.pendingTimers).toBe(0);
     executor.resolve('a');
     executor.resolve('b');
   });
@@ -220,13 +208,13 @@ describe('Never two live attempts of one workstream', () => {
     await vi.waitFor(() => {
       expect(executor.started).toEqual(['a']);
     });
-    await clock.advance(300);
+    await test.clock.advance(300);
     controller.abort(new Error('stop'));
-    await clock.advance(200);
+    await test.clock.advance(200);
     executor.reject('a', new Error('terminated by SIGTERM'));
     const report = await running;
     expect(abandoned).toEqual([]);
-    const start = clock.now() - 500;
+    const start = test.clock.now() - 500;
     expect(report.results[0]?.attemptRecords).toEqual([
       {
         attempt: 1,

@@ -1,25 +1,16 @@
-import type { DependencyGraph, ReadySet } from '@sdp/graph';
 import type { Clock } from '@sdp/internal';
 import type { AttemptHandle } from './attempt-handle.js';
-import type { RunHooks } from './dispatch-run.js';
+import type { RunInputs } from './dispatch-run.js';
 import type { AbandonEvent } from './events.js';
 import { RunChanges } from './run-changes.js';
 import { errorRecordOf, type AttemptOutcome, type AttemptRecord, type ReportInputs } from './run-report.js';
 import { newTrack, type Track } from './workstream-track.js';
 
-export interface LedgerInputs {
-  readonly graph: DependencyGraph;
-  readonly ready: ReadySet;
+/** What the ledger reads from its run. */
+export type LedgerInputs = Pick<RunInputs, 'graph' | 'ready' | 'hooks' | 'interrupted' | 'alreadyCompleted' | 'inDoubt'> & {
   readonly clock: Clock;
   readonly concurrency: number;
-  readonly hooks: RunHooks;
-  /** Running when an earlier process died. */
-  readonly interrupted: ReadonlySet<string>;
-  /** Completed before this run: never executed. */
-  readonly alreadyCompleted: ReadonlySet<string>;
-  /** Recorded running by an earlier process and not confirmed ended: never started, kept as running. */
-  readonly inDoubt: ReadonlyMap<string, { readonly handle: AttemptHandle; readonly error: Error }>;
-}
+};
 
 /**
  * What one run records: each workstream's attempts, what holds a slot, what may still be running, what

@@ -1,24 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ManualClock, settle } from '@sdp/internal/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { settle } from '@sdp/internal/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from './dispatcher.js';
 import { toRunRecord } from './run-record.js';
 import { graphOf } from './testing/graph-of.js';
+import { useTestDir } from './testing/test-dir.js';
 import { RecordingExecutor } from './testing/recording-executor.js';
 
-let dir: string;
-let clock: ManualClock;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sdp-record-'));
-  clock = new ManualClock();
-});
-
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const test = useTestDir('sdp-record-');
 
 class ExitError extends Error {
   override readonly name = 'CommandFailedError';
@@ -33,7 +21,7 @@ describe('Attempt records', () => {
     const dispatcher = new Dispatcher(graph, {
       featureId: 'F001',
       checkpoint: false,
-      clock,
+      clock: test.clock,
       retries: 5,
       retryDelayMs: 50,
       attemptTimeoutMs: 1000,
@@ -42,24 +30,24 @@ describe('Attempt records', () => {
     const executor = new RecordingExecutor();
     const controller = new AbortController();
     const running = dispatcher.run(executor.execute, { signal: controller.signal });
-    const start = clock.now();
+    const start = test.clock.now();
     await vi.waitFor(() => {
       expect(executor.runs('a')).toBe(1);
     });
-    await clock.advance(200);
+    await test.clock.advance(200);
     executor.reject('a', new ExitError(2));
-    await clock.advance(50);
+    await test.clock.advance(50);
     await vi.waitFor(() => {
       expect(executor.runs('a')).toBe(2);
     });
-    await clock.advance(1000); // the deadline of attempt 2
-    await clock.advance(40);
+    await test.clock.advance(1000); // the deadline of attempt 2
+    await test.clock.advance(40);
     executor.reject('a', new Error('killed by SIGTERM')); // within the grace period
-    await clock.advance(50);
+    await test.clock.advance(50);
     await vi.waitFor(() => {
       expect(executor.runs('a')).toBe(3);
     });
-    await clock.advance(10);
+    await test.clock.advance(10);
     controller.abort(new Error('Ctrl-C'));
     await settle();
     executor.reject('a', new Error('aborted'));
@@ -86,7 +74,7 @@ describe('Attempt records', () => {
 
   it('never reports a NaN duration, whenever a listener subscribes', async () => {
     const graph = graphOf({ a: [], b: [] });
-    const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: false, clock, concurrency: 2 });
+    const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: false, clock: test.clock, concurrency: 2 });
     const executor = new RecordingExecutor();
     const running = dispatcher.run(executor.execute);
     await vi.waitFor(() => {
@@ -95,7 +83,7 @@ describe('Attempt records', () => {
     const durations: number[] = [];
     dispatcher.onComplete((event) => durations.push(event.durationMs)); // after both were admitted
     dispatcher.onFailure((event) => durations.push(event.durationMs));
-    await clock.advance(30);
+    await test.clock.advance(30);
     executor.resolve('a');
     executor.reject('b');
     const report = await running;
@@ -109,33 +97,33 @@ describe('Run report and record', () => {
     const graph = graphOf({ a: [], b: ['a'], c: [], d: ['b'] });
     const dispatcher = new Dispatcher(graph, {
       featureId: 'F001',
-      checkpoint: { dir },
-      clock,
+      checkpoint: { dir: test.dir },
+      clock: test.clock,
       concurrency: 2,
       breaker: { threshold: 1, window: 1 },
     });
     const executor = new RecordingExecutor();
-    const startedAt = clock.now();
+    const startedAt = test.clock.now();
     const running = dispatcher.run(executor.execute);
     await vi.waitFor(() => {
       expect(executor.inFlight.sort()).toEqual(['a', 'c']);
     });
-    await clock.advance(100);
+    await test.clock.advance(100);
     executor.resolve('a');
     await vi.waitFor(() => {
       expect(executor.inFlight.sort()).toEqual(['b', 'c']);
     });
-    await clock.advance(100);
+    await test.clock.advance(100);
     executor.reject('c', new Error('c broke')); // opens the breaker
     await settle();
     executor.resolve('b');
-    await clock.advance(60_000); // half-open: d is the trial, and closes it
+    await test.clock.advance(60_000); // half-open: d is the trial, and closes it
     await vi.waitFor(() => {
       expect(executor.inFlight).toEqual(['d']);
     });
     executor.resolve('d');
     const report = await running;
-    expect(report).toMatchObject({ startedAt, endedAt: clock.now(), concurrency: 2, graphFingerprint: graph.fingerprint() });
+    expect(report).toMatchObject({ startedAt, endedAt: test.clock.now(), concurrency: 2, graphFingerprint: graph.fingerprint() });
     expect(report.criticalPath).toEqual(['a', 'b']);
     expect(report.breakerChanges).toEqual([
       { from: 'closed', to: 'open', at: startedAt + 200 },
@@ -171,7 +159,7 @@ describe('Run report and record', () => {
 
   it('makes a JSON-safe record of a cancelled run with odd errors (a thrown string, a failed save)', async () => {
     const graph = graphOf({ a: [], b: ['a'] });
-    const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: false, clock, graceMs: 0 });
+    const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: false, clock: test.clock, graceMs: 0 });
     const controller = new AbortController();
     const running = dispatcher.run(
       (_id, { signal }) =>

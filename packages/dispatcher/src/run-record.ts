@@ -1,6 +1,5 @@
-import type { AttemptRecord, BreakerChange, ErrorRecord, GraphChanges, RunOutcome, RunReport, RunTotals, WorkstreamStatus } from './run-report.js';
+import type { AttemptRecord, ErrorRecord, GraphChanges, RunReport, WorkstreamStatus } from './run-report.js';
 import { errorRecordOf } from './run-report.js';
-import type { AbandonEvent, InDoubtResult } from './events.js';
 
 /** The version of {@link RunRecord}'s shape; a reader refuses a record of a version it does not know. */
 export const RUN_RECORD_VERSION = 1;
@@ -22,29 +21,12 @@ export interface WorkstreamRecord {
 
 /**
  * A {@link RunReport} in a JSON-safe, versioned form a library user can persist (no `Date`, no unknown
- * errors): `JSON.parse(JSON.stringify(record))` equals the record.
+ * errors): `JSON.parse(JSON.stringify(record))` equals the record. Every other field is the report's.
  */
-export interface RunRecord {
+export interface RunRecord extends Omit<RunReport, 'results' | 'checkpointErrors'> {
   readonly version: typeof RUN_RECORD_VERSION;
   readonly runId: string;
-  readonly featureId: string;
-  readonly outcome: RunOutcome;
-  readonly startedAt: number;
-  readonly endedAt: number;
-  readonly concurrency: number;
-  readonly graphFingerprint: string;
-  readonly resumed: boolean;
-  readonly graphChanges?: GraphChanges;
   readonly results: readonly WorkstreamRecord[];
-  readonly totals: RunTotals;
-  readonly makespanMs: number;
-  readonly lowerBoundMs: number;
-  readonly criticalPath: readonly string[];
-  readonly breakerChanges: readonly BreakerChange[];
-  readonly inDoubt: readonly InDoubtResult[];
-  readonly abandoned: readonly AbandonEvent[];
-  readonly lockLost?: { readonly reason: string };
-  readonly checkpoint?: { readonly path: string; readonly kept: boolean };
   readonly checkpointErrors: readonly ErrorRecord[];
 }
 
