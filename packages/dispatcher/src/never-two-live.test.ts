@@ -1,6 +1,6 @@
 import { CheckpointStore } from '@sdp/checkpoint';
-import type { DependencyGraph } from '@sdp/graph';
-import { deferred, settle, type Deferred } from '@sdp/internal/testing';
+import { DependencyGraph } from '@sdp/graph';
+import { deferred, randomDag, SeededRandom, settle, type Deferred } from '@sdp/internal/testing';
 import { describe, expect, it, vi } from 'vitest';
 import type { Execute } from './attempt.js';
 import { Dispatcher } from './dispatcher.js';
@@ -226,4 +226,75 @@ describe('Never two live attempts of one workstream', () => {
       },
     ]);
   });
+
+  it('holds on a random graph of stubborn, slow and failing executors, with retries, timeouts and a cancellation', async () => {
+    for (const seed of [1, 2, 3]) {
+      const random = new SeededRandom(seed);
+      // Every third workstream depends on one of the five before it; the rest are free to run.
+      const nodes = randomDag(40, seed, { maxDependencies: 1, window: 5 });
+      const graph = DependencyGraph.fromNodes(nodes.map((node, index) => (index % 3 === 0 ? node : { id: node.id, dependsOn: [] })));
+      const dispatcher = new Dispatcher(graph, {
+        featureId: 'F001',
+        checkpoint: false,
+        clock: test.clock,
+        concurrency: 3,
+        retries: 2,
+        retryDelayMs: 10,
+        attemptTimeoutMs: 100,
+        graceMs: 50,
+        breaker: { threshold: 50, window: 50 },
+      });
+      const live = new Set<string>();
+      const abandoned = new Set<string>();
+      const neverSettled: (() => void)[] = [];
+      let overlaps = 0;
+      let maxCounted = 0;
+      let startsAfterAbandon = 0;
+      dispatcher.onAbandon(({ id }) => abandoned.add(id));
+      const controller = new AbortController();
+      const running = dispatcher.run(
+        (id) => {
+          if (live.has(id)) overlaps += 1;
+          if (abandoned.has(id)) startsAfterAbandon += 1;
+          live.add(id);
+          maxCounted = Math.max(maxCounted, [...live].filter((other) => !abandoned.has(other)).length);
+          // Settles before its deadline, within the grace period after it, or not until the test ends.
+          const kind = random.next();
+          const fails = random.next() < 0.3;
+          const settled = () => {
+            live.delete(id);
+          };
+          if (kind > 0.85) return new Promise<void>((resolve) => neverSettled.push(resolve)).finally(settled);
+          const after = kind < 0.6 ? 20 + Math.floor(random.next() * 70) : 110 + Math.floor(random.next() * 35);
+          return test.clock
+            .sleep(after)
+            .then(() => {
+              if (fails) throw new Error(`${id} failed`);
+            })
+            .finally(settled);
+        },
+        { signal: controller.signal },
+      );
+      const state = { finished: false };
+      void running.then(() => (state.finished = true));
+      for (let step = 0; !state.finished && step < 2000; step++) {
+        if (step === 60) controller.abort(new Error('stop'));
+        await test.clock.advance(10);
+      }
+      const report = await running;
+      expect({ seed, overlaps, startsAfterAbandon }).toEqual({ seed, overlaps: 0, startsAfterAbandon: 0 });
+      expect(maxCounted).toBeLessThanOrEqual(3);
+      expect(report.abandoned.map((event) => event.id).sort()).toEqual([...abandoned].sort());
+      for (const result of report.results) {
+        const records = result.attemptRecords;
+        expect(records.map((record) => record.attempt)).toEqual(records.map((_, index) => index + 1));
+        // One attempt after another: each starts once the one before it is over.
+        for (let i = 1; i < records.length; i++) expect(records[i]?.startedAt).toBeGreaterThanOrEqual(records[i - 1]?.endedAt ?? 0);
+        if (records.some((record) => record.outcome === 'abandoned')) expect(records.at(-1)?.outcome).toBe('abandoned');
+      }
+      for (const resolve of neverSettled) resolve();
+      await settle();
+    }
+  });
 });
+
