@@ -1,11 +1,12 @@
 import { CircuitBreaker } from '@sdp/circuit-breaker';
 import type { Checkpoint, CheckpointStore } from '@sdp/checkpoint';
 import { isGraphError, type DependencyGraph } from '@sdp/graph';
-import { Listeners, type Dispose } from '@sdp/internal';
-import { recordedHandles } from './attempt-handle.js';
+import type { Dispose } from '@sdp/internal';
+import { recordedHandles, type AttemptHandle } from './attempt-handle.js';
 import type { Execute } from './attempt.js';
 import { priorityByRemainingChain } from './chain-priority.js';
 import { CoalescingWriter } from './checkpoint-writer.js';
+import { dispatcherListeners, runHooks } from './dispatcher-listeners.js';
 import { DispatchRun } from './dispatch-run.js';
 import { CheckpointFeatureMismatchError, CheckpointGraphError, DispatcherBusyError, LockLostError } from './errors.js';
 import type {
@@ -21,6 +22,7 @@ import type {
 import { endInDoubtAttempts } from './in-doubt.js';
 import { resolveOptions, type DispatcherOptions, type ResolvedOptions } from './options.js';
 import { RunCheckpointer } from './run-checkpointer.js';
+import type { RunLedger } from './run-ledger.js';
 import { planResume, type ResumePlan } from './resume-plan.js';
 import { finishRun } from './finish-run.js';
 import type { BreakerChange, RunReport } from './run-report.js';
@@ -44,16 +46,9 @@ export class Dispatcher {
   readonly #options: ResolvedOptions;
   #breaker: CircuitBreaker;
   #running = false;
-  readonly #on = {
-    start: new Listeners<StartEvent>('Dispatcher'),
-    complete: new Listeners<CompleteEvent>('Dispatcher'),
-    failure: new Listeners<FailureEvent>('Dispatcher'),
-    skip: new Listeners<SkipEvent>('Dispatcher'),
-    abandon: new Listeners<AbandonEvent>('Dispatcher'),
-    inDoubt: new Listeners<InDoubtResult>('Dispatcher'),
-    checkpoint: new Listeners<CheckpointEvent>('Dispatcher'),
-    breakerStateChange: new Listeners<BreakerStateChangeEvent>('Dispatcher'),
-  };
+  /** Books of earlier runs that abandoned attempts still running: their workstreams must not start again yet. */
+  #abandonedBy: RunLedger[] = [];
+  readonly #on = dispatcherListeners();
 
   constructor(graph: DependencyGraph, options: DispatcherOptions) {
     if (typeof graph !== 'object' || typeof (graph as Partial<DependencyGraph>).readySet !== 'function') {
@@ -176,6 +171,7 @@ export class Dispatcher {
         (result) => {
           this.#on.inDoubt.emit(result);
         },
+        this.#stillRunning(),
       );
 
       const alreadyCompleted = new Set([...(plan?.completed ?? []), ...(options.completed ?? [])]);
@@ -207,7 +203,8 @@ export class Dispatcher {
         breaker: this.#breaker,
         options: this.#options,
         execute,
-        hooks: this.#hooks(
+        hooks: runHooks(
+          this.#on,
           store === undefined
             ? undefined
             : () => {
@@ -232,6 +229,7 @@ export class Dispatcher {
       try {
         outcome = await run.run(options.signal);
       } finally {
+        if (run.ledger.abandoned.length > 0) this.#abandonedBy.push(run.ledger);
         disposeBreakerListener();
         // The last state is durable before run() returns (unless the lock is gone: then nothing is written).
         saves.request();
@@ -260,6 +258,17 @@ export class Dispatcher {
     }
   }
 
+  /** Attempts abandoned by earlier runs of this dispatcher whose executor has still not settled. */
+  #stillRunning(): Map<string, AttemptHandle | undefined> {
+    const running = new Map<string, AttemptHandle | undefined>();
+    this.#abandonedBy = this.#abandonedBy.filter((ledger) => {
+      const still = ledger.stillRunning();
+      for (const [id, handle] of still) running.set(id, handle);
+      return still.size > 0;
+    });
+    return running;
+  }
+
   #planOf(checkpoint: Checkpoint | null, store: CheckpointStore | undefined): ResumePlan | undefined {
     const { featureId } = this.#options;
     if (checkpoint !== null && checkpoint.feature_id !== featureId) {
@@ -272,25 +281,4 @@ export class Dispatcher {
     }
   }
 
-  #hooks(save: (() => void) | undefined): ConstructorParameters<typeof DispatchRun>[0]['hooks'] {
-    const on = this.#on;
-    return {
-      onStart: (id, attempt, startedAt, rerunAfterCrash) => {
-        if (on.start.size > 0) on.start.emit({ id, attempt, startedAt: new Date(startedAt), rerunAfterCrash });
-      },
-      onComplete: (id, attempt, durationMs) => {
-        if (on.complete.size > 0) on.complete.emit({ id, attempt, durationMs });
-      },
-      onFailure: (event) => {
-        on.failure.emit(event);
-      },
-      onSkip: (event) => {
-        on.skip.emit(event);
-      },
-      onAbandon: (event) => {
-        on.abandon.emit(event);
-      },
-      onProgress: save ?? (() => undefined),
-    };
-  }
 }

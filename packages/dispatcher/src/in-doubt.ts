@@ -10,7 +10,8 @@ export type Unresolved = Map<string, { readonly handle: AttemptHandle; readonly 
 /**
  * Ends what attempts of an earlier process may have left running, before anything starts: one
  * `endInDoubt` per recorded handle, all at once. A workstream whose call throws (or that has no
- * `endInDoubt` to call) is unresolved: it stays recorded as running, with its handle, and is not started.
+ * `endInDoubt` to call) is unresolved: it stays recorded as running, with its handle, and is not started;
+ * so is one whose attempt, abandoned by an earlier run in this process, still runs.
  */
 export async function endInDoubtAttempts(
   graph: DependencyGraph,
@@ -18,6 +19,7 @@ export async function endInDoubtAttempts(
   endInDoubt: DispatcherOptions['endInDoubt'],
   signal: AbortSignal,
   emit: (result: InDoubtResult) => void,
+  stillRunning: ReadonlyMap<string, AttemptHandle | undefined>,
 ): Promise<{ results: InDoubtResult[]; unresolved: Unresolved }> {
   const unresolved: Unresolved = new Map();
   const results = await Promise.all(
@@ -38,5 +40,15 @@ export async function endInDoubtAttempts(
       return result;
     }),
   );
+  // Attempts this very process abandoned in an earlier run and that still run: known alive, never doubled.
+  for (const [id, recorded] of stillRunning) {
+    if (!graph.has(id)) continue;
+    const handle = recorded ?? {};
+    const reason = 'an attempt of it abandoned by an earlier run of this dispatcher is still running';
+    unresolved.set(id, { handle, error: new InDoubtError(id, reason) });
+    const result: InDoubtResult = { id, handle, outcome: 'error', error: reason };
+    emit(result);
+    results.push(result);
+  }
   return { results, unresolved };
 }

@@ -296,5 +296,43 @@ describe('Never two live attempts of one workstream', () => {
       await settle();
     }
   });
+
+  it('does not start again, in a later run of the same dispatcher, a workstream whose abandoned attempt still runs', async () => {
+    const { executor, dispatcher, abandoned } = stubborn(graphOf({ a: [], b: [] }), { graceMs: 100, checkpoint: false });
+    const inDoubt: string[] = [];
+    dispatcher.onInDoubt((event) => inDoubt.push(`${event.id}: ${event.error ?? event.outcome}`));
+    const controller = new AbortController();
+    const first = dispatcher.run(executor.execute, { signal: controller.signal });
+    await vi.waitFor(() => {
+      expect(executor.started).toEqual(['a', 'b']);
+    });
+    executor.resolve('b');
+    await settle();
+    controller.abort(new Error('stop'));
+    await test.clock.advance(100);
+    expect((await first).outcome).toBe('cancelled');
+    expect(abandoned.map((event) => event.id)).toEqual(['a']);
+
+    // No checkpoint tells the next run about a, but this process knows it still runs.
+    const running = dispatcher.run(executor.execute);
+    await vi.waitFor(() => {
+      expect(executor.started).toEqual(['a', 'b', 'b']);
+    });
+    executor.resolve('b');
+    const second = await running;
+    expect(second.results[0]?.status).toBe('failed');
+    expect(inDoubt).toEqual(['a: an attempt of it abandoned by an earlier run of this dispatcher is still running']);
+    expect(executor.overlaps).toBe(0);
+
+    executor.resolve('a'); // gone now: the next run may start it
+    await settle();
+    const third = dispatcher.run(executor.execute);
+    await vi.waitFor(() => {
+      expect(executor.started).toEqual(['a', 'b', 'b', 'a', 'b']);
+    });
+    executor.resolve('a');
+    executor.resolve('b');
+    expect((await third).outcome).toBe('completed');
+  });
 });
 

@@ -152,6 +152,13 @@ export class RunLedger {
     return handles;
   }
 
+  /** Abandoned attempts whose executor has still not settled (after the run too), with their handles. */
+  stillRunning(): Map<string, AttemptHandle | undefined> {
+    const running = new Map<string, AttemptHandle | undefined>();
+    for (const [id, track] of this.#abandonedLive) running.set(id, track.handle);
+    return running;
+  }
+
   /** What changed since the previous call; recording starts with the first call. */
   takeChanges(): RunChanges {
     const changes = this.#changes ?? new RunChanges();
