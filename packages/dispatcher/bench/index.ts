@@ -1,27 +1,11 @@
-// Scheduling overhead of the dispatcher: no-op workstreams on seeded random DAGs (~3 dependencies
-// each), concurrency 16; checkpointing off, then on (real saves to a temp directory).
+// Scheduling overhead of the dispatcher: no-op workstreams on seeded random DAGs (3 dependencies
+// each, the shared generator of @sdp/internal), concurrency 16; checkpointing off, then on (real saves to a temp directory).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DependencyGraph, type GraphNode } from '@sdp/graph';
+import { DependencyGraph } from '@sdp/graph';
+import { randomDag } from '@sdp/internal/testing';
 import { Dispatcher } from '../src/index.js';
-
-function randomDag(size: number, seed: number): GraphNode[] {
-  let state = seed >>> 0;
-  const random = () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return Array.from({ length: size }, (_, i) => {
-    const dependsOn = new Set<string>();
-    for (let k = 0; k < 3 && i > 0; k++) dependsOn.add(`n${Math.floor(random() * i)}`);
-    return { id: `n${i}`, dependsOn: [...dependsOn] };
-  });
-}
 
 async function measure(size: number, checkpoint: boolean): Promise<{ usPerTask: number; saves: number }> {
   const graph = DependencyGraph.fromNodes(randomDag(size, 42));

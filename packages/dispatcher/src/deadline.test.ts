@@ -9,10 +9,13 @@ function setup() {
   const stop = new AbortController();
   const error = new Error('too slow');
   const outcome: { value?: unknown; error?: unknown } = {};
+  const seen: string[] = [];
   withDeadline(execution.promise, {
     clock,
-    timeout: 100,
-    gracePeriod: 50,
+    timeoutMs: 100,
+    graceMs: 50,
+    onAbandon: () => seen.push('abandoned'),
+    onSettled: () => seen.push('settled'),
     abort: (reason) => {
       controller.abort(reason);
     },
@@ -22,7 +25,7 @@ function setup() {
     (value) => (outcome.value = value),
     (reason: unknown) => (outcome.error = reason),
   );
-  return { clock, execution, controller, stop, error, outcome };
+  return { clock, execution, controller, stop, error, outcome, seen };
 }
 
 describe('withDeadline', () => {
@@ -36,21 +39,27 @@ describe('withDeadline', () => {
   });
 
   it('aborts at the deadline and fails with the timeout error once the attempt settles', async () => {
-    const { clock, execution, controller, error, outcome } = setup();
+    const { clock, execution, controller, error, outcome, seen } = setup();
     await clock.advance(100);
     expect(controller.signal.reason).toBe(error);
     expect(outcome).toEqual({});
     execution.resolve('late success');
     await settle();
     expect(outcome).toEqual({ error });
+    expect(seen).toEqual(['settled']);
   });
 
-  it('abandons an attempt that ignores the abort after the grace period', async () => {
-    const { clock, error, outcome } = setup();
+  it('abandons an attempt that ignores the abort after the grace period, and says when it settles later', async () => {
+    const { clock, execution, error, outcome, seen } = setup();
     await clock.advance(149);
     expect(outcome).toEqual({});
+    expect(seen).toEqual([]);
     await clock.advance(1);
     expect(outcome).toEqual({ error });
+    expect(seen).toEqual(['abandoned']);
+    execution.resolve('much later');
+    await settle();
+    expect(seen).toEqual(['abandoned', 'settled']);
   });
 
   it('cancels its waits when the attempt is over', async () => {

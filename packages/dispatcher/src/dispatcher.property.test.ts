@@ -5,7 +5,7 @@ import { DependencyGraph } from '@sdp/graph';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dispatcher } from './dispatcher.js';
-import type { Execute } from './dispatch-run.js';
+import type { Execute } from './attempt.js';
 
 /** A random DAG: node i may depend on any earlier node, so every generated graph is acyclic. */
 const dagArbitrary = fc

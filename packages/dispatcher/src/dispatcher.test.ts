@@ -1,33 +1,20 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointStore, isCheckpointLockedError } from '@sdp/checkpoint';
-import { DependencyGraph } from '@sdp/graph';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DependencyGraph } from '@sdp/graph';
+import { describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from './dispatcher.js';
-import { isCheckpointFeatureMismatchError, isCheckpointGraphError, isWorkstreamTimeoutError } from './errors.js';
+import { isCheckpointFeatureMismatchError, isCheckpointGraphError, isAttemptTimeoutError } from './errors.js';
 import type { DispatcherOptions } from './options.js';
-import { ManualClock, settle } from '@sdp/internal/testing';
+import { settle } from '@sdp/internal/testing';
+import { graphOf } from './testing/graph-of.js';
+import { useTestDir } from './testing/test-dir.js';
 import { RecordingExecutor } from './testing/recording-executor.js';
 
-let dir: string;
-let clock: ManualClock;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sdp-dispatcher-'));
-  clock = new ManualClock();
-});
-
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-function graphOf(edges: Record<string, string[]>): DependencyGraph {
-  return DependencyGraph.fromNodes(Object.entries(edges).map(([id, dependsOn]) => ({ id, dependsOn })));
-}
+const test = useTestDir('sdp-dispatcher-');
 
 function dispatcher(graph: DependencyGraph, options: Partial<DispatcherOptions> = {}): Dispatcher {
-  return new Dispatcher(graph, { featureId: 'F001', checkpoint: { dir }, clock, ...options });
+  return new Dispatcher(graph, { featureId: 'F001', checkpoint: { dir: test.dir }, clock: test.clock, ...options });
 }
 
 const succeed = () => true as const;
@@ -81,7 +68,7 @@ describe('Dispatcher scheduling', () => {
     const graph = graphOf({ a: [] });
     const controller = new AbortController();
     let seen: AbortSignal | undefined;
-    const running = dispatcher(graph, { gracePeriod: 0 }).run(
+    const running = dispatcher(graph, { graceMs: 0 }).run(
       (_id, context) => {
         const { signal } = { ...context };
         seen = signal;
@@ -110,7 +97,7 @@ describe('Dispatcher scheduling', () => {
     const warnings = vi.spyOn(process, 'emitWarning');
     const controller = new AbortController();
     let listening = 0;
-    const running = dispatcher(graph, { concurrency: 20, gracePeriod: 0 }).run(
+    const running = dispatcher(graph, { concurrency: 20, graceMs: 0 }).run(
       (_id, { signal }) =>
         new Promise((_resolve, reject) => {
           listening += 1;
@@ -134,23 +121,23 @@ describe('Dispatcher scheduling', () => {
     const graph = graphOf({ quick: [], slow: [], held: ['quick'] });
     const executor = new RecordingExecutor();
     const controller = new AbortController();
-    const running = dispatcher(graph, { concurrency: 2, timeout: 1000, gracePeriod: 0 }).run(executor.execute, {
+    const running = dispatcher(graph, { concurrency: 2, attemptTimeoutMs: 1000, graceMs: 0 }).run(executor.execute, {
       signal: controller.signal,
     });
     await vi.waitFor(() => {
       expect(executor.inFlight.sort()).toEqual(['quick', 'slow']);
     });
-    await clock.advance(500);
+    await test.clock.advance(500);
     executor.resolve('quick');
     await vi.waitFor(() => {
       expect(executor.inFlight.sort()).toEqual(['held', 'slow']);
     });
-    await clock.advance(500); // slow's deadline; held has 500 ms left
+    await test.clock.advance(500); // slow's deadline; held has 500 ms left
     expect(executor.signals.get('slow')?.aborted).toBe(true);
     expect(executor.signals.get('held')?.aborted).toBe(false);
     expect(executor.signals.get('quick')?.aborted).toBe(false);
     controller.abort(new Error('stop'));
-    await clock.advance(0); // the grace period: held ignores its abort
+    await test.clock.advance(0); // the grace period: held ignores its abort
     const report = await running;
     expect(report.outcome).toBe('cancelled');
     expect(executor.signals.get('held')?.reason).toEqual(new Error('stop'));
@@ -166,8 +153,8 @@ describe('Dispatcher scheduling', () => {
     expect(() => dispatcher(graph, { onBreakerOpen: 'later' as 'wait' })).toThrow(
       `onBreakerOpen must be 'wait' or 'stop', got "later"`,
     );
-    expect(() => dispatcher(graph, { timeout: 0 })).toThrow(RangeError);
-    expect(() => dispatcher(graph, { checkpoint: new CheckpointStore({ featureId: 'F002', dir }) })).toThrow(
+    expect(() => dispatcher(graph, { attemptTimeoutMs: 0 })).toThrow(RangeError);
+    expect(() => dispatcher(graph, { checkpoint: new CheckpointStore({ featureId: 'F002', dir: test.dir }) })).toThrow(
       'checkpoint store is for feature "F002", not "F001"',
     );
   });
@@ -192,21 +179,21 @@ describe('Dispatcher failures', () => {
     expect(byId.get('e')).toMatchObject({ status: 'completed' });
     expect(skips.sort()).toEqual(['b<-a', 'c<-a']);
     expect(report.totals).toEqual({ completed: 2, failed: 1, skipped: 2, cancelled: 0, 'not-run': 0 });
-    expect(report.checkpoint).toEqual({ path: join(dir, 'F001-checkpoint.json'), kept: true });
+    expect(report.checkpoint).toEqual({ path: join(test.dir, 'F001-checkpoint.json'), kept: true });
   });
 
   it('retries a failed attempt after the backoff and succeeds', async () => {
     const graph = graphOf({ a: [] });
     const executor = new RecordingExecutor((_, { attempt }) => (attempt === 1 ? new Error('flaky') : true));
     const fails: boolean[] = [];
-    const d = dispatcher(graph, { retries: 2, retryDelay: 500, checkpoint: false });
-    d.onFail((event) => fails.push(event.willRetry));
+    const d = dispatcher(graph, { retries: 2, retryDelayMs: 500, checkpoint: false });
+    d.onFailure((event) => fails.push(event.willRetry));
     const running = d.run(executor.execute);
     await vi.waitFor(() => {
-      expect(clock.pendingTimers).toBe(1);
+      expect(test.clock.pendingTimers).toBe(1);
     });
     expect(executor.runs('a')).toBe(1);
-    await clock.advance(500);
+    await test.clock.advance(500);
     const report = await running;
     expect(executor.runs('a')).toBe(2);
     expect(fails).toEqual([true]);
@@ -216,17 +203,17 @@ describe('Dispatcher failures', () => {
   it('fails an attempt at its timeout, aborting its signal, even if the executor ignores it', async () => {
     const graph = graphOf({ a: [], b: [] });
     const executor = new RecordingExecutor();
-    const running = dispatcher(graph, { timeout: 1000, gracePeriod: 0, checkpoint: false }).run(executor.execute);
+    const running = dispatcher(graph, { attemptTimeoutMs: 1000, graceMs: 0, checkpoint: false }).run(executor.execute);
     await vi.waitFor(() => {
       expect(executor.inFlight).toHaveLength(2);
     });
     executor.resolve('b');
-    await clock.advance(1000);
+    await test.clock.advance(1000);
     const report = await running;
     expect(executor.signals.get('a')?.aborted).toBe(true);
     const a = report.results.find((result) => result.id === 'a');
     expect(a?.status).toBe('failed');
-    expect(isWorkstreamTimeoutError(a?.error)).toBe(true);
+    expect(isAttemptTimeoutError(a?.error)).toBe(true);
     expect(a?.durationMs).toBe(1000);
   });
 });
@@ -235,33 +222,33 @@ describe('Dispatcher edge cases', () => {
   it('keeps a timed-out attempt in its slot until it settles or the grace period ends', async () => {
     const graph = graphOf({ a: [], b: [] });
     const executor = new RecordingExecutor();
-    const running = dispatcher(graph, { concurrency: 1, timeout: 100, gracePeriod: 1000, checkpoint: false }).run(
+    const running = dispatcher(graph, { concurrency: 1, attemptTimeoutMs: 100, graceMs: 1000, checkpoint: false }).run(
       executor.execute,
     );
     await vi.waitFor(() => {
       expect(executor.inFlight).toEqual(['a']);
     });
-    await clock.advance(100);
+    await test.clock.advance(100);
     expect(executor.signals.get('a')?.aborted).toBe(true);
-    await clock.advance(999);
+    await test.clock.advance(999);
     expect(executor.started).toEqual(['a']); // the slot is still a's: concurrency 1 holds
-    await clock.advance(1);
+    await test.clock.advance(1);
     await vi.waitFor(() => {
       expect(executor.started).toEqual(['a', 'b']);
     });
     executor.resolve('b');
     const report = await running;
-    expect(isWorkstreamTimeoutError(report.results[0]?.error)).toBe(true);
+    expect(isAttemptTimeoutError(report.results[0]?.error)).toBe(true);
   });
 
   it('fails the workstream, without an unhandled rejection, when retryDelay throws or returns nonsense', async () => {
     const graph = graphOf({ a: [], b: ['a'], c: [] });
     const executor = new RecordingExecutor((id) => (id === 'c' ? true : new Error('no')));
-    const report = await dispatcher(graph, { retries: 1, retryDelay: () => Number.NaN, checkpoint: false }).run(
+    const report = await dispatcher(graph, { retries: 1, retryDelayMs: () => Number.NaN, checkpoint: false }).run(
       executor.execute,
     );
     expect(report.results.map((result) => result.status)).toEqual(['failed', 'skipped', 'completed']);
-    expect(String(report.results[0]?.error)).toContain('retryDelay(1) must return a finite number of milliseconds >= 0');
+    expect(String(report.results[0]?.error)).toContain('retryDelayMs(1) must return a finite number of milliseconds >= 0');
   });
 
   it('does not wait out a retry backoff once the breaker stops the run', async () => {
@@ -270,22 +257,22 @@ describe('Dispatcher edge cases', () => {
     const report = await dispatcher(graph, {
       concurrency: 2,
       retries: 3,
-      retryDelay: 60_000,
+      retryDelayMs: 60_000,
       breaker: { threshold: 1, window: 1 },
       onBreakerOpen: 'stop',
       checkpoint: false,
     }).run(executor.execute);
     expect(report.outcome).toBe('breaker-open');
-    expect(clock.pendingTimers).toBe(0);
+    expect(test.clock.pendingTimers).toBe(0);
     expect(report.results.map((result) => result.status)).toEqual(['failed', 'failed']);
     expect(executor.started).toEqual(['a', 'b']);
   });
 
   it("wakes up when a shared breaker's trial, run by someone else, closes it", async () => {
     const { CircuitBreaker } = await import('@sdp/circuit-breaker');
-    const shared = new CircuitBreaker({ threshold: 1, window: 1, timeout: 1000, now: () => clock.now() });
+    const shared = new CircuitBreaker({ threshold: 1, window: 1, timeout: 1000, now: () => test.clock.now() });
     await shared.execute(() => Promise.reject(new Error('down'))).catch(() => undefined);
-    await clock.advance(1000);
+    await test.clock.advance(1000);
     let finishTrial!: () => void;
     const trial = shared.execute(() => new Promise<void>((resolve) => (finishTrial = resolve)));
     const executor = new RecordingExecutor(succeed);
@@ -315,9 +302,9 @@ describe('Dispatcher and the circuit breaker', () => {
     executor.reject('a');
     await settle();
     expect(d.breaker.state).toBe('open');
-    await clock.advance(999);
+    await test.clock.advance(999);
     expect(executor.started).toEqual(['a']);
-    await clock.advance(1);
+    await test.clock.advance(1);
     expect(executor.inFlight).toEqual(['b']);
     executor.resolve('b');
     await vi.waitFor(() => {
@@ -336,7 +323,7 @@ describe('Dispatcher and the circuit breaker', () => {
     expect(executor.started).toEqual(['a']);
     expect(report.outcome).toBe('breaker-open');
     expect(report.results.map((result) => result.status)).toEqual(['failed', 'not-run', 'not-run']);
-    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    const saved = await new CheckpointStore({ featureId: 'F001', dir: test.dir }).load();
     expect(saved?.failed).toEqual(['a']);
     expect(saved?.circuit_breaker?.state).toBe(1);
   });
@@ -379,15 +366,15 @@ class CountingStore extends CheckpointStore {
 describe('Dispatcher checkpoints and resume', () => {
   it('saves the whole checkpoint once, then only updates, and leaves one JSON file when it stops', async () => {
     const graph = graphOf({ a: [], b: ['a'], c: ['b'], d: [], e: ['d'] });
-    const store = new CountingStore({ featureId: 'F001', dir });
+    const store = new CountingStore({ featureId: 'F001', dir: test.dir });
     const executor = new RecordingExecutor((id) => (id === 'd' ? new Error('d broke') : true));
     const report = await dispatcher(graph, { checkpoint: store, concurrency: 1 }).run(executor.execute);
     expect(report.totals).toMatchObject({ completed: 3, failed: 1, skipped: 1 });
     expect(store.saves).toBe(1);
     expect(store.updates).toBeGreaterThan(0);
     expect(store.compactions).toBe(1);
-    expect((await readdir(dir)).filter((name) => !name.endsWith('.bak'))).toEqual(['F001-checkpoint.json']);
-    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    expect((await readdir(test.dir)).filter((name) => !name.endsWith('.bak'))).toEqual(['F001-checkpoint.json']);
+    const saved = await new CheckpointStore({ featureId: 'F001', dir: test.dir }).load();
     expect(saved).toMatchObject({
       completed: ['a', 'b', 'c'],
       failed: ['d'],
@@ -402,13 +389,13 @@ describe('Dispatcher checkpoints and resume', () => {
 
   it('writes the whole checkpoint again after a failed update, so no change is lost', async () => {
     const graph = graphOf({ a: [], b: ['a'], c: ['b'], x: ['c'] });
-    const store = new CountingStore({ featureId: 'F001', dir });
+    const store = new CountingStore({ featureId: 'F001', dir: test.dir });
     store.failUpdates = 1;
     const executor = new RecordingExecutor((id) => (id === 'x' ? new Error('x broke') : true));
     const report = await dispatcher(graph, { checkpoint: store, concurrency: 1 }).run(executor.execute);
     expect(report.checkpointErrors.map(String)).toEqual(['Error: EIO: i/o error, write']);
     expect(store.saves).toBe(2);
-    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    const saved = await new CheckpointStore({ featureId: 'F001', dir: test.dir }).load();
     expect(saved).toMatchObject({ completed: ['a', 'b', 'c'], failed: ['x'], attempts: { a: 1, b: 1, c: 1, x: 1 } });
   });
 
@@ -419,7 +406,7 @@ describe('Dispatcher checkpoints and resume', () => {
         return Promise.reject(new Error('ENOSPC: no space left on device'));
       }
     }
-    const d = dispatcher(graph, { checkpoint: new FailingCompaction({ featureId: 'F001', dir }) });
+    const d = dispatcher(graph, { checkpoint: new FailingCompaction({ featureId: 'F001', dir: test.dir }) });
     const failures: unknown[] = [];
     d.onCheckpoint((event) => {
       if (!event.ok) failures.push(event.error);
@@ -427,7 +414,7 @@ describe('Dispatcher checkpoints and resume', () => {
     const report = await d.run(new RecordingExecutor((id) => (id === 'b' ? new Error('b broke') : true)).execute);
     expect(report.checkpointErrors.map(String)).toEqual(['Error: ENOSPC: no space left on device']);
     expect(failures).toEqual(report.checkpointErrors);
-    expect(await new CheckpointStore({ featureId: 'F001', dir }).load()).toMatchObject({ completed: ['a'], failed: ['b'] });
+    expect(await new CheckpointStore({ featureId: 'F001', dir: test.dir }).load()).toMatchObject({ completed: ['a'], failed: ['b'] });
   });
 
   it('resolves with the report when giving the lock up fails, the error in checkpointErrors', async () => {
@@ -438,7 +425,7 @@ describe('Dispatcher checkpoints and resume', () => {
         throw new Error('EIO: i/o error, fsync');
       }
     }
-    const report = await dispatcher(graph, { checkpoint: new FailingRelease({ featureId: 'F001', dir }) }).run(
+    const report = await dispatcher(graph, { checkpoint: new FailingRelease({ featureId: 'F001', dir: test.dir }) }).run(
       new RecordingExecutor(succeed).execute,
     );
     expect(report.outcome).toBe('completed');
@@ -456,7 +443,7 @@ describe('Dispatcher checkpoints and resume', () => {
     await vi.waitFor(() => {
       expect(executor.inFlight).toEqual(['b']);
     });
-    const reader = new CheckpointStore({ featureId: 'F001', dir });
+    const reader = new CheckpointStore({ featureId: 'F001', dir: test.dir });
     await vi.waitFor(async () => {
       expect(await reader.load()).toMatchObject({ completed: ['a'], running: ['b'] });
     });
@@ -471,7 +458,7 @@ describe('Dispatcher checkpoints and resume', () => {
   it('goes on when a save fails, reporting it as an event and in the report', async () => {
     const graph = graphOf({ a: [], b: ['a'] });
     const events: boolean[] = [];
-    const d = dispatcher(graph, { checkpoint: new FailingStore({ featureId: 'F001', dir }) });
+    const d = dispatcher(graph, { checkpoint: new FailingStore({ featureId: 'F001', dir: test.dir }) });
     d.onCheckpoint((event) => events.push(event.ok));
     const report = await d.run(new RecordingExecutor(succeed).execute);
     expect(report.outcome).toBe('completed');
@@ -485,9 +472,9 @@ describe('Dispatcher checkpoints and resume', () => {
     const graph = graphOf({ a: [], b: ['a'], c: ['b'] });
     const executor = new RecordingExecutor();
     const running = dispatcher(graph, {
-      checkpoint: new FailingStore({ featureId: 'F001', dir }),
+      checkpoint: new FailingStore({ featureId: 'F001', dir: test.dir }),
       stopOnCheckpointError: true,
-      gracePeriod: 0,
+      graceMs: 0,
     }).run(executor.execute);
     await vi.waitFor(() => {
       expect(executor.inFlight).toEqual(['a']);
@@ -506,7 +493,7 @@ describe('Dispatcher checkpoints and resume', () => {
     const graph = graphOf({ a: [], b: ['a'] });
     const report = await dispatcher(graph).run(new RecordingExecutor(succeed).execute);
     expect(report.checkpoint?.kept).toBe(false);
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(test.dir)).toEqual([]);
   });
 
   it('resumes after a failed run: completed ones are not executed again, failed and skipped ones are', async () => {
@@ -532,7 +519,7 @@ describe('Dispatcher checkpoints and resume', () => {
     const graph = graphOf({ a: [], b: ['a'], c: ['b'], x: [] });
     const executor = new RecordingExecutor();
     const controller = new AbortController();
-    const running = dispatcher(graph, { concurrency: 2, gracePeriod: 5000 }).run(executor.execute, { signal: controller.signal });
+    const running = dispatcher(graph, { concurrency: 2, graceMs: 5000 }).run(executor.execute, { signal: controller.signal });
     await vi.waitFor(() => {
       expect(executor.inFlight.sort()).toEqual(['a', 'x']);
     });
@@ -544,7 +531,7 @@ describe('Dispatcher checkpoints and resume', () => {
     await settle();
     expect(executor.signals.get('b')?.aborted).toBe(true);
     executor.reject('b', new Error('aborted'));
-    await clock.advance(5000); // x ignores the abort: abandoned after the grace period
+    await test.clock.advance(5000); // x ignores the abort: abandoned after the grace period
     const report = await running;
     expect(report.outcome).toBe('cancelled');
     expect(report.results.map((result) => [result.id, result.status])).toEqual([
@@ -553,7 +540,7 @@ describe('Dispatcher checkpoints and resume', () => {
       ['c', 'not-run'],
       ['x', 'cancelled'],
     ]);
-    const saved = await new CheckpointStore({ featureId: 'F001', dir }).load();
+    const saved = await new CheckpointStore({ featureId: 'F001', dir: test.dir }).load();
     expect(saved?.completed).toEqual(['a']);
     expect(saved?.running).toEqual(['x']);
 
@@ -592,12 +579,12 @@ describe('Dispatcher checkpoints and resume', () => {
 
   it("refuses another feature's checkpoint", async () => {
     const graph = graphOf({ a: [] });
-    const store = new CheckpointStore({ featureId: 'F001', dir });
+    const store = new CheckpointStore({ featureId: 'F001', dir: test.dir });
     await store.acquire();
     await store.save({
       version: '1.0',
       feature_id: 'F999',
-      timestamp: new Date(clock.now()).toISOString(),
+      timestamp: new Date(test.clock.now()).toISOString(),
       completed: [],
       failed: [],
       graph: null,
@@ -609,12 +596,12 @@ describe('Dispatcher checkpoints and resume', () => {
   });
 
   it('refuses a checkpoint whose graph is invalid, naming the file', async () => {
-    const store = new CheckpointStore({ featureId: 'F001', dir });
+    const store = new CheckpointStore({ featureId: 'F001', dir: test.dir });
     await store.acquire();
     await store.save({
       version: '1.0',
       feature_id: 'F001',
-      timestamp: new Date(clock.now()).toISOString(),
+      timestamp: new Date(test.clock.now()).toISOString(),
       completed: ['a'],
       failed: [],
       graph: { nodes: [{ id: 'a', depends_on: [], indegree: 0, completed: true }], edges: { a: ['ghost'] } },
@@ -647,12 +634,12 @@ describe('Dispatcher checkpoints and resume', () => {
     await vi.waitFor(() => {
       expect(executor.inFlight.sort()).toEqual(['a', 'c']);
     });
-    await clock.advance(100);
+    await test.clock.advance(100);
     executor.resolve('a');
     await vi.waitFor(() => {
       expect(executor.inFlight.sort()).toEqual(['b', 'c']);
     });
-    await clock.advance(100);
+    await test.clock.advance(100);
     executor.resolve('b');
     executor.resolve('c');
     const report = await running;

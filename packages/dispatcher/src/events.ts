@@ -1,4 +1,5 @@
 import type { CircuitState } from '@sdp/circuit-breaker';
+import type { AttemptHandle } from './attempt-handle.js';
 
 export interface StartEvent {
   readonly id: string;
@@ -15,7 +16,7 @@ export interface CompleteEvent {
   readonly durationMs: number;
 }
 
-export interface FailEvent {
+export interface FailureEvent {
   readonly id: string;
   readonly attempt: number;
   readonly error: unknown;
@@ -23,6 +24,32 @@ export interface FailEvent {
   /** Another attempt follows after `retryInMs`. */
   readonly willRetry: boolean;
   readonly retryInMs?: number;
+}
+
+/** @deprecated Renamed {@link FailureEvent}, with the event `onFail` renamed `onFailure`. */
+export type FailEvent = FailureEvent;
+
+/**
+ * An aborted attempt (timed out, cancelled, lock lost) whose executor did not settle within `graceMs`:
+ * its slot is given up, but it may still be running. The workstream is not attempted again in this run,
+ * and it stays recorded as running (with its handle) until its executor settles, so that a resume
+ * ends it (`endInDoubt`) before starting it again.
+ */
+export interface AbandonEvent {
+  readonly id: string;
+  readonly attempt: number;
+  /** Epoch ms of the moment it was given up. */
+  readonly abandonedAt: number;
+  readonly handle?: AttemptHandle;
+}
+
+/** What `endInDoubt` said about a workstream an earlier process recorded as running with a handle. */
+export interface InDoubtResult {
+  readonly id: string;
+  readonly handle: AttemptHandle;
+  /** `'error'`: it threw (or no `endInDoubt` was given); the workstream is not started in this run. */
+  readonly outcome: 'ended' | 'gone' | 'error';
+  readonly error?: string;
 }
 
 export interface SkipEvent {

@@ -1,8 +1,11 @@
 import type { CircuitBreaker } from '@sdp/circuit-breaker';
-import type { Checkpoint, CheckpointStore, CheckpointUpdate } from '@sdp/checkpoint';
+import type { Checkpoint, CheckpointStore } from '@sdp/checkpoint';
 import type { DependencyGraph } from '@sdp/graph';
 import type { Clock } from '@sdp/internal';
-import type { DispatchRun } from './dispatch-run.js';
+import { ATTEMPT_HANDLES_KEY, type CheckpointUpdateWithHandles } from './attempt-handle.js';
+import type { RunChanges } from './run-changes.js';
+import type { RunLedger } from './run-ledger.js';
+import { resultsOf } from './run-report.js';
 
 export interface RunCheckpointerOptions {
   store: CheckpointStore;
@@ -30,7 +33,7 @@ export class RunCheckpointer {
   }
 
   /** Writes what `run` changed since the last write; resolves to how many workstreams are recorded completed. */
-  async write(run: DispatchRun): Promise<number> {
+  async write(run: RunLedger): Promise<number> {
     const { store } = this.#options;
     if (this.#wholeNeeded) {
       // Everything changed so far is in the whole checkpoint.
@@ -56,25 +59,28 @@ export class RunCheckpointer {
    * For a run that stops unfinished: leaves one JSON file with its last state, folding the journal in,
    * or writing the whole checkpoint when the last write failed (its changes are in no file yet).
    */
-  async finish(run: DispatchRun): Promise<void> {
+  async finish(run: RunLedger): Promise<void> {
     if (this.#wholeNeeded) await this.write(run);
     else await this.#options.store.compact();
   }
 
-  #checkpointOf(run: DispatchRun): Checkpoint {
+  #checkpointOf(run: RunLedger): Checkpoint {
     const { graph, breaker, featureId, clock, previous } = this.#options;
     const completed: string[] = [];
     const failed: string[] = [];
-    for (const result of run.results()) {
+    for (const result of resultsOf(run.reportInputs())) {
       if (result.status === 'completed') completed.push(result.id);
       else if (result.status === 'failed') failed.push(result.id);
     }
     const attempts: Record<string, number> = { ...previous?.attempts };
-    for (const [id, count] of run.attempts()) attempts[id] = (previous?.attempts?.[id] ?? 0) + count;
     const durations: Record<string, number> = { ...previous?.durations_ms };
-    for (const [id, ms] of run.durations()) durations[id] = ms;
+    for (const [id, track] of run.tracks) {
+      if (track.attempts > 0) attempts[id] = (previous?.attempts?.[id] ?? 0) + track.attempts;
+      if (track.durationMs !== undefined) durations[id] = track.durationMs;
+    }
     this.#fingerprint ??= graph.fingerprint();
-    return {
+    const handles = run.runningHandles();
+    const checkpoint: Checkpoint = {
       version: '1.0',
       feature_id: featureId,
       timestamp: new Date(clock.now()).toISOString(),
@@ -83,18 +89,20 @@ export class RunCheckpointer {
       graph: graph.snapshot(completed),
       circuit_breaker: { ...breaker.snapshot() },
       graph_fingerprint: this.#fingerprint,
-      running: run.executing(),
-      skipped: Object.fromEntries(run.blockedBy()),
+      running: run.running(),
+      skipped: Object.fromEntries(run.blockedBy),
       attempts,
       durations_ms: durations,
     };
+    if (handles.size > 0) checkpoint[ATTEMPT_HANDLES_KEY] = Object.fromEntries(handles);
+    return checkpoint;
   }
 
-  #updateOf(run: DispatchRun, changes: ReturnType<DispatchRun['takeChanges']>): CheckpointUpdate {
+  #updateOf(run: RunLedger, changes: RunChanges): CheckpointUpdateWithHandles {
     const { breaker, clock, previous } = this.#options;
-    const update: CheckpointUpdate = {
+    const update: CheckpointUpdateWithHandles = {
       timestamp: new Date(clock.now()).toISOString(),
-      running: run.executing(),
+      running: run.running(),
       circuit_breaker: { ...breaker.snapshot() },
     };
     if (changes.completed.length > 0) update.completed = changes.completed;
@@ -104,13 +112,14 @@ export class RunCheckpointer {
       const attempts: Record<string, number> = {};
       const durations: Record<string, number> = {};
       for (const id of changes.executed) {
-        attempts[id] = (previous?.attempts?.[id] ?? 0) + run.attemptsOf(id);
-        const ms = run.durationOf(id);
-        if (ms !== undefined) durations[id] = ms;
+        const track = run.tracks.get(id);
+        attempts[id] = (previous?.attempts?.[id] ?? 0) + (track?.attempts ?? 0);
+        if (track?.durationMs !== undefined) durations[id] = track.durationMs;
       }
       update.attempts = attempts;
       update.durations_ms = durations;
     }
+    if (changes.handles.size > 0) update.attempt_handles = Object.fromEntries(changes.handles);
     return update;
   }
 }

@@ -1,5 +1,37 @@
+import type { CircuitState } from '@sdp/circuit-breaker';
+import type { DependencyGraph, ReadySet } from '@sdp/graph';
+import type { AttemptHandle } from './attempt-handle.js';
+import type { AbandonEvent, InDoubtResult } from './events.js';
+import type { Track } from './workstream-track.js';
+
 /** How a workstream ended in one run. */
 export type WorkstreamStatus = 'completed' | 'failed' | 'skipped' | 'cancelled' | 'not-run';
+
+/**
+ * How one attempt ended. `'abandoned'`: aborted (timed out, cancelled, lock lost) and not settled within
+ * `graceMs`; its slot was given up while its executor may still run.
+ */
+export type AttemptOutcome = 'completed' | 'failed' | 'timed-out' | 'cancelled' | 'abandoned';
+
+/** An error as JSON: its name and message, and `exitCode` when the error carried a numeric one. */
+export interface ErrorRecord {
+  readonly name: string;
+  readonly message: string;
+  readonly exitCode?: number;
+}
+
+export interface AttemptRecord {
+  /** 1-based within this run. */
+  readonly attempt: number;
+  /** Epoch ms, from the injected clock. */
+  readonly startedAt: number;
+  /** Epoch ms; for `'abandoned'`, the moment it was given up. */
+  readonly endedAt: number;
+  readonly outcome: AttemptOutcome;
+  readonly error?: ErrorRecord;
+  /** What the executor recorded with `context.setHandle` (the last one it set). */
+  readonly handle?: AttemptHandle;
+}
 
 export interface WorkstreamResult {
   readonly id: string;
@@ -10,9 +42,11 @@ export interface WorkstreamResult {
   readonly blockedBy?: string;
   /** Attempts made in this run (0 when it did not start). */
   readonly attempts: number;
+  /** Every attempt of this run, in order. */
+  readonly attemptRecords: readonly AttemptRecord[];
   /** When its first attempt in this run started. */
   readonly startedAt?: Date;
-  /** Wall time of its last attempt in this run, in ms. */
+  /** Wall time of its last attempt in this run that measured the work (a cancelled one does not), in ms. */
   readonly durationMs?: number;
   /** Completed before this run (in the checkpoint, or given as already completed): not executed again. */
   readonly alreadyCompleted: boolean;
@@ -26,7 +60,8 @@ export type RunOutcome =
   | 'failed' // every workstream that could run ran; some failed (and their dependents were skipped)
   | 'cancelled' // the signal aborted the run
   | 'breaker-open' // onBreakerOpen 'stop' ended the run
-  | 'checkpoint-error'; // stopOnCheckpointError ended the run
+  | 'checkpoint-error' // stopOnCheckpointError ended the run
+  | 'lock-lost'; // another process took the checkpoint's lock over: this run stopped
 
 export interface GraphChanges {
   readonly added: readonly string[];
@@ -39,6 +74,13 @@ export interface GraphChanges {
 
 export type RunTotals = Readonly<Record<WorkstreamStatus, number>>;
 
+/** A state change of the breaker during the run (epoch ms). */
+export interface BreakerChange {
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  readonly at: number;
+}
+
 export interface RunReport {
   readonly featureId: string;
   readonly outcome: RunOutcome;
@@ -49,10 +91,25 @@ export interface RunReport {
   readonly resumed: boolean;
   /** Present when the graph changed since the checkpoint was written. */
   readonly graphChanges?: GraphChanges;
+  /** Epoch ms of `run()`'s start and end. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly concurrency: number;
+  /** `@sdp/graph`'s fingerprint of the graph run. */
+  readonly graphFingerprint: string;
   /** Wall time of this run, from the first start to the last settlement, in ms. */
   readonly makespanMs: number;
   /** `max(critical path, total work / concurrency)` from the durations measured in this run. */
   readonly lowerBoundMs: number;
+  /** The ids on the critical path by the durations measured in this run (empty when nothing ran). */
+  readonly criticalPath: readonly string[];
+  readonly breakerChanges: readonly BreakerChange[];
+  /** Workstreams an earlier process recorded as running with a handle, and what `endInDoubt` said. */
+  readonly inDoubt: readonly InDoubtResult[];
+  /** Attempts given up after `graceMs` while their executor may still run. */
+  readonly abandoned: readonly AbandonEvent[];
+  /** With `outcome: 'lock-lost'`: why the store knows the lock is no longer its own. */
+  readonly lockLost?: { readonly reason: string };
   /** The checkpoint file, when checkpointing is on; `kept` is false once it was deleted after full success. */
   readonly checkpoint?: { readonly path: string; readonly kept: boolean };
   /** Saves that failed during the run (the last good checkpoint stayed in place). */
@@ -64,3 +121,84 @@ export function countByStatus(results: readonly WorkstreamResult[]): RunTotals {
   for (const result of results) totals[result.status] += 1;
   return totals;
 }
+
+/** An error as JSON (see {@link ErrorRecord}); a thrown non-Error is described by its string form. */
+export function errorRecordOf(error: unknown): ErrorRecord {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const { exitCode } = error as { exitCode?: unknown };
+  return typeof exitCode === 'number' ? { name: error.name, message: error.message, exitCode } : { name: error.name, message: error.message };
+}
+
+/** What the report of one run is computed from. */
+export interface ReportInputs {
+  readonly graph: DependencyGraph;
+  readonly ready: ReadySet;
+  readonly tracks: ReadonlyMap<string, Track>;
+  readonly blockedBy: ReadonlyMap<string, string>;
+  /** Completed before this run: never executed. */
+  readonly alreadyCompleted: ReadonlySet<string>;
+  /** Running when an earlier process died. */
+  readonly interrupted: ReadonlySet<string>;
+  readonly concurrency: number;
+}
+
+const noAttempts: readonly AttemptRecord[] = Object.freeze([]);
+
+/** One result per workstream, in the graph's insertion order. */
+export function resultsOf(inputs: ReportInputs): WorkstreamResult[] {
+  const { graph, ready, tracks, blockedBy, alreadyCompleted, interrupted } = inputs;
+  // Lookups in sets and maps that are empty in most runs are skipped: this runs once per workstream.
+  const anyAlreadyCompleted = alreadyCompleted.size > 0;
+  const anyInterrupted = interrupted.size > 0;
+  const anyBlocked = blockedBy.size > 0;
+  return graph.ids().map((id) => {
+    const status = statusOf(ready, id);
+    const track = tracks.get(id);
+    const startedAt = track?.startedAt;
+    const durationMs = track?.durationMs;
+    const attempts = track?.attempts ?? 0;
+    const attemptRecords = track?.records ?? noAttempts;
+    const isAlreadyCompleted = anyAlreadyCompleted && alreadyCompleted.has(id);
+    const rerunAfterCrash = anyInterrupted && startedAt !== undefined && interrupted.has(id);
+    const already = isAlreadyCompleted;
+    // Whole literals for the common shapes: a property added later costs the object a second allocation.
+    const result: Mutable<WorkstreamResult> =
+      startedAt === undefined
+        ? { id, status, attempts, attemptRecords, alreadyCompleted: already, rerunAfterCrash }
+        : durationMs === undefined
+          ? { id, status, attempts, attemptRecords, alreadyCompleted: already, rerunAfterCrash, startedAt: new Date(startedAt) }
+          : { id, status, attempts, attemptRecords, alreadyCompleted: already, rerunAfterCrash, startedAt: new Date(startedAt), durationMs };
+    const blocker = anyBlocked ? blockedBy.get(id) : undefined;
+    if (blocker !== undefined) result.blockedBy = blocker;
+    if ((status === 'failed' || status === 'cancelled') && track?.error !== undefined) result.error = track.error;
+    return result;
+  });
+}
+
+function statusOf(ready: ReadySet, id: string): WorkstreamStatus {
+  switch (ready.status(id)) {
+    case 'completed':
+      return 'completed';
+    case 'failed':
+      return 'failed';
+    case 'skipped':
+      return 'skipped';
+    case 'running':
+      return 'cancelled';
+    case 'ready':
+    case 'pending':
+      return 'not-run';
+  }
+}
+
+/** The critical path by the work measured in this run, and `max(its length, total work / concurrency)`. */
+export function criticalPathOf(inputs: ReportInputs): { path: readonly string[]; lowerBoundMs: number } {
+  const { graph, tracks, concurrency } = inputs;
+  let total = 0;
+  for (const track of tracks.values()) total += track.workMs;
+  if (total === 0) return { path: [], lowerBoundMs: 0 };
+  const { path, length } = graph.criticalPath((id) => tracks.get(id)?.workMs ?? 0);
+  return { path: path.filter((id) => (tracks.get(id)?.workMs ?? 0) > 0), lowerBoundMs: Math.max(length, total / concurrency) };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -1,4 +1,4 @@
-import type { Execute, ExecuteContext } from '../dispatch-run.js';
+import type { Execute, ExecuteContext } from '../attempt.js';
 import { deferred, type Deferred } from '@sdp/internal/testing';
 
 /**

@@ -1,0 +1,185 @@
+import type { Clock } from '@sdp/internal';
+import type { AttemptHandle } from './attempt-handle.js';
+import type { RunInputs } from './dispatch-run.js';
+import type { AbandonEvent } from './events.js';
+import { RunChanges } from './run-changes.js';
+import { errorRecordOf, type AttemptOutcome, type AttemptRecord, type ReportInputs } from './run-report.js';
+import { newTrack, type Track } from './workstream-track.js';
+
+/** What the ledger reads from its run. */
+export type LedgerInputs = Pick<RunInputs, 'graph' | 'ready' | 'hooks' | 'interrupted' | 'alreadyCompleted' | 'inDoubt'> & {
+  readonly clock: Clock;
+  readonly concurrency: number;
+};
+
+/**
+ * What one run records: each workstream's attempts, what holds a slot, what may still be running, what
+ * changed since the last checkpoint write, and the span of the work. The run decides; the ledger keeps
+ * the books and announces what is worth saving.
+ */
+export class RunLedger {
+  readonly #in: LedgerInputs;
+  readonly tracks = new Map<string, Track>();
+  readonly blockedBy = new Map<string, string>();
+  /** Workstreams holding a slot: executing, or waiting for their next attempt. */
+  readonly inFlight = new Map<string, Track>();
+  /** Abandoned attempts whose executor has not settled: no slot, but maybe still running. */
+  readonly #abandonedLive = new Map<string, Track>();
+  readonly abandoned: AbandonEvent[] = [];
+  /** Workstreams failed for good in this run. */
+  failures = 0;
+  /** The run returned: nothing is worth saving any more. */
+  closed = false;
+  /** Recorded from the first `takeChanges()` on: a run nobody saves records nothing. */
+  #changes: RunChanges | undefined;
+  /** First start and last settlement, for the makespan. */
+  readonly #span: { first: number | undefined; last: number | undefined } = { first: undefined, last: undefined };
+
+  constructor(inputs: LedgerInputs) {
+    this.#in = inputs;
+  }
+
+  trackOf(id: string): Track {
+    let track = this.tracks.get(id);
+    if (track === undefined) {
+      track = newTrack();
+      this.tracks.set(id, track);
+    }
+    return track;
+  }
+
+  /** The executor of attempt `track.attempts` is about to be called. */
+  attemptStarted(id: string, track: Track): void {
+    const now = this.#in.clock.now();
+    track.attemptStartedAt = now;
+    track.startedAt ??= now;
+    track.live = true;
+    track.ended = false;
+    track.handle = undefined;
+    this.#changes?.executed.add(id);
+    this.#span.first ??= now;
+    this.#in.hooks.onStart(id, track.attempts, now, this.#in.interrupted.has(id));
+    this.#in.hooks.onProgress();
+  }
+
+  handleSet(id: string, track: Track, handle: AttemptHandle): void {
+    track.handle = handle;
+    this.#changes?.handles.set(id, handle);
+    this.#in.hooks.onProgress();
+  }
+
+  /** The executor's promise settled: nothing of the attempt runs any more. */
+  attemptSettled(id: string, track: Track): void {
+    track.live = false;
+    if (track.handle !== undefined) this.#changes?.handles.set(id, null);
+    // An abandoned attempt that settles after its slot was given up is no longer running: worth saving.
+    if (this.#abandonedLive.delete(id) && !this.closed) this.#in.hooks.onProgress();
+  }
+
+  /**
+   * Records the attempt that just ended, once (an abandoned one is recorded when given up), and returns its
+   * duration. `measured`: its duration measures the work (not for a cancelled attempt).
+   */
+  endAttempt(id: string, track: Track, outcome: AttemptOutcome, measured: boolean): number {
+    const now = this.#in.clock.now();
+    const durationMs = Math.max(0, now - track.attemptStartedAt);
+    if (track.ended) return durationMs;
+    track.ended = true;
+    track.records.push(recordOf(track, outcome, now));
+    if (measured) {
+      track.durationMs = durationMs;
+      track.workMs += durationMs;
+      this.#changes?.executed.add(id);
+    }
+    this.#span.last = now;
+    return durationMs;
+  }
+
+  /** Gives up an aborted attempt whose executor did not settle within the grace period; it may still run. */
+  abandon(id: string, track: Track, error: unknown, measured: boolean): void {
+    if (track.ended) return;
+    track.error = error;
+    this.endAttempt(id, track, 'abandoned', measured);
+    this.#abandonedLive.set(id, track);
+    const { attempts: attempt, handle } = track;
+    const abandonedAt = this.#in.clock.now();
+    const event: AbandonEvent = handle === undefined ? { id, attempt, abandonedAt } : { id, attempt, abandonedAt, handle };
+    this.abandoned.push(event);
+    this.#in.hooks.onAbandon(event);
+  }
+
+  completed(id: string, track: Track, durationMs: number): void {
+    this.#in.ready.complete(id);
+    this.#changes?.completed.push(id);
+    this.#in.hooks.onComplete(id, track.attempts, durationMs);
+  }
+
+  failed(id: string): void {
+    this.failures += 1;
+    this.#changes?.failed.push(id);
+    for (const skipped of this.#in.ready.fail(id)) {
+      this.blockedBy.set(skipped, id);
+      this.#changes?.skipped.set(skipped, id);
+      this.#in.hooks.onSkip({ id: skipped, blockedBy: id });
+    }
+    this.#in.hooks.onProgress();
+  }
+
+  /** The workstream gave its slot up. */
+  released(id: string): void {
+    this.inFlight.delete(id);
+    this.#span.last = this.#in.clock.now();
+    // No longer in flight: worth saving (a cancelled one must not be recorded as running).
+    this.#in.hooks.onProgress();
+  }
+
+  /** What a crash at this instant would leave running: live attempts (abandoned ones too) and unresolved in-doubt ones. */
+  running(): string[] {
+    const ids: string[] = [];
+    for (const [id, track] of this.inFlight) if (track.live && !track.ended) ids.push(id);
+    for (const id of this.#abandonedLive.keys()) ids.push(id);
+    for (const id of this.#in.inDoubt.keys()) ids.push(id);
+    return ids;
+  }
+
+  /** The handle of everything `running()` lists that has one. */
+  runningHandles(): Map<string, AttemptHandle> {
+    const handles = new Map<string, AttemptHandle>();
+    for (const tracks of [this.inFlight, this.#abandonedLive]) {
+      for (const [id, track] of tracks) if (track.live && track.handle !== undefined) handles.set(id, track.handle);
+    }
+    for (const [id, { handle }] of this.#in.inDoubt) handles.set(id, handle);
+    return handles;
+  }
+
+  /** Abandoned attempts whose executor has still not settled (after the run too), with their handles. */
+  stillRunning(): Map<string, AttemptHandle | undefined> {
+    const running = new Map<string, AttemptHandle | undefined>();
+    for (const [id, track] of this.#abandonedLive) running.set(id, track.handle);
+    return running;
+  }
+
+  /** What changed since the previous call; recording starts with the first call. */
+  takeChanges(): RunChanges {
+    const changes = this.#changes ?? new RunChanges();
+    this.#changes = new RunChanges();
+    return changes;
+  }
+
+  makespanMs(): number {
+    const { first, last } = this.#span;
+    return first === undefined || last === undefined ? 0 : last - first;
+  }
+
+  reportInputs(): ReportInputs {
+    const { graph, ready, alreadyCompleted, interrupted, concurrency } = this.#in;
+    return { graph, ready, tracks: this.tracks, blockedBy: this.blockedBy, alreadyCompleted, interrupted, concurrency };
+  }
+}
+
+function recordOf(track: Track, outcome: AttemptOutcome, endedAt: number): AttemptRecord {
+  const { attempts: attempt, attemptStartedAt: startedAt, handle } = track;
+  if (outcome === 'completed') return handle === undefined ? { attempt, startedAt, endedAt, outcome } : { attempt, startedAt, endedAt, outcome, handle };
+  const error = errorRecordOf(track.error);
+  return handle === undefined ? { attempt, startedAt, endedAt, outcome, error } : { attempt, startedAt, endedAt, outcome, error, handle };
+}
