@@ -87,7 +87,8 @@ export function parseHeaderLines(lines: readonly string[], start: number, skip: 
     const bullet = BULLET.exec(line);
     const content = bullet === null ? line.trim() : (bullet[2] ?? '');
     // Key lines are not bullets: `- **ws_id**: …` outside `## Metadata` is the seed's format misplaced.
-    const key = bullet === null ? keyOf(content, inHeader || open?.section === true) : undefined;
+    // Plain `Key: value` lines only after the `#` heading: before it they are broken front matter or prose.
+    const key = bullet === null ? keyOf(content, (inHeader && title !== undefined) || open?.section === true) : undefined;
     const name = key === undefined ? undefined : fieldNameOf(key.key);
     const accepted = name !== undefined && (inHeader ? HEADER_FIELDS.has(name) : DEPENDENCY_FIELDS.has(name) && (key?.bold === true || quoted));
     if (key !== undefined && name !== undefined && accepted) {

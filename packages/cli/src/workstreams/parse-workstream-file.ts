@@ -66,20 +66,25 @@ export function parseWorkstreamFile(text: string, file: string, options: ParseOp
     return { kind: 'skipped', reason: `front matter is not valid YAML (line ${line}) and declares no ws_id`, category: 'not-workstream' };
   }
 
+  if (frontMatter.kind === 'none' && /^---\s*$/.test(lines[0] ?? '')) {
+    const stray = lines.findIndex((line) => WS_ID_KEY_LINE.test(line));
+    if (stray !== -1) {
+      const problem = 'front matter opened on line 1 is never closed by a "---" line: close it';
+      return { kind: 'invalid', problems: [problemOf({ file, line: stray + 1, field: 'ws_id', text: (lines[stray] ?? '').trim(), problem })], features: featuresNamedBy(file, []) };
+    }
+  }
   const headingId = header.headingId;
   let idField = idFields[0];
-  if (idField === undefined && headingId !== undefined) {
+  if (idField === undefined) {
+    const bodyLines = [...linesOutsideFences(lines, bodyStart)].filter((index) => !metadata.lines.has(index));
+    const problem = halfDeclared(file, lines, declared, bodyLines);
+    if (problem !== undefined) return { kind: 'invalid', problems: [problem], features: featuresNamedBy(file, headingId === undefined ? [] : [headingId.id]) };
+    if (headingId === undefined) return { kind: 'skipped', reason: NOT_A_WORKSTREAM, category: 'not-workstream' };
     const hasHeader = fields.some((field) => field.name === 'feature' || field.name === 'status' || field.name === 'depends_on' || field.name === 'blocks');
     if (!hasHeader) {
       return { kind: 'skipped', reason: `its heading names ${headingId.id} but no Feature, Status or Dependencies line follows`, category: 'not-workstream' };
     }
     idField = { name: 'ws_id', key: 'heading', value: headingId.id, line: headingId.line, text: headingId.id, source: 'header' };
-  }
-  if (idField === undefined) {
-    const bodyLines = [...linesOutsideFences(lines, bodyStart)].filter((index) => !metadata.lines.has(index));
-    const problem = halfDeclared(file, lines, declared, bodyLines);
-    if (problem !== undefined) return { kind: 'invalid', problems: [problem], features: featuresNamedBy(file, []) };
-    return { kind: 'skipped', reason: NOT_A_WORKSTREAM, category: 'not-workstream' };
   }
 
   const result = readWorkstream({
