@@ -125,7 +125,10 @@ export async function readFeature(
       });
     }
   }
-  const otherProblems = [...folder.problems].filter(([feature]) => feature !== featureId).flatMap(([, items]) => items);
+  const otherProblems = [...folder.problems]
+    .filter(([feature]) => feature !== featureId)
+    .flatMap(([, items]) => items)
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
   return {
     loaded: {
       featureId,

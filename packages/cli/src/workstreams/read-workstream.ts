@@ -106,13 +106,14 @@ export function readWorkstream(input: ReadInput): ReadResult {
   const blocks: WorkstreamReference[] = [];
   const listed: { field: RawField; ids: string[] }[] = [];
   for (const field of [...named('depends_on'), ...named('blocks')]) {
-    const ids = dependencyIds(field, id, report, warnings, file);
+    const found = dependencyIds(field, id, report, warnings, file);
+    const ids = [...new Set(found.map((item) => item.id))];
     if (field.name === 'blocks') {
-      for (const blocked of ids) blocks.push({ id: blocked, field });
+      for (const item of found) blocks.push({ id: item.id, field: { ...field, line: item.line } });
       continue;
     }
     if (!/^parent$/i.test(field.key)) listed.push({ field, ids });
-    for (const dependency of ids) declaredAt.push({ id: dependency, file, line: field.line, field: field.key });
+    for (const item of found) declaredAt.push({ id: item.id, file, line: item.line, field: field.key });
   }
   const disagreement = describeDisagreement(listed);
   if (disagreement !== undefined) {
@@ -188,7 +189,7 @@ function dependencyIds(
   report: (field: RawField, problem: string, workstream?: string) => void,
   warnings: WorkstreamWarning[],
   file: string,
-): string[] {
+): { id: string; line: number }[] {
   const items = (field as Partial<HeaderField>).items;
   if (items === undefined) {
     if (/^parent$/i.test(field.key) && typeof field.value === 'string' && canonicalFeatureId(field.value) !== undefined) {
@@ -196,7 +197,7 @@ function dependencyIds(
       return [];
     }
     const result = parseDependencyField(field.value);
-    if (result.ok) return result.ids;
+    if (result.ok) return result.ids.map((dependency) => ({ id: dependency, line: field.line }));
     report(
       field,
       `${field.key} "${field.text}" cannot be read as workstream ids: "${result.unreadable}" is not an id ` +
@@ -205,10 +206,10 @@ function dependencyIds(
     );
     return [];
   }
-  const ids: string[] = [];
+  const ids: { id: string; line: number }[] = [];
   for (const item of items) {
     const read = readDependencyItem(item.text);
-    if (read.kind === 'ids') ids.push(...read.ids);
+    if (read.kind === 'ids') ids.push(...read.ids.filter((dependency) => !ids.some((seen) => seen.id === dependency)).map((dependency) => ({ id: dependency, line: item.line })));
     if (read.kind === 'unreadable') {
       report(
         { ...field, line: item.line, text: item.text },
@@ -217,7 +218,7 @@ function dependencyIds(
       );
     }
   }
-  return [...new Set(ids)];
+  return ids;
 }
 
 function describeDisagreement(listed: readonly { field: RawField; ids: string[] }[]): string | undefined {
