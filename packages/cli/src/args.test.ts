@@ -74,7 +74,8 @@ describe('parseCommandLine', () => {
     } catch (thrown) {
       error = thrown;
     }
-    expect(isUsageError(error) && isCliError(error) && (error as UsageError).code === 'CLI_USAGE').toBe(true);
+    expect(isUsageError(error) && isCliError(error)).toBe(true);
+    expect(error).toMatchObject({ name: 'UsageError', code: 'CLI_USAGE' });
   });
 
   it('takes --json for plan and status', () => {

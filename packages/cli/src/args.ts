@@ -1,6 +1,7 @@
+import { hasErrorCode } from '@sdp/internal';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CliError, cliErrorGuard } from './cli-error.js';
+import { CliError } from './cli-error.js';
 import { stateRootOf } from './state-dir.js';
 
 /** Bad command-line usage: exit code 2 with the message and a pointer to --help. */
@@ -13,8 +14,12 @@ export class UsageError extends CliError {
   }
 }
 
+const CLI_USAGE: ReadonlySet<string> = new Set(['CLI_USAGE']);
+
 /** True for a {@link UsageError}, also one from another copy of this package. */
-export const isUsageError = cliErrorGuard<UsageError>('UsageError', 'CLI_USAGE');
+export function isUsageError(value: unknown): value is UsageError {
+  return hasErrorCode(value, 'UsageError', CLI_USAGE);
+}
 
 export const helpText = `sdp-dispatch — run a folder of workstream files in parallel, resumably
 

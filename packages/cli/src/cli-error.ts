@@ -35,9 +35,3 @@ export class CliError extends Error {
 export function isCliError(value: unknown): value is CliError {
   return hasErrorCode(value, undefined, CLI_ERROR_CODES);
 }
-
-/** The guard of one error class: its `name` and its one code. */
-export function cliErrorGuard<T extends CliError>(name: string, code: CliErrorCode): (value: unknown) => value is T {
-  const codes: ReadonlySet<string> = new Set([code]);
-  return (value: unknown): value is T => hasErrorCode(value, name, codes);
-}

@@ -1,7 +1,8 @@
+import { hasErrorCode } from '@sdp/internal';
 import { resolve } from 'node:path';
 import { DependencyGraph, isGraphError, type GraphError } from '@sdp/graph';
 import type { CommonArgs } from './args.js';
-import { CliError, cliErrorGuard } from './cli-error.js';
+import { CliError } from './cli-error.js';
 import { statePathsOf, type StatePaths } from './state-dir.js';
 import {
   ExternalDependencyError,
@@ -56,7 +57,8 @@ export async function loadFeature(args: CommonArgs, options: LoadFeatureOptions 
   if (problems.length > 0) {
     throw new WorkstreamFileError([...problems, ...(graphError === undefined ? [] : graphProblems(graphError, files))], loaded.featureId);
   }
-  if (graphError !== undefined || graph === undefined) throw new FeatureGraphError(graphError as GraphError, files);
+  if (graphError !== undefined) throw new FeatureGraphError(graphError, files);
+  if (graph === undefined) throw new Error('unreachable: no graph and no graph error');
   if (loaded.waiting.length > 0 && options.allowWaiting !== true) throw new ExternalDependencyError(loaded.waiting);
   return {
     loaded,
@@ -119,5 +121,9 @@ export class FeatureGraphError extends CliError {
   }
 }
 
+const CLI_GRAPH: ReadonlySet<string> = new Set(['CLI_GRAPH']);
+
 /** True for a {@link FeatureGraphError}, also one from another copy of this package. */
-export const isFeatureGraphError = cliErrorGuard<FeatureGraphError>('FeatureGraphError', 'CLI_GRAPH');
+export function isFeatureGraphError(value: unknown): value is FeatureGraphError {
+  return hasErrorCode(value, 'FeatureGraphError', CLI_GRAPH);
+}

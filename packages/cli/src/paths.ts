@@ -4,8 +4,8 @@ import { options } from './args.js';
 
 /**
  * Logs live beside the checkpoints: `.sdp/checkpoints` -> `.sdp/logs/<feature>/`.
- * @deprecated Use `statePathsOf(args.stateRoot, featureId, args.checkpointDir).logDir` (or a loaded
- * feature's `paths.logDir`): logs stay in `<root>/.sdp/logs` whatever `--checkpoint-dir` says.
+ * Right for the default checkpoint folder only: prefer a loaded feature's `paths.logDir`
+ * (`statePathsOf`), where logs stay in `<root>/.sdp/logs` whatever `--checkpoint-dir` says.
  */
 export function logDirOf(checkpointDir: string, featureId: string): string {
   return join(dirname(resolve(checkpointDir)), 'logs', featureId);
@@ -65,7 +65,7 @@ function anywhereArguments(argv: readonly string[], cwd: string): string[] {
       words.push(token.rawName);
     } else {
       const value = token.name === 'checkpoint-dir' ? resolve(cwd, token.value) : token.value;
-      words.push(...(token.inlineValue === true ? [`${token.rawName}=${value}`] : [token.rawName, value]));
+      words.push(...(token.inlineValue ? [`${token.rawName}=${value}`] : [token.rawName, value]));
     }
   }
   return words;

@@ -1,4 +1,5 @@
-import { CliError, cliErrorGuard } from '../cli-error.js';
+import { hasErrorCode } from '@sdp/internal';
+import { CliError } from '../cli-error.js';
 
 /** A workstream of the selected feature waits for a workstream of another feature that is not done. */
 export interface WaitingDependency {
@@ -60,5 +61,9 @@ export class ExternalDependencyError extends CliError {
   }
 }
 
+const CLI_EXTERNAL_DEPENDENCY: ReadonlySet<string> = new Set(['CLI_EXTERNAL_DEPENDENCY']);
+
 /** True for an {@link ExternalDependencyError}, also one from another copy of this package. */
-export const isExternalDependencyError = cliErrorGuard<ExternalDependencyError>('ExternalDependencyError', 'CLI_EXTERNAL_DEPENDENCY');
+export function isExternalDependencyError(value: unknown): value is ExternalDependencyError {
+  return hasErrorCode(value, 'ExternalDependencyError', CLI_EXTERNAL_DEPENDENCY);
+}

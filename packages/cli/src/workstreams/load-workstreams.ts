@@ -170,8 +170,8 @@ function validateArguments(dir: unknown, options: unknown, signal: unknown): str
   }
   if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, got ${describeValue(signal)}`);
-  const { feature, exclude, unfinishedExternal } = options as LoadWorkstreamsOptions;
-  if (exclude !== undefined && (!Array.isArray(exclude) || !exclude.every((item) => typeof item === 'string' && item.trim() !== ''))) {
+  const { feature, exclude, unfinishedExternal } = options as { feature?: unknown; exclude?: unknown; unfinishedExternal?: unknown };
+  if (exclude !== undefined && (!Array.isArray(exclude) || !exclude.every((item: unknown) => typeof item === 'string' && item.trim() !== ''))) {
     throw new TypeError(`options.exclude must be an array of non-empty glob strings, got ${describeValue(exclude)}`);
   }
   if (unfinishedExternal !== undefined && unfinishedExternal !== 'refuse' && unfinishedExternal !== 'report') {

@@ -104,7 +104,16 @@ export async function readFolder(root: string, exclude: readonly string[], signa
   const order = new Map(files.map((file, index) => [file, index]));
   skippedFiles.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
   for (const items of problems.values()) items.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.line ?? 0) - (b.line ?? 0));
-  const workstreams = withBlocks(chosen, root, (feature, problem) => add(problems, feature, [problem]), (feature, warning) => add(warnings, feature, [warning]));
+  const workstreams = withBlocks(
+    chosen,
+    root,
+    (feature, problem) => {
+      add(problems, feature, [problem]);
+    },
+    (feature, warning) => {
+      add(warnings, feature, [warning]);
+    },
+  );
   return { root, markdownFiles: files.length, workstreams, skippedFiles, excludedFiles, problems, warnings };
 }
 

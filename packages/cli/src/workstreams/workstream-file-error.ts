@@ -1,4 +1,5 @@
-import { CliError, cliErrorGuard } from '../cli-error.js';
+import { hasErrorCode } from '@sdp/internal';
+import { CliError } from '../cli-error.js';
 import { describeProblem, problemOf, type WorkstreamProblem } from './workstream-problem.js';
 
 export interface WorkstreamFileErrorDetails {
@@ -55,5 +56,9 @@ export class WorkstreamFileError extends CliError {
   }
 }
 
+const CLI_WORKSTREAM_FILE: ReadonlySet<string> = new Set(['CLI_WORKSTREAM_FILE']);
+
 /** True for a {@link WorkstreamFileError}, also one from another copy of this package. */
-export const isWorkstreamFileError = cliErrorGuard<WorkstreamFileError>('WorkstreamFileError', 'CLI_WORKSTREAM_FILE');
+export function isWorkstreamFileError(value: unknown): value is WorkstreamFileError {
+  return hasErrorCode(value, 'WorkstreamFileError', CLI_WORKSTREAM_FILE);
+}

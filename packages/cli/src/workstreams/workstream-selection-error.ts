@@ -1,4 +1,5 @@
-import { CliError, cliErrorGuard } from '../cli-error.js';
+import { hasErrorCode } from '@sdp/internal';
+import { CliError } from '../cli-error.js';
 
 /**
  * The folder's workstreams cannot be narrowed to one feature: it holds several and no `--feature`
@@ -19,5 +20,9 @@ export class WorkstreamSelectionError extends CliError {
   }
 }
 
+const CLI_SELECTION: ReadonlySet<string> = new Set(['CLI_SELECTION']);
+
 /** True for a {@link WorkstreamSelectionError}, also one from another copy of this package. */
-export const isWorkstreamSelectionError = cliErrorGuard<WorkstreamSelectionError>('WorkstreamSelectionError', 'CLI_SELECTION');
+export function isWorkstreamSelectionError(value: unknown): value is WorkstreamSelectionError {
+  return hasErrorCode(value, 'WorkstreamSelectionError', CLI_SELECTION);
+}
