@@ -1,21 +1,9 @@
 import { hasErrorCode } from '@sdp/internal';
 import { CliError } from '../cli-error.js';
-import { describeProblem, problemOf, type WorkstreamProblem } from './workstream-problem.js';
+import { describeProblem, problemOf, type ProblemDetails, type WorkstreamProblem } from './workstream-problem.js';
 
-export interface WorkstreamFileErrorDetails {
-  /** Absolute path of the file at fault. */
-  file: string;
-  /** What is wrong, as a sentence fragment (`depends_on "x" is not a list of workstream ids`). */
-  problem: string;
-  /** 1-based line of the offending field or syntax error, when known. */
-  line?: number | undefined;
-  /** The field at fault as written in the file (`depends_on`, `dependencies`, `ws_id`). */
-  field?: string | undefined;
-  /** The offending text, verbatim. */
-  text?: string | undefined;
-  /** The workstream the file declares, when it got that far. */
-  workstream?: string | undefined;
-}
+/** One problem: the file at fault, what is wrong, and the line, field, text and workstream when known. */
+export type WorkstreamFileErrorDetails = ProblemDetails;
 
 /**
  * Markdown files that declare workstreams (or clearly try to) but cannot be read as such: YAML

@@ -28,15 +28,11 @@ export function describeProblem(problem: WorkstreamProblem): string {
   return `${where}: ${who}${problem.problem}`;
 }
 
+/** The details of a {@link WorkstreamProblem} as a caller has them: unknown ones may be `undefined`. */
+export type ProblemDetails = { [K in keyof WorkstreamProblem]: WorkstreamProblem[K] | (undefined extends WorkstreamProblem[K] ? undefined : never) };
+
 /** A copy without the keys whose value is `undefined`, so that absent details stay absent. */
-export function problemOf(details: {
-  file: string;
-  problem: string;
-  line?: number | undefined;
-  field?: string | undefined;
-  text?: string | undefined;
-  workstream?: string | undefined;
-}): WorkstreamProblem {
+export function problemOf(details: ProblemDetails): WorkstreamProblem {
   const problem: { -readonly [K in keyof WorkstreamProblem]: WorkstreamProblem[K] } = { file: details.file, problem: details.problem };
   if (details.line !== undefined) problem.line = details.line;
   if (details.field !== undefined) problem.field = details.field;
