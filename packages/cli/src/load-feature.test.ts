@@ -57,7 +57,7 @@ describe('loadFeature', () => {
   it('counts what it passed over in one line, and lists it with --verbose', async () => {
     const feature = await loadFeature(argsOf(path.join(FIXTURES, 'wild'), '--feature', 'F052', '--exclude', 'archive'), { allowWaiting: true });
     expect(skippedFilesText(feature.loaded, false)).toBe(
-      'Passed over: 2 not workstreams (1 template, 1 report), 1 excluded, 3 problems in files of other features; --verbose lists them\n',
+      'Passed over: 2 files that are not workstreams (1 template, 1 report), 1 excluded, 3 problems in files of other features; --verbose lists them\n',
     );
     const verbose = skippedFilesText(feature.loaded);
     expect(verbose).toContain('Problems in files of other features (they do not block this one):');

@@ -84,7 +84,7 @@ export function skippedFilesText(loaded: LoadedWorkstreams, verbose = true): str
   const { skippedFiles, excludedFiles, otherProblems } = loaded;
   if (!verbose) {
     const parts = [
-      ...(skippedFiles.length > 0 ? [`${skippedFiles.length} not workstreams (${categoryCounts(loaded)})`] : []),
+      ...(skippedFiles.length > 0 ? [`${skippedFiles.length} ${skippedFiles.length === 1 ? 'file that is not a workstream' : 'files that are not workstreams'} (${categoryCounts(loaded)})`] : []),
       ...(excludedFiles.length > 0 ? [`${excludedFiles.length} excluded`] : []),
       ...(otherProblems.length > 0 ? [`${otherProblems.length} problem${otherProblems.length === 1 ? '' : 's'} in files of other features`] : []),
     ];
@@ -103,6 +103,12 @@ function categoryCounts(loaded: LoadedWorkstreams): string {
   for (const file of loaded.skippedFiles) counts.set(file.category, (counts.get(file.category) ?? 0) + 1);
   const names: Record<string, [string, string]> = { template: ['template', 'templates'], report: ['report', 'reports'], 'not-workstream': ['other', 'others'] };
   return [...counts].map(([category, count]) => `${count} ${(names[category] ?? [category, category])[count === 1 ? 0 : 1]}`).join(', ');
+}
+
+/** The warnings of the feature's files (disagreements that were resolved), one line each with file:line. */
+export function warningsText(loaded: LoadedWorkstreams): string {
+  if (loaded.warnings.length === 0) return '';
+  return [`Warnings (${loaded.warnings.length}):`, ...loaded.warnings.map((warning) => `  ${describeProblem(warning)}`)].join('\n') + '\n';
 }
 
 /** The workstreams do not form a valid graph; each problem is named with the file of its workstream. */

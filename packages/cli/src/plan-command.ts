@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { CommonArgs } from './args.js';
 import { isCliError, type CliError } from './cli-error.js';
-import { loadFeature, skippedFilesText, type Feature } from './load-feature.js';
+import { loadFeature, skippedFilesText, warningsText, type Feature } from './load-feature.js';
 import { commandOf } from './paths.js';
 import type { Output } from './reporter.js';
-import { describeProblem, describeWaiting, isWorkstreamFileError, type WorkstreamProblem } from './workstreams/index.js';
+import { describeWaiting, isWorkstreamFileError, type WorkstreamProblem } from './workstreams/index.js';
 
 /**
  * `sdp-dispatch plan`: validates the folder and prints the waves and the critical path, or with
@@ -48,11 +48,9 @@ export async function planCommand(args: CommonArgs, out: Output): Promise<number
     lines.push('', `Waiting on unfinished workstreams of other features ("run" refuses to start until they are done):`);
     lines.push(...loaded.waiting.map((item) => `  ${describeWaiting(item)}`));
   }
-  if (loaded.warnings.length > 0) {
-    lines.push('', `Warnings (${loaded.warnings.length}):`, ...loaded.warnings.map((warning) => `  ${describeProblem(warning)}`));
-  }
   lines.push('', `State: ${feature.paths.stateDir} (checkpoint in ${feature.paths.checkpointDir})`, `Run from anywhere: ${runCommand}`);
   out.write(`${lines.join('\n')}\n`);
+  out.write(warningsText(loaded));
   out.write(skippedFilesText(loaded, args.verbose));
   return 0;
 }

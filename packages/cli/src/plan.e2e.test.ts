@@ -43,7 +43,7 @@ describe('sdp-dispatch plan on a folder as found in the wild', { timeout: 30_000
     expect(result.stdout).toContain('Wave 3: 00-052-03 (waits for 00-053-01)');
     expect(result.stdout).toContain('00-052-03 depends on 00-053-01 of feature F053, which is not done');
     expect(result.stdout).toContain('dependencies disagree (depends_on on line 3 lists none; Dependencies on line 8 lists 00-052-01)');
-    expect(result.stdout).toContain('Passed over: 2 not workstreams (1 template, 1 report), 1 excluded, 3 problems in files of other features; --verbose lists them');
+    expect(result.stdout).toContain('Passed over: 2 files that are not workstreams (1 template, 1 report), 1 excluded, 3 problems in files of other features; --verbose lists them');
     expect(result.stdout).toContain(`State: ${join(repository, '.sdp')}`);
     const runLine = `Run from anywhere: sdp-dispatch run ${join(docs, 'workstreams')} --feature F052 --exclude archive --exec '<command>'`;
     expect(result.stdout).toContain(runLine);

@@ -3,7 +3,7 @@ import { Dispatcher } from '@sdp/dispatcher';
 import type { RunArgs } from './args.js';
 import { JsonReporter } from './json-reporter.js';
 import { LiveReporter } from './live-reporter.js';
-import { loadFeature, skippedFilesText } from './load-feature.js';
+import { loadFeature, skippedFilesText, warningsText } from './load-feature.js';
 import { PlainReporter } from './plain-reporter.js';
 import type { Reporter } from './reporter.js';
 import { ShellExecutor } from './shell-executor.js';
@@ -20,7 +20,7 @@ export interface RunIo {
 export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   const { loaded, graph, done, files, paths } = await loadFeature(args);
   const { featureId } = loaded;
-  if (args.verbose) io.stderr.write(skippedFilesText(loaded));
+  io.stderr.write(warningsText(loaded) + skippedFilesText(loaded, args.verbose));
   const store = new CheckpointStore({ featureId, dir: args.checkpointDir });
   const executor = new ShellExecutor({
     command: args.exec,

@@ -223,6 +223,18 @@ describe('loadWorkstreams on a temporary folder', () => {
     expect(loaded.external.map((node) => node.id)).toEqual(['00-052-01']);
   });
 
+  it("gives a file whose feature cannot be told to the one feature beside it, and to none in a mixed folder", async () => {
+    await write('f090/00-090-01.md', '---\nws_id: 00-090-01\n---\n');
+    await write('f090/notes.md', '---\ndepends_on: 00-090-01\n---\n');
+    await write('mixed/00-091-01.md', '---\nws_id: 00-091-01\n---\n');
+    await write('mixed/00-092-01.md', '---\nws_id: 00-092-01\n---\n');
+    await write('mixed/stray.md', '---\nblocks: 00-092-01\n---\n');
+    const error = await rejectionOf(loadWorkstreams(dir, { feature: 'F090' }));
+    expect(error).toMatchObject({ code: 'CLI_WORKSTREAM_FILE', file: path.join(dir, 'f090/notes.md'), line: 2 });
+    const loaded = await loadWorkstreams(dir, { feature: 'F091' });
+    expect(loaded.otherProblems.map((problem) => path.relative(dir, problem.file))).toEqual(['f090/notes.md', 'mixed/stray.md']);
+  });
+
   it('reports a folder without workstreams as a selection problem', async () => {
     await write('SUMMARY.md', '# Summary\n');
     const error = await rejectionOf(loadWorkstreams(dir));

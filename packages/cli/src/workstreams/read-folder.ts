@@ -101,6 +101,7 @@ export async function readFolder(root: string, exclude: readonly string[], signa
     }
   }
 
+  attributeByFolder(problems, chosen);
   const order = new Map(files.map((file, index) => [file, index]));
   skippedFiles.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
   for (const items of problems.values()) items.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.line ?? 0) - (b.line ?? 0));
@@ -121,6 +122,29 @@ export async function readFolder(root: string, exclude: readonly string[], signa
 export function featureOfFileName(file: string): string | undefined {
   const id = /^\d{2,}-F?\d{3,}-\d{2,}/.exec(path.basename(file))?.[0];
   return id === undefined ? undefined : featureIdOfWorkstreamId(id);
+}
+
+/**
+ * A file whose feature cannot be told from it (`notes.md` with `depends_on` and no `ws_id`) belongs
+ * to the feature of the workstreams beside it in its folder, when they are all of one feature: it
+ * may be one of them that lost its id, so it blocks that feature. Elsewhere it blocks none.
+ */
+function attributeByFolder(problems: Map<string, WorkstreamProblem[]>, chosen: ReadonlyMap<string, ParsedWorkstream>): void {
+  const unattributed = problems.get('');
+  if (unattributed === undefined) return;
+  const featuresIn = new Map<string, Set<string>>();
+  for (const workstream of chosen.values()) {
+    const folder = path.dirname(workstream.file);
+    featuresIn.set(folder, (featuresIn.get(folder) ?? new Set()).add(workstream.featureId));
+  }
+  const remaining = unattributed.filter((problem) => {
+    const [only, ...others] = featuresIn.get(path.dirname(problem.file)) ?? [];
+    if (only === undefined || others.length > 0) return true;
+    problems.set(only, [...(problems.get(only) ?? []), problem]);
+    return false;
+  });
+  if (remaining.length === 0) problems.delete('');
+  else problems.set('', remaining);
 }
 
 type Report = (feature: string, problem: WorkstreamProblem) => void;
