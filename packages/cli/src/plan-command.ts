@@ -48,9 +48,10 @@ export async function planCommand(args: CommonArgs, out: Output): Promise<number
     lines.push('', `Waiting on unfinished workstreams of other features ("run" refuses to start until they are done):`);
     lines.push(...loaded.waiting.map((item) => `  ${describeWaiting(item)}`));
   }
+  const warnings = warningsText(loaded);
+  if (warnings !== '') lines.push('', warnings.trimEnd());
   lines.push('', `State: ${feature.paths.stateDir} (checkpoint in ${feature.paths.checkpointDir})`, `Run from anywhere: ${runCommand}`);
   out.write(`${lines.join('\n')}\n`);
-  out.write(warningsText(loaded));
   out.write(skippedFilesText(loaded, args.verbose));
   return 0;
 }
