@@ -115,7 +115,7 @@ describe('parseWorkstreamFile', () => {
 });
 
 describe('isDoneStatus', () => {
-  it.each(['done', 'Done', 'DONE', 'completed', 'Complete', '✅ done', '**Done**', 'done ✅', 'completed (2026-02-07)', '`done`'])('%j is done', (status) => {
+  it.each(['done', 'Done', 'DONE', 'completed', 'Complete', '✅ done', '**Done**', 'done ✅', 'completed (2026-02-07)', '`done`', 'closed', 'Merged', '✅ MERGED', 'Done - merged in #12', '**Closed**: superseded'])('%j is done', (status) => {
     expect(isDoneStatus(status)).toBe(true);
   });
 

@@ -162,7 +162,7 @@ export function readWorkstream(input: ReadInput): ReadResult {
 
 /** done, completed, complete, closed, merged: any case, with markup, emoji, a note after a dash or in parentheses. */
 export function isDoneStatus(status: string): boolean {
-  const head = status.replace(/\([^)]*\)/g, ' ').split(/\s[-—–:|]\s|[,;.]/)[0] ?? '';
+  const head = status.replace(/\([^)]*\)/g, ' ').split(/\s[-—–|]\s|:\s|[,;.]/)[0] ?? '';
   const words = head.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
   return DONE_STATUSES.has(words);
 }
