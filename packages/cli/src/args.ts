@@ -2,7 +2,7 @@ import { hasErrorCode } from '@sdp/internal';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './cli-error.js';
-import { stateRootOf } from './state-dir.js';
+import { stateRootOf, statePathsOf } from './state-dir.js';
 
 /** Bad command-line usage: exit code 2 with the message and a pointer to --help. */
 export class UsageError extends CliError {
@@ -139,7 +139,8 @@ export function parseCommandLine(argv: readonly string[], cwd = process.cwd()): 
   const checkpointOption = values['checkpoint-dir'];
   const common: CommonArgs = {
     dir,
-    checkpointDir: checkpointOption === undefined ? resolve(stateRoot, '.sdp', 'checkpoints') : resolve(cwd, checkpointOption),
+    // The checkpoint folder does not depend on the feature: `statePathsOf` says where it is.
+    checkpointDir: statePathsOf(stateRoot, '', checkpointOption === undefined ? undefined : resolve(cwd, checkpointOption)).checkpointDir,
     stateRoot,
     exclude,
     verbose: values.verbose === true,

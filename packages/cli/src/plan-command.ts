@@ -3,6 +3,7 @@ import type { CommonArgs } from './args.js';
 import { isCliError, type CliError } from './cli-error.js';
 import { loadFeature, skippedFilesText, warningsText, type Feature } from './load-feature.js';
 import { commandOf } from './paths.js';
+import { statePathsOf } from './state-dir.js';
 import type { Output } from './reporter.js';
 import { describeWaiting, isWorkstreamFileError, type WorkstreamProblem } from './workstreams/index.js';
 
@@ -58,7 +59,7 @@ export async function planCommand(args: CommonArgs, out: Output): Promise<number
 
 /** The arguments that select the same feature and state from any directory. */
 function anywhereArgs(args: CommonArgs, feature: Feature): { dir: string; feature: string; exclude: readonly string[]; checkpointDir?: string } {
-  const defaultDir = resolve(args.stateRoot, '.sdp', 'checkpoints');
+  const defaultDir = statePathsOf(args.stateRoot, feature.loaded.featureId).checkpointDir;
   return {
     dir: resolve(args.dir),
     feature: feature.loaded.featureId,
