@@ -1,9 +1,24 @@
+import { hasErrorCode } from '@sdp/internal';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError } from './cli-error.js';
+import { stateRootOf, statePathsOf } from './state-dir.js';
 
 /** Bad command-line usage: exit code 2 with the message and a pointer to --help. */
-export class UsageError extends Error {
+export class UsageError extends CliError {
   override readonly name = 'UsageError';
-  readonly code = 'USAGE' as const;
+  declare readonly code: 'CLI_USAGE';
+
+  constructor(message: string) {
+    super('CLI_USAGE', message);
+  }
+}
+
+const CLI_USAGE: ReadonlySet<string> = new Set(['CLI_USAGE']);
+
+/** True for a {@link UsageError}, also one from another copy of this package. */
+export function isUsageError(value: unknown): value is UsageError {
+  return hasErrorCode(value, 'UsageError', CLI_USAGE);
 }
 
 export const helpText = `sdp-dispatch — run a folder of workstream files in parallel, resumably
@@ -17,8 +32,10 @@ Usage:
 
 Options:
   -f, --feature <id>            feature to use when the folder holds several (F052, 052 and 52 match)
-      --checkpoint-dir <dir>    where checkpoints live (default .sdp/checkpoints; logs go to .sdp/logs)
-  -v, --verbose                 list files that are not workstreams; stack traces on errors
+      --exclude <glob>          leave out matching files or folders (repeatable), e.g. --exclude TEMPLATE.md --exclude 'archive/**'
+      --checkpoint-dir <dir>    where checkpoints live (default <root>/.sdp/checkpoints; logs stay in <root>/.sdp/logs)
+      --json                    run: one JSON object per event and a final report; plan, status: one JSON document
+  -v, --verbose                 list files that are not workstreams and other features' problems; stack traces on errors
 Run options:
   -e, --exec <command>          shell command run once per workstream; exit code 0 is success
   -c, --concurrency <n>         most workstreams at once (default 3)
@@ -31,17 +48,18 @@ Run options:
       --breaker-window <n>      runs the breaker looks back over (default 5)
       --breaker-timeout <dur>   first open period of the breaker, doubling up to 5m (default 60s)
       --on-breaker-open <p>     wait (default): wait and send one trial; stop: end the run
-      --json                    one JSON object per event and a final report, on stdout
 
 The command gets SDP_WS_ID, SDP_FEATURE_ID, SDP_WS_FILE and SDP_ATTEMPT in its environment; its
-output goes to .sdp/logs/<feature>/<ws>.log.
+output goes to <root>/.sdp/logs/<feature>/<ws>.log. <root> is the nearest folder above <dir> (or <dir>
+itself) that has .sdp/ or .git/, else the current directory: every directory sees the same state.
 
 Exit codes: 0 all completed; 1 some failed or were skipped; 2 invalid input (bad files, cycle,
 missing dependency, damaged checkpoint, lock held); 130 interrupted.
 `;
 
-const options = {
+export const options = {
   feature: { type: 'string', short: 'f' },
+  exclude: { type: 'string', multiple: true },
   'checkpoint-dir': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   exec: { type: 'string', short: 'e' },
@@ -62,13 +80,21 @@ const options = {
 
 export type Command = 'run' | 'plan' | 'status' | 'clean';
 const commands: readonly Command[] = ['run', 'plan', 'status', 'clean'];
-const runOnly = ['exec', 'concurrency', 'fresh', 'retries', 'retry-delay', 'timeout', 'grace', 'breaker-threshold', 'breaker-window', 'breaker-timeout', 'on-breaker-open', 'json'] as const;
+const runOnly = ['exec', 'concurrency', 'fresh', 'retries', 'retry-delay', 'timeout', 'grace', 'breaker-threshold', 'breaker-window', 'breaker-timeout', 'on-breaker-open'] as const;
 
 export interface CommonArgs {
+  /** The workstream folder as given. */
   dir: string;
   feature?: string;
+  /** Absolute: `--checkpoint-dir` resolved against the working directory, else `<stateRoot>/.sdp/checkpoints`. */
   checkpointDir: string;
+  /** Absolute: where `.sdp/` lives for this folder ({@link stateRootOf}), whatever the working directory. */
+  stateRoot: string;
+  /** `--exclude` globs, in order. */
+  exclude: string[];
   verbose: boolean;
+  /** `--json`: `run` prints events and a report, `plan` and `status` one JSON document. */
+  json: boolean;
 }
 
 export interface RunArgs extends CommonArgs {
@@ -81,7 +107,6 @@ export interface RunArgs extends CommonArgs {
   graceMs: number;
   breaker: { threshold: number; window: number; timeout: number };
   onBreakerOpen: 'wait' | 'stop';
-  json: boolean;
 }
 
 export type ParsedArgs =
@@ -90,7 +115,8 @@ export type ParsedArgs =
   | { kind: 'run'; args: RunArgs }
   | { kind: 'plan' | 'status' | 'clean'; args: CommonArgs };
 
-export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+/** `cwd` is where relative paths are resolved from (default `process.cwd()`). */
+export function parseCommandLine(argv: readonly string[], cwd = process.cwd()): ParsedArgs {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
@@ -106,15 +132,25 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   if (dir === undefined) throw new UsageError(`missing <dir>: sdp-dispatch ${command} <dir>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`);
 
+  const exclude = values.exclude ?? [];
+  const emptyGlob = exclude.find((glob) => glob.trim() === '');
+  if (emptyGlob !== undefined) throw new UsageError('--exclude needs a glob, e.g. --exclude TEMPLATE.md');
+  const stateRoot = stateRootOf(dir, cwd);
+  const checkpointOption = values['checkpoint-dir'];
   const common: CommonArgs = {
     dir,
-    checkpointDir: values['checkpoint-dir'] ?? '.sdp/checkpoints',
+    // The checkpoint folder does not depend on the feature: `statePathsOf` says where it is.
+    checkpointDir: statePathsOf(stateRoot, '', checkpointOption === undefined ? undefined : resolve(cwd, checkpointOption)).checkpointDir,
+    stateRoot,
+    exclude,
     verbose: values.verbose === true,
+    json: values.json === true,
     ...(values.feature === undefined ? {} : { feature: values.feature }),
   };
   if (command !== 'run') {
     const misplaced = runOnly.find((name) => values[name] !== undefined);
     if (misplaced !== undefined) throw new UsageError(`--${misplaced} applies to "run" only`);
+    if (command === 'clean' && common.json) throw new UsageError('--json applies to run, plan and status only');
     return { kind: command as 'plan' | 'status' | 'clean', args: common };
   }
   if (values.exec === undefined || values.exec.trim() === '') {
@@ -148,7 +184,6 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
         timeout: values['breaker-timeout'] === undefined ? 60_000 : parseDuration('--breaker-timeout', values['breaker-timeout']),
       },
       onBreakerOpen,
-      json: values.json === true,
     },
   };
 }

@@ -1,12 +1,22 @@
+export { CliError, isCliError, type CliErrorCode } from './cli-error.js';
 export {
   loadWorkstreams,
   type LoadWorkstreamsOptions,
   type LoadedWorkstreams,
   type WorkstreamNode,
+  type DeclaredDependency,
+  type SkippedFile,
+  type SkipCategory,
+  type WorkstreamProblem,
+  type WorkstreamWarning,
+  describeProblem,
   WorkstreamFileError,
   isWorkstreamFileError,
+  type WorkstreamFileErrorDetails,
   WorkstreamSelectionError,
   isWorkstreamSelectionError,
   ExternalDependencyError,
   isExternalDependencyError,
+  describeWaiting,
+  type WaitingDependency,
 } from './workstreams/index.js';

@@ -3,8 +3,7 @@ import { Dispatcher } from '@sdp/dispatcher';
 import type { RunArgs } from './args.js';
 import { JsonReporter } from './json-reporter.js';
 import { LiveReporter } from './live-reporter.js';
-import { loadFeature, skippedFilesText } from './load-feature.js';
-import { logDirOf } from './paths.js';
+import { loadFeature, skippedFilesText, warningsText } from './load-feature.js';
 import { PlainReporter } from './plain-reporter.js';
 import type { Reporter } from './reporter.js';
 import { ShellExecutor } from './shell-executor.js';
@@ -19,15 +18,15 @@ export interface RunIo {
 
 /** `sdp-dispatch run`: exit 0 all completed, 1 some failed or skipped (or the breaker stopped it), 130 interrupted. */
 export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
-  const { loaded, graph, done, files } = await loadFeature(args);
+  const { loaded, graph, done, files, paths } = await loadFeature(args);
   const { featureId } = loaded;
-  if (args.verbose) io.stderr.write(skippedFilesText(loaded));
+  io.stderr.write(warningsText(loaded) + skippedFilesText(loaded, args.verbose));
   const store = new CheckpointStore({ featureId, dir: args.checkpointDir });
   const executor = new ShellExecutor({
     command: args.exec,
     featureId,
     files,
-    logDir: logDirOf(args.checkpointDir, featureId),
+    logDir: paths.logDir,
     killAfterMs: args.graceMs,
   });
   const dispatcher = new Dispatcher(graph, {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CliError, isCliError } from '../cli-error.js';
 import { ExternalDependencyError, isExternalDependencyError } from './external-dependency-error.js';
 import { WorkstreamFileError, isWorkstreamFileError } from './workstream-file-error.js';
 import { WorkstreamSelectionError, isWorkstreamSelectionError } from './workstream-selection-error.js';
@@ -16,7 +17,7 @@ describe('WorkstreamFileError', () => {
     expect(error.message).toBe('/w/00-060-05.md:7: 00-060-05: depends_on "the auth stuff" cannot be read');
     expect(error).toMatchObject({
       name: 'WorkstreamFileError',
-      code: 'INVALID_WORKSTREAM',
+      code: 'CLI_WORKSTREAM_FILE',
       file: '/w/00-060-05.md',
       line: 7,
       field: 'depends_on',
@@ -62,16 +63,28 @@ describe('guards', () => {
   const external = new ExternalDependencyError({ workstream: 'a', dependency: 'b', file: '/w/a.md', reason: 'not-found', dependencyFeature: 'F001' });
 
   it('recognise their own error and nothing else', () => {
-    const values = [file, selection, external, new Error('x'), null, 'INVALID_WORKSTREAM'];
+    const values = [file, selection, external, new Error('x'), null, 'CLI_WORKSTREAM_FILE'];
     expect(values.map(isWorkstreamFileError)).toEqual([true, false, false, false, false, false]);
-    expect([file, selection, external, { code: 'FEATURE_SELECTION' }].map(isWorkstreamSelectionError)).toEqual([false, true, false, false]);
+    expect([file, selection, external, { code: 'CLI_SELECTION' }].map(isWorkstreamSelectionError)).toEqual([false, true, false, false]);
     expect([file, selection, external, undefined].map(isExternalDependencyError)).toEqual([false, false, true, false]);
   });
 
-  it('recognise errors from another copy of the package by their code and fields', () => {
-    const copy = Object.assign(new Error('from another copy'), { code: 'INVALID_WORKSTREAM', file: '/w/a.md' });
+  it('recognise errors from another copy of the package by their name and code', () => {
+    const copy = Object.assign(new Error('from another copy'), { name: 'WorkstreamFileError', code: 'CLI_WORKSTREAM_FILE', file: '/w/a.md' });
     expect(isWorkstreamFileError(copy)).toBe(true);
-    expect(isWorkstreamSelectionError(Object.assign(new Error('x'), { code: 'FEATURE_SELECTION', features: [] }))).toBe(true);
-    expect(isExternalDependencyError(Object.assign(new Error('x'), { code: 'EXTERNAL_DEPENDENCY', workstream: 'a' }))).toBe(true);
+    expect(isCliError(copy)).toBe(true);
+    expect(isWorkstreamSelectionError(Object.assign(new Error('x'), { name: 'WorkstreamSelectionError', code: 'CLI_SELECTION', features: [] }))).toBe(true);
+    expect(isExternalDependencyError(Object.assign(new Error('x'), { name: 'ExternalDependencyError', code: 'CLI_EXTERNAL_DEPENDENCY', workstream: 'a' }))).toBe(true);
+    // The same code under another name is not this class; an old code is not a CLI error.
+    expect(isWorkstreamFileError(Object.assign(new Error('x'), { name: 'Other', code: 'CLI_WORKSTREAM_FILE' }))).toBe(false);
+    expect(isCliError(Object.assign(new Error('x'), { code: 'INVALID_WORKSTREAM' }))).toBe(false);
+  });
+
+  it('share one base class, CliError, with CLI_ codes', () => {
+    for (const error of [file, selection, external]) {
+      expect(error).toBeInstanceOf(CliError);
+      expect(isCliError(error)).toBe(true);
+      expect(error.code.startsWith('CLI_')).toBe(true);
+    }
   });
 });

@@ -22,3 +22,13 @@ export function featureIdOfWorkstreamId(id: string): string | undefined {
 export function compareFeatureIds(a: string, b: string): number {
   return Number(a.slice(1)) - Number(b.slice(1));
 }
+
+/**
+ * The feature id at the start of a field that may carry a name or a note after it:
+ * `F053 - Checkpoints`, `F028 (tracker-id)`, `**F041**`, `052`. `undefined` when it does not start with one.
+ */
+export function featureIdInText(text: string): string | undefined {
+  const stripped = text.trim().replace(/^[`*_"']+/, '');
+  const digits = /^(?:[Ff](?:eature)?[\s-]?)?(\d{1,9})(?=$|[\s:()[\]—–,.;`*_"'-])/.exec(stripped)?.[1];
+  return digits === undefined ? undefined : canonicalFeatureId(digits);
+}

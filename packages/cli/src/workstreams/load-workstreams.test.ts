@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isExternalDependencyError } from './external-dependency-error.js';
 import { loadWorkstreams } from './load-workstreams.js';
+import { NOT_A_WORKSTREAM } from './parse-workstream-file.js';
 import { isWorkstreamFileError } from './workstream-file-error.js';
 import { isWorkstreamSelectionError } from './workstream-selection-error.js';
 
@@ -46,7 +47,7 @@ describe('loadWorkstreams on YAML front matter', () => {
     expect(loaded.nodes[2]?.file).toBe(fixture('front-matter/00-070-03-ui.md'));
     expect(loaded.external).toEqual([]);
     expect(loaded.skippedFiles).toEqual([
-      { file: fixture('front-matter/notes/README.md'), reason: 'no ws_id in front matter or in a "## Metadata" section' },
+      { file: fixture('front-matter/notes/README.md'), reason: NOT_A_WORKSTREAM, category: 'not-workstream' },
     ]);
   });
 });
@@ -86,7 +87,7 @@ describe('loadWorkstreams feature selection', () => {
   it('refuses to guess among several features and lists them', async () => {
     const error = await rejectionOf(loadWorkstreams(folder));
     expect(isWorkstreamSelectionError(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'FEATURE_SELECTION', features: ['F052', 'F060', 'F061', 'F062', 'F063'] });
+    expect(error).toMatchObject({ code: 'CLI_SELECTION', features: ['F052', 'F060', 'F061', 'F062', 'F063'] });
     expect((error as Error).message).toContain('several features (F052, F060, F061, F062, F063)');
   });
 
@@ -98,8 +99,8 @@ describe('loadWorkstreams feature selection', () => {
 
   it('reports a requested feature that is not there', async () => {
     const error = await rejectionOf(loadWorkstreams(folder, { feature: 'F064' }));
-    expect(error).toMatchObject({ code: 'FEATURE_SELECTION', requested: 'F064', features: ['F052', 'F060', 'F061', 'F062', 'F063'] });
-    expect((error as Error).message).toContain('no workstreams of feature F064');
+    expect(error).toMatchObject({ code: 'CLI_SELECTION', requested: 'F064', features: ['F052', 'F060', 'F061', 'F062', 'F063'] });
+    expect((error as Error).message).toContain('feature F064 not found in');
   });
 
   it('returns a done workstream of another feature as external, keeping the edge', async () => {
@@ -109,7 +110,7 @@ describe('loadWorkstreams feature selection', () => {
       { id: '00-060-02', dependsOn: ['00-060-01'], done: false },
     ]);
     expect(loaded.external).toEqual([
-      { id: '00-052-01', dependsOn: [], done: true, featureId: 'F052', file: path.join(folder, '00-052-01-graph.md'), title: 'Graph' },
+      { id: '00-052-01', dependsOn: [], declaredAt: [], done: true, status: 'done', featureId: 'F052', file: path.join(folder, '00-052-01-graph.md'), title: 'Graph' },
     ]);
   });
 
@@ -117,7 +118,7 @@ describe('loadWorkstreams feature selection', () => {
     const error = await rejectionOf(loadWorkstreams(folder, { feature: 'F061' }));
     expect(isExternalDependencyError(error)).toBe(true);
     expect(error).toMatchObject({
-      code: 'EXTERNAL_DEPENDENCY',
+      code: 'CLI_EXTERNAL_DEPENDENCY',
       reason: 'not-done',
       workstream: '00-061-01',
       dependency: '00-052-02',
@@ -129,7 +130,7 @@ describe('loadWorkstreams feature selection', () => {
 
   it("refuses a dependency on another feature's workstream that is in no file, saying so", async () => {
     const error = await rejectionOf(loadWorkstreams(folder, { feature: 'F062' }));
-    expect(error).toMatchObject({ code: 'EXTERNAL_DEPENDENCY', reason: 'not-found', workstream: '00-062-01', dependency: '00-099-01' });
+    expect(error).toMatchObject({ code: 'CLI_EXTERNAL_DEPENDENCY', reason: 'not-found', workstream: '00-062-01', dependency: '00-099-01' });
     expect((error as Error).message).toContain('which no file in the folder declares');
   });
 
@@ -157,7 +158,7 @@ describe('loadWorkstreams on broken files', () => {
   ])('%s: names the file, line and problem', async (folder, file, details, problem) => {
     const error = await rejectionOf(loadWorkstreams(fixture(`broken/${folder}`)));
     expect(isWorkstreamFileError(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'INVALID_WORKSTREAM', file: fixture(`broken/${folder}/${file}`), ...details });
+    expect(error).toMatchObject({ code: 'CLI_WORKSTREAM_FILE', file: fixture(`broken/${folder}/${file}`), ...details });
     expect((error as Error).message).toContain(problem);
     expect((error as Error).message.split('\n')).toHaveLength(1);
   });
@@ -166,7 +167,7 @@ describe('loadWorkstreams on broken files', () => {
     const loaded = await loadWorkstreams(fixture('broken/yaml-syntax-report'));
     expect(loaded.nodes.map((node) => node.id)).toEqual(['00-080-01']);
     expect(loaded.skippedFiles).toEqual([
-      { file: fixture('broken/yaml-syntax-report/NOTES.md'), reason: 'front matter is not valid YAML (line 2) and declares no ws_id' },
+      { file: fixture('broken/yaml-syntax-report/NOTES.md'), reason: 'front matter is not valid YAML (line 2) and declares no ws_id', category: 'not-workstream' },
     ]);
   });
 });
@@ -202,7 +203,7 @@ describe('loadWorkstreams on a temporary folder', () => {
     await symlink(path.join(dir, 'real/00-090-01.md'), path.join(dir, 'link.md'));
     await symlink(dir, path.join(dir, 'loop'));
     const error = await rejectionOf(loadWorkstreams(dir));
-    expect(error).toMatchObject({ code: 'INVALID_WORKSTREAM', file: path.join(dir, 'real/00-090-01.md') });
+    expect(error).toMatchObject({ code: 'CLI_WORKSTREAM_FILE', file: path.join(dir, 'real/00-090-01.md') });
     expect((error as Error).message).toContain(`also declared by ${path.join(dir, 'link.md')}`);
   });
 
@@ -222,11 +223,23 @@ describe('loadWorkstreams on a temporary folder', () => {
     expect(loaded.external.map((node) => node.id)).toEqual(['00-052-01']);
   });
 
+  it("gives a file whose feature cannot be told to the one feature beside it, and to none in a mixed folder", async () => {
+    await write('f090/00-090-01.md', '---\nws_id: 00-090-01\n---\n');
+    await write('f090/notes.md', '---\ndepends_on: 00-090-01\n---\n');
+    await write('mixed/00-091-01.md', '---\nws_id: 00-091-01\n---\n');
+    await write('mixed/00-092-01.md', '---\nws_id: 00-092-01\n---\n');
+    await write('mixed/stray.md', '---\nblocks: 00-092-01\n---\n');
+    const error = await rejectionOf(loadWorkstreams(dir, { feature: 'F090' }));
+    expect(error).toMatchObject({ code: 'CLI_WORKSTREAM_FILE', file: path.join(dir, 'f090/notes.md'), line: 2 });
+    const loaded = await loadWorkstreams(dir, { feature: 'F091' });
+    expect(loaded.otherProblems.map((problem) => path.relative(dir, problem.file))).toEqual(['f090/notes.md', 'mixed/stray.md']);
+  });
+
   it('reports a folder without workstreams as a selection problem', async () => {
     await write('SUMMARY.md', '# Summary\n');
     const error = await rejectionOf(loadWorkstreams(dir));
-    expect(error).toMatchObject({ code: 'FEATURE_SELECTION', features: [] });
-    expect((error as Error).message).toContain('holds no workstreams (1 markdown file, none declares a ws_id)');
+    expect(error).toMatchObject({ code: 'CLI_SELECTION', features: [] });
+    expect((error as Error).message).toContain('holds no workstreams (1 markdown file, none declares a workstream id)');
   });
 
   it("passes on the file system's error for a folder that does not exist", async () => {
@@ -245,7 +258,7 @@ describe('loadWorkstreams on a temporary folder', () => {
 describe('loadWorkstreams arguments', () => {
   it.each([
     [() => loadWorkstreams(''), TypeError, 'dir must be a non-empty string'],
-    [() => loadWorkstreams(42 as unknown as string), TypeError, 'got number'],
+    [() => loadWorkstreams(42 as unknown as string), TypeError, 'got 42'],
     [() => loadWorkstreams('.', null as unknown as object), TypeError, 'options must be an object, got null'],
     [() => loadWorkstreams('.', { feature: 52 as unknown as string }), TypeError, 'options.feature must be a string'],
     [() => loadWorkstreams('.', { feature: 'auth' }), RangeError, 'options.feature must be a feature id such as "F052" or "052", got "auth"'],

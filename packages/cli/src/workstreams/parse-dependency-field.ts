@@ -1,4 +1,4 @@
-import { isWorkstreamId } from './workstream-id.js';
+import { WORKSTREAM_ID_IN_TEXT, isWorkstreamId } from './workstream-id.js';
 
 export type DependencyFieldResult =
   | { readonly ok: true; readonly ids: string[] }
@@ -12,6 +12,10 @@ const INNERMOST_NOTE = /\([^()]*\)/g;
 /** Markup around ids: code spans, bold/italics, quotes, inline-list brackets. */
 const MARKUP = /[`*_"'[\]]/g;
 const SEPARATOR = /[\s,;&]+/;
+/** `WS 00-053-01`, `WS-00-053-01`, `ws: 00-053-01`: the prefix is markup, not part of the id. */
+const WS_PREFIX = /\bWS[\s:-]*(?=\d{2}-)/gi;
+/** A list item or prose line that says there is nothing to wait for. */
+const NOTHING_SAID = /^(?:none|n\/a|nil|nothing|no (?:dependencies|dependency|blockers|prerequisites)|independent|-+|—|–)\b/i;
 
 /**
  * Reads a `depends_on` / `dependencies` / `blocks` field: a YAML list, or text with several ids
@@ -34,7 +38,7 @@ export function parseDependencyField(value: unknown): DependencyFieldResult {
 }
 
 function parseDependencyText(text: string): DependencyFieldResult {
-  let rest = text.replace(MARKDOWN_LINK, '$1');
+  let rest = text.replace(MARKDOWN_LINK, '$1').replace(WS_PREFIX, '');
   for (let previous = ''; previous !== rest; ) {
     previous = rest;
     rest = rest.replace(INNERMOST_NOTE, ' ');
@@ -49,4 +53,27 @@ function parseDependencyText(text: string): DependencyFieldResult {
     ids.push(token);
   }
   return { ok: true, ids };
+}
+
+export type DependencyItem =
+  | { readonly kind: 'ids'; readonly ids: string[] }
+  /** `None`, `No dependencies`, `Independent`, with or without a note. */
+  | { readonly kind: 'none' }
+  /** A line that introduces a list (`Internal:`): it says nothing by itself. */
+  | { readonly kind: 'intro' }
+  | { readonly kind: 'unreadable' };
+
+/**
+ * Reads one list item or prose line of a body dependency list (`## Dependencies`, `**UPSTREAM:**`):
+ * liberal where a field is strict, because such lines carry notes without parentheses
+ * (`- 00-052-10 — the schema must exist`). Every id in the line counts; a line naming none is
+ * unreadable unless it says there is nothing (`None`) or introduces a list (ends with `:`).
+ */
+export function readDependencyItem(text: string): DependencyItem {
+  const plain = text.replace(MARKDOWN_LINK, '$1').replace(MARKUP, ' ').replace(WS_PREFIX, '').trim();
+  const ids = [...new Set(plain.match(WORKSTREAM_ID_IN_TEXT) ?? [])];
+  if (ids.length > 0) return { kind: 'ids', ids };
+  if (plain === '' || NOTHING_SAID.test(plain) || NOTHING.test(plain)) return { kind: 'none' };
+  if (plain.endsWith(':')) return { kind: 'intro' };
+  return { kind: 'unreadable' };
 }

@@ -62,6 +62,7 @@ export function parseFrontMatter(lines: readonly string[]): FrontMatter {
         key,
         value: isNode(node) ? node.toJS(document) : node,
         line: fileLine(pair.key.range[0]),
+        source: 'front matter',
         text: range == null ? '' : source.slice(range[0], range[1]).trim(),
       });
     }

@@ -38,7 +38,7 @@ export function parseMetadataBullets(lines: readonly string[], start: number): M
     if (open === undefined) return;
     const value = open.items.length === 0 ? open.inline : [open.inline, ...open.items].filter((item) => item !== '');
     const text = [open.inline, ...open.items].filter((item) => item !== '').join(', ');
-    fields.push({ name: open.name, key: open.key, value, line: open.line + 1, text });
+    fields.push({ name: open.name, key: open.key, value, line: open.line + 1, text, source: 'metadata' });
     open = undefined;
   };
 

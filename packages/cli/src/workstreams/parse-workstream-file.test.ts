@@ -1,22 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { isDoneStatus, parseWorkstreamFile } from './parse-workstream-file.js';
+import { NOT_A_WORKSTREAM, isDoneStatus, parseWorkstreamFile } from './parse-workstream-file.js';
 import { WorkstreamFileError } from './workstream-file-error.js';
 
 const FILE = '/features/ws.md';
 const parse = (...lines: string[]) => parseWorkstreamFile(lines.join('\n'), FILE);
 const workstreamOf = (...lines: string[]) => {
   const result = parse(...lines);
-  if (result.kind !== 'workstream') throw new Error(`skipped: ${result.reason}`);
+  if (result.kind !== 'workstream') throw new Error(`not a workstream: ${JSON.stringify(result)}`);
   return result.workstream;
 };
+/** The problems a file has, as the loader would throw them for its feature. */
 const errorOf = (...lines: string[]): WorkstreamFileError => {
-  try {
-    parse(...lines);
-  } catch (error) {
-    if (error instanceof WorkstreamFileError) return error;
-    throw error;
-  }
-  throw new Error('expected a WorkstreamFileError');
+  const result = parse(...lines);
+  if (result.kind === 'skipped' || result.problems.length === 0) throw new Error(`expected problems: ${JSON.stringify(result)}`);
+  return new WorkstreamFileError(result.problems);
 };
 
 describe('parseWorkstreamFile', () => {
@@ -35,8 +32,14 @@ describe('parseWorkstreamFile', () => {
       id: '00-060-05',
       featureId: 'F060',
       dependsOn: ['00-060-02', '00-060-04'],
+      declaredAt: [
+        { id: '00-060-02', file: FILE, line: 6, field: 'depends_on' },
+        { id: '00-060-04', file: FILE, line: 6, field: 'depends_on' },
+      ],
       blocks: [{ id: '00-060-06', field: expect.objectContaining({ key: 'blocks', line: 7 }) as unknown }],
       done: false,
+      status: 'ready',
+      looksLikeReport: false,
       title: 'Membership API',
       file: FILE,
       line: 2,
@@ -48,8 +51,10 @@ describe('parseWorkstreamFile', () => {
       id: '00-052-14',
       featureId: 'F052',
       dependsOn: [],
+      declaredAt: [],
       blocks: [],
       done: false,
+      looksLikeReport: false,
       title: 'Checkpoint Atomic Writes',
       file: FILE,
       line: 4,
@@ -79,10 +84,10 @@ describe('parseWorkstreamFile', () => {
   });
 
   it('passes over files without a ws_id, saying why', () => {
-    expect(parse('# F060 summary', '', 'Status: done. See 00-060-01.')).toEqual({ kind: 'skipped', reason: 'no ws_id in front matter or in a "## Metadata" section' });
+    expect(parse('# F060 summary', '', 'Status: done. See 00-060-01.')).toEqual({ kind: 'skipped', reason: NOT_A_WORKSTREAM, category: 'not-workstream' });
     expect(parse('---', 'feature: F060', 'status: done', '---', '# Summary')).toMatchObject({ kind: 'skipped' });
     expect(parse('```yaml', 'ws_id: 00-060-01', '```')).toMatchObject({ kind: 'skipped' });
-    expect(parse('---', 'title: "broken', '---')).toEqual({ kind: 'skipped', reason: 'front matter is not valid YAML (line 2) and declares no ws_id' });
+    expect(parse('---', 'title: "broken', '---')).toEqual({ kind: 'skipped', reason: 'front matter is not valid YAML (line 2) and declares no ws_id', category: 'not-workstream' });
   });
 
   it('refuses broken front matter when the metadata section declares the workstream', () => {
@@ -103,14 +108,14 @@ describe('parseWorkstreamFile', () => {
     [['---', 'ws_id: 00-052-14', '# Login'], { line: 2, field: 'ws_id' }, 'front matter opened on line 1 is never closed'],
   ])('refuses %j', (lines, details, problem) => {
     const error = errorOf(...lines);
-    expect(error).toMatchObject({ code: 'INVALID_WORKSTREAM', file: FILE, ...details });
+    expect(error).toMatchObject({ code: 'CLI_WORKSTREAM_FILE', file: FILE, ...details });
     expect(error.message).toContain(problem);
     expect(error.message.startsWith(`${FILE}:${details.line}: `)).toBe(true);
   });
 });
 
 describe('isDoneStatus', () => {
-  it.each(['done', 'Done', 'DONE', 'completed', 'Complete', '✅ done', '**Done**', 'done ✅', 'completed (2026-02-07)', '`done`'])('%j is done', (status) => {
+  it.each(['done', 'Done', 'DONE', 'completed', 'Complete', '✅ done', '**Done**', 'done ✅', 'completed (2026-02-07)', '`done`', 'closed', 'Merged', '✅ MERGED', 'Done - merged in #12', '**Closed**: superseded'])('%j is done', (status) => {
     expect(isDoneStatus(status)).toBe(true);
   });
 

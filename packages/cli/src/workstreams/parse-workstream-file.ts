@@ -1,204 +1,135 @@
-import { canonicalFeatureId, featureIdOfWorkstreamId } from './feature-id.js';
-import { HEADING, linesOutsideFences, splitLines } from './markdown-lines.js';
-import { parseDependencyField } from './parse-dependency-field.js';
+import { isReportKind, isTemplateFile, looksLikeReport } from './document-kind.js';
+import { featureIdOfWorkstreamId, featureIdInText } from './feature-id.js';
+import { linesOutsideFences, splitLines } from './markdown-lines.js';
 import { parseFrontMatter } from './parse-front-matter.js';
+import { parseHeaderLines } from './parse-header-lines.js';
 import { parseMetadataBullets } from './parse-metadata-bullets.js';
-import { WS_ID_KEY_LINE, type FieldName, type RawField } from './raw-field.js';
-import { WorkstreamFileError } from './workstream-file-error.js';
-import { isWorkstreamId } from './workstream-id.js';
+import { readWorkstream, type ParsedWorkstream } from './read-workstream.js';
+import { WS_ID_KEY_LINE, type RawField } from './raw-field.js';
+import { problemOf, type WorkstreamProblem, type WorkstreamWarning } from './workstream-problem.js';
+import { isPlaceholderId, isWorkstreamId } from './workstream-id.js';
 
-/** A reference to another workstream with where it was written, for later error messages. */
-export interface WorkstreamReference {
-  readonly id: string;
-  readonly field: RawField;
-}
+export { isDoneStatus, type DeclaredDependency, type ParsedWorkstream, type WorkstreamReference } from './read-workstream.js';
 
-export interface ParsedWorkstream {
-  readonly id: string;
-  /** Canonical (`F052`), from the file's `feature_id`/`feature` or else from the id. */
-  readonly featureId: string;
-  readonly dependsOn: readonly string[];
-  /** Ids that depend on this one according to its `blocks` field. */
-  readonly blocks: readonly WorkstreamReference[];
-  readonly done: boolean;
-  readonly title?: string;
-  readonly file: string;
-  /** 1-based line of the `ws_id` field. */
-  readonly line: number;
-}
+/** Why a markdown file is not a workstream: it declares none, it is a template, or it is about one. */
+export type SkipCategory = 'not-workstream' | 'template' | 'report';
 
 export type ParsedFile =
-  | { readonly kind: 'workstream'; readonly workstream: ParsedWorkstream }
-  | { readonly kind: 'skipped'; readonly reason: string };
+  | {
+      readonly kind: 'workstream';
+      readonly workstream: ParsedWorkstream;
+      /** What is wrong in the file: the workstream's feature cannot be run until it is fixed. */
+      readonly problems: readonly WorkstreamProblem[];
+      readonly warnings: readonly WorkstreamWarning[];
+    }
+  | { readonly kind: 'skipped'; readonly reason: string; readonly category: SkipCategory }
+  /** It declares a workstream that cannot be read; `features` are those it belongs to, as far as known. */
+  | { readonly kind: 'invalid'; readonly problems: readonly WorkstreamProblem[]; readonly features: readonly string[] };
 
-const DONE_STATUSES = new Set(['done', 'completed', 'complete']);
+export interface ParseOptions {
+  /** The file is under a `completed/` folder: done when its status agrees (or it has none). */
+  readonly underCompletedFolder?: boolean;
+}
+
+export const NOT_A_WORKSTREAM = 'declares no workstream (no ws_id field, no "# 00-052-14: Title" heading with Feature/Status lines)';
 
 /**
- * Reads one markdown file in either format (YAML front matter, or the seed's `## Metadata`
- * bullets; both in one file is fine when they agree). A file with no `ws_id` anywhere is not a
- * workstream and is skipped with a reason; a file that declares one but cannot be read throws a
- * {@link WorkstreamFileError}.
+ * Reads one markdown file in any of the accepted formats (YAML front matter, the seed's
+ * `## Metadata` bullets, header lines after a `# <id>: Title` heading, body dependency sections;
+ * several in one file are united). Never throws for what is written in the file: a file with no
+ * workstream id is skipped with a reason, a template is skipped, and everything wrong is returned
+ * as problems, every one of them, each with its line.
  */
-export function parseWorkstreamFile(text: string, file: string): ParsedFile {
+export function parseWorkstreamFile(text: string, file: string, options: ParseOptions = {}): ParsedFile {
   const lines = splitLines(text);
   const frontMatter = parseFrontMatter(lines);
   const bodyStart = frontMatter.kind === 'none' ? 0 : frontMatter.bodyStart;
   const metadata = parseMetadataBullets(lines, bodyStart);
-  const fields = [...(frontMatter.kind === 'fields' ? frontMatter.fields : []), ...metadata.fields];
-  const idField = fields.find((field) => field.name === 'ws_id');
+  const header = parseHeaderLines(lines, bodyStart, metadata.lines);
+  const declared = [...(frontMatter.kind === 'fields' ? frontMatter.fields : []), ...metadata.fields];
+  const fields: RawField[] = [...declared, ...header.fields];
+  const idFields = fields.filter((field) => field.name === 'ws_id');
+  const idTexts = idFields.map((field) => (typeof field.value === 'string' ? field.value.trim().replace(/^[`*_"']+|[`*_"']+$/g, '') : ''));
 
-  if (frontMatter.kind === 'invalid') {
-    if (frontMatter.declaresWorkstream || idField !== undefined) {
-      const { line, problem, text: offending } = frontMatter;
-      throw new WorkstreamFileError({ file, line, problem, text: offending });
-    }
-    return {
-      kind: 'skipped',
-      reason: `front matter is not valid YAML (line ${frontMatter.line}) and declares no ws_id`,
-    };
+  if (isTemplateFile(file) || idTexts.some(isPlaceholderId)) {
+    return { kind: 'skipped', reason: 'a template (placeholder ids or a TEMPLATE file name), not a workstream', category: 'template' };
   }
+  const kind = fields.find((field) => field.name === 'kind');
+  if (kind !== undefined && typeof kind.value === 'string' && isReportKind(kind.value)) {
+    return { kind: 'skipped', reason: `a ${kind.value.trim()} (${kind.key} on line ${kind.line}), not a workstream`, category: 'report' };
+  }
+  if (frontMatter.kind === 'invalid') {
+    const { line, problem, text: offending } = frontMatter;
+    if (frontMatter.declaresWorkstream || idFields.length > 0) {
+      return { kind: 'invalid', problems: [problemOf({ file, line, problem, text: offending })], features: featuresNamedBy(file, idTexts) };
+    }
+    return { kind: 'skipped', reason: `front matter is not valid YAML (line ${line}) and declares no ws_id`, category: 'not-workstream' };
+  }
+
+  if (frontMatter.kind === 'none' && /^---\s*$/.test(lines[0] ?? '')) {
+    const stray = lines.findIndex((line) => WS_ID_KEY_LINE.test(line));
+    if (stray !== -1) {
+      const problem = 'front matter opened on line 1 is never closed by a "---" line: close it';
+      return { kind: 'invalid', problems: [problemOf({ file, line: stray + 1, field: 'ws_id', text: (lines[stray] ?? '').trim(), problem })], features: featuresNamedBy(file, []) };
+    }
+  }
+  const headingId = header.headingId;
+  let idField = idFields[0];
   if (idField === undefined) {
     const bodyLines = [...linesOutsideFences(lines, bodyStart)].filter((index) => !metadata.lines.has(index));
-    refuseHalfDeclared(file, lines, fields, bodyLines);
-    return { kind: 'skipped', reason: 'no ws_id in front matter or in a "## Metadata" section' };
+    const problem = halfDeclared(file, lines, declared, bodyLines);
+    if (problem !== undefined) return { kind: 'invalid', problems: [problem], features: featuresNamedBy(file, headingId === undefined ? [] : [headingId.id]) };
+    if (headingId === undefined) return { kind: 'skipped', reason: NOT_A_WORKSTREAM, category: 'not-workstream' };
+    const hasHeader = fields.some((field) => field.name === 'feature' || field.name === 'status' || field.name === 'depends_on' || field.name === 'blocks');
+    if (!hasHeader) {
+      return { kind: 'skipped', reason: `its heading names ${headingId.id} but no Feature, Status or Dependencies line follows`, category: 'not-workstream' };
+    }
+    idField = { name: 'ws_id', key: 'heading', value: headingId.id, line: headingId.line, text: headingId.id, source: 'header' };
   }
-  const headingTitle = (): string | undefined => titleFromHeading(lines, bodyStart);
-  return { kind: 'workstream', workstream: readWorkstream(file, idField, fields, headingTitle) };
+
+  const result = readWorkstream({
+    file,
+    idField,
+    fields,
+    ...(headingId === undefined ? {} : { headingId }),
+    ...(header.title === undefined ? {} : { headingTitle: header.title }),
+    underCompletedFolder: options.underCompletedFolder === true,
+  });
+  if (result.workstream === undefined) {
+    return { kind: 'invalid', problems: result.problems, features: result.features ?? featuresNamedBy(file, idTexts) };
+  }
+  const report = looksLikeReport(file, result.workstream.title);
+  return {
+    kind: 'workstream',
+    workstream: { ...result.workstream, looksLikeReport: report },
+    problems: result.problems,
+    warnings: result.warnings,
+  };
 }
 
-/** Throws for a file without a usable `ws_id` that still looks like a workstream. */
-function refuseHalfDeclared(
-  file: string,
-  lines: readonly string[],
-  fields: readonly RawField[],
-  bodyLines: readonly number[],
-): void {
+/** The features a file that cannot be read belongs to: from the ids it names, else from its file name. */
+function featuresNamedBy(file: string, ids: readonly string[]): string[] {
+  const base = file.split(/[\\/]/).pop() ?? '';
+  const candidates = [...ids, ...(/^\d{2,}-F?\d{3,}-\d{2,}/.exec(base) ?? [])].filter(isWorkstreamId);
+  return [...new Set(candidates.map((id) => featureIdOfWorkstreamId(id) ?? featureIdInText(id) ?? ''))].filter((id) => id !== '');
+}
+
+/** A problem for a file without a usable `ws_id` that still looks like a workstream. */
+function halfDeclared(file: string, lines: readonly string[], fields: readonly RawField[], bodyLines: readonly number[]): WorkstreamProblem | undefined {
   const orphan = fields.find((field) => field.name === 'depends_on' || field.name === 'blocks');
-  if (orphan !== undefined) throw fieldError(file, orphan, `has ${orphan.key} but no ws_id`);
+  if (orphan !== undefined) {
+    return problemOf({ file, line: orphan.line, field: orphan.key, text: orphan.text, problem: `has ${orphan.key} but no ws_id: add "ws_id: <id>" beside it` });
+  }
   const stray = bodyLines.find((index) => WS_ID_KEY_LINE.test(lines[index] ?? ''));
-  if (stray === undefined) return;
+  if (stray === undefined) return undefined;
   const unclosed = /^---\s*$/.test(lines[0] ?? '');
-  throw new WorkstreamFileError({
+  return problemOf({
     file,
     line: stray + 1,
     field: 'ws_id',
     text: (lines[stray] ?? '').trim(),
     problem: unclosed
       ? 'front matter opened on line 1 is never closed by a "---" line'
-      : 'ws_id is outside the front matter and outside a "## Metadata" section',
+      : 'ws_id is outside the front matter and outside a "## Metadata" section: move it into one',
   });
-}
-
-/** Interprets the fields of a file that declares a workstream; every field given twice must agree. */
-function readWorkstream(
-  file: string,
-  idField: RawField,
-  fields: readonly RawField[],
-  headingTitle: () => string | undefined,
-): ParsedWorkstream {
-  const named = (name: FieldName): RawField[] => fields.filter((field) => field.name === name);
-  const id = readWorkstreamId(file, idField);
-  for (const field of named('ws_id')) {
-    const other = readWorkstreamId(file, field);
-    if (other !== id) {
-      const problem = `${field.key} ${other} disagrees with ${idField.key} ${id} on line ${idField.line}`;
-      throw fieldError(file, field, problem);
-    }
-  }
-  const scalar = (field: RawField): string => readScalar(file, field, id);
-  const fail = (field: RawField, problem: string): never => {
-    throw fieldError(file, field, problem, id);
-  };
-
-  const featureId = featureIdOfWorkstreamId(id) ?? '';
-  for (const field of named('feature')) {
-    const feature = canonicalFeatureId(scalar(field));
-    if (feature === undefined) {
-      fail(field, `${field.key} "${field.text}" is not a feature id (expected e.g. F052 or 052)`);
-    } else if (feature !== featureId) {
-      fail(field, `${field.key} ${feature} disagrees with ws_id ${id}, which belongs to ${featureId}`);
-    }
-  }
-
-  const dependsOn = new Set<string>();
-  const blocks: WorkstreamReference[] = [];
-  for (const field of [...named('depends_on'), ...named('blocks')]) {
-    const result = parseDependencyField(field.value);
-    if (!result.ok) {
-      fail(
-        field,
-        `${field.key} "${field.text}" cannot be read as workstream ids: "${result.unreadable}" is not an id ` +
-          'like 00-052-14 (write ids separated by commas, spaces or "and", notes in parentheses, or None)',
-      );
-    } else if (field.name === 'depends_on') {
-      for (const dependency of result.ids) dependsOn.add(dependency);
-    } else {
-      for (const blocked of result.ids) blocks.push({ id: blocked, field });
-    }
-  }
-
-  const [statusField, ...moreStatusFields] = named('status');
-  const done = statusField !== undefined && isDoneStatus(scalar(statusField));
-  for (const field of moreStatusFields) {
-    if (statusField !== undefined && isDoneStatus(scalar(field)) !== done) {
-      fail(field, `status "${field.text}" disagrees with status "${statusField.text}" on line ${statusField.line}`);
-    }
-  }
-
-  const titleField = named('title')[0];
-  const title = titleField === undefined ? headingTitle() : stripMarkup(scalar(titleField));
-  return {
-    id,
-    featureId,
-    dependsOn: [...dependsOn],
-    blocks,
-    done,
-    ...(title === undefined || title === '' ? {} : { title }),
-    file,
-    line: idField.line,
-  };
-}
-
-/** `done`, `completed` or `complete`, ignoring case, markup, emoji and notes: `✅ **Done** (May 2)`. */
-export function isDoneStatus(status: string): boolean {
-  const words = status
-    .replace(/\([^)]*\)/g, ' ')
-    .toLowerCase()
-    .replace(/[^a-z]+/g, ' ')
-    .trim();
-  return DONE_STATUSES.has(words);
-}
-
-function readWorkstreamId(file: string, field: RawField): string {
-  const id = stripMarkup(readScalar(file, field));
-  if (!isWorkstreamId(id)) {
-    const problem = 'is not a workstream id (expected project-feature-sequence digits like 00-052-14)';
-    throw fieldError(file, field, `${field.key} "${field.text}" ${problem}`);
-  }
-  return id;
-}
-
-function readScalar(file: string, field: RawField, workstream?: string): string {
-  if (typeof field.value === 'string') return field.value;
-  throw fieldError(file, field, `${field.key} must be a single value, not "${field.text}"`, workstream);
-}
-
-function stripMarkup(text: string): string {
-  return text.trim().replace(/^[`*_"']+|[`*_"']+$/g, '').trim();
-}
-
-function titleFromHeading(lines: readonly string[], start: number): string | undefined {
-  for (const index of linesOutsideFences(lines, start)) {
-    const heading = HEADING.exec(lines[index] ?? '');
-    if (heading?.[1] === '#') {
-      const text = (heading[2] ?? '').trim();
-      // `# 00-052-14: Checkpoint Atomic Writes` -> `Checkpoint Atomic Writes`
-      return text.replace(/^\d+-\d+-\d+(?:\s*[:—–-]\s*|\s+|$)/, '');
-    }
-  }
-  return undefined;
-}
-
-function fieldError(file: string, field: RawField, problem: string, workstream?: string): WorkstreamFileError {
-  return new WorkstreamFileError({ file, line: field.line, field: field.key, text: field.text, problem, workstream });
 }

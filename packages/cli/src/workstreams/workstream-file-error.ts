@@ -1,52 +1,52 @@
-export interface WorkstreamFileErrorDetails {
-  /** Absolute path of the file at fault. */
-  file: string;
-  /** What is wrong, as a sentence fragment (`depends_on "x" is not a list of workstream ids`). */
-  problem: string;
-  /** 1-based line of the offending field or syntax error, when known. */
-  line?: number | undefined;
-  /** The field at fault as written in the file (`depends_on`, `dependencies`, `ws_id`). */
-  field?: string | undefined;
-  /** The offending text, verbatim. */
-  text?: string | undefined;
-  /** The workstream the file declares, when it got that far. */
-  workstream?: string | undefined;
-}
+import { hasErrorCode } from '@sdp/internal';
+import { CliError } from '../cli-error.js';
+import { describeProblem, problemOf, type ProblemDetails, type WorkstreamProblem } from './workstream-problem.js';
+
+/** One problem: the file at fault, what is wrong, and the line, field, text and workstream when known. */
+export type WorkstreamFileErrorDetails = ProblemDetails;
 
 /**
- * A markdown file that declares a workstream (or clearly tries to) but cannot be read as one:
- * YAML syntax error in the front matter, an id that is not an id, a dependency field that cannot be
- * understood, a workstream id declared twice. The message is one line:
- * `<file>:<line>: <workstream>: <problem>`.
+ * Markdown files that declare workstreams (or clearly try to) but cannot be read as such: YAML
+ * syntax errors, an id that is not an id, a dependency field that names no id, a workstream id
+ * declared twice. `problems` lists every problem of the feature at once; `file`, `line`, `field`,
+ * `text` and `workstream` are those of the first. With one problem the message is one line,
+ * `<file>:<line>: <workstream>: <problem>`; with several, a count and then one such line each.
  */
-export class WorkstreamFileError extends Error {
+export class WorkstreamFileError extends CliError {
   override readonly name = 'WorkstreamFileError';
-  readonly code = 'INVALID_WORKSTREAM';
+  declare readonly code: 'CLI_WORKSTREAM_FILE';
   readonly file: string;
   // Optional details are `declare`d so that an unknown one is absent rather than `undefined`.
   declare readonly line?: number;
   declare readonly field?: string;
   declare readonly text?: string;
   declare readonly workstream?: string;
+  /** Every problem found, the first one included, in file order. */
+  readonly problems: readonly WorkstreamProblem[];
 
-  constructor(details: WorkstreamFileErrorDetails) {
-    const where = details.line === undefined ? details.file : `${details.file}:${details.line}`;
-    const who = details.workstream === undefined ? '' : `${details.workstream}: `;
-    super(`${where}: ${who}${details.problem}`);
-    this.file = details.file;
-    if (details.line !== undefined) this.line = details.line;
-    if (details.field !== undefined) this.field = details.field;
-    if (details.text !== undefined) this.text = details.text;
-    if (details.workstream !== undefined) this.workstream = details.workstream;
+  constructor(details: WorkstreamFileErrorDetails | readonly WorkstreamProblem[], featureId?: string) {
+    const problems = 'length' in details ? [...details] : [problemOf(details)];
+    const [first] = problems;
+    if (first === undefined) throw new RangeError('WorkstreamFileError needs at least one problem');
+    const of = featureId === undefined ? '' : ` of feature ${featureId}`;
+    super(
+      'CLI_WORKSTREAM_FILE',
+      problems.length === 1
+        ? describeProblem(first)
+        : [`${problems.length} problems in the workstream files${of} (fix them all):`, ...problems.map((problem) => `  ${describeProblem(problem)}`)].join('\n'),
+    );
+    this.file = first.file;
+    if (first.line !== undefined) this.line = first.line;
+    if (first.field !== undefined) this.field = first.field;
+    if (first.text !== undefined) this.text = first.text;
+    if (first.workstream !== undefined) this.workstream = first.workstream;
+    this.problems = Object.freeze(problems);
   }
 }
 
+const CLI_WORKSTREAM_FILE: ReadonlySet<string> = new Set(['CLI_WORKSTREAM_FILE']);
+
 /** True for a {@link WorkstreamFileError}, also one from another copy of this package. */
 export function isWorkstreamFileError(value: unknown): value is WorkstreamFileError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Partial<WorkstreamFileError>).code === 'INVALID_WORKSTREAM' &&
-    typeof (value as Partial<WorkstreamFileError>).file === 'string'
-  );
+  return hasErrorCode(value, 'WorkstreamFileError', CLI_WORKSTREAM_FILE);
 }
