@@ -150,7 +150,7 @@ describe('fromSnapshot', () => {
     expect(messages({})).toEqual(['invalid snapshot: "nodes" is missing', 'invalid snapshot: "edges" is missing']);
     expect(messages({ nodes: undefined, edges: {} })).toEqual(['invalid snapshot: "nodes" is missing']);
     expect(messages({ nodes: {}, edges: [] })).toEqual([
-      'invalid snapshot: "nodes" must be an array, got a object',
+      'invalid snapshot: "nodes" must be an array, got an object',
       'invalid snapshot: "edges" must be an object of id to dependents, got an array',
     ]);
   });
