@@ -3,6 +3,7 @@
 // Spawned by cold-run.ts; by hand, e.g. to profile:
 //
 //   node --cpu-prof --import tsx cold-entry.ts sdp 20000 42
+import { existsSync, readFileSync } from 'node:fs';
 import { benchDag } from './dag.js';
 import type { Runner } from './runners/runner.js';
 import { noop } from './runners/runner.js';
@@ -17,6 +18,18 @@ export interface ColdSample {
   readonly importMs: number;
   readonly constructionUs: number;
   readonly runUs: number;
+  /**
+   * CPU time of the main thread over construction + run, µs per task (Linux; NaN elsewhere). Wall time
+   * minus this is time spent waiting for a CPU, which a busy machine inflates.
+   */
+  readonly cpuUs: number;
+}
+
+const SCHEDSTAT = '/proc/thread-self/schedstat';
+
+/** CPU time of this thread so far in ms (its first schedstat field, ns), or NaN where there is none. */
+function threadCpuMs(): number {
+  return existsSync(SCHEDSTAT) ? Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) / 1e6 : Number.NaN;
 }
 
 /** Each library's runner, imported only in the process that measures it. */
@@ -35,17 +48,20 @@ async function main(): Promise<void> {
   const runner = await load[lib]();
   const importMs = performance.now() - importStart;
   const dag = benchDag(size, Number(seedArg));
+  const cpuStart = threadCpuMs();
   const start = performance.now();
   const run = runner(dag, 16, noop);
   const built = performance.now();
   await run();
   const end = performance.now();
+  const cpuEnd = threadCpuMs();
   const sample: ColdSample = {
     lib,
     size,
     importMs,
     constructionUs: ((built - start) * 1000) / size,
     runUs: ((end - built) * 1000) / size,
+    cpuUs: ((cpuEnd - cpuStart) * 1000) / size,
   };
   console.log(JSON.stringify(sample));
 }

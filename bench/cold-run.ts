@@ -27,6 +27,8 @@ export interface ColdResult {
   readonly rows: string[][];
   /** Median construction + run µs per task, per library. */
   readonly us: ReadonlyMap<ColdLibrary, number>;
+  /** Median main-thread CPU µs per task over construction + run, per library (NaN off Linux). */
+  readonly cpuUs: ReadonlyMap<ColdLibrary, number>;
 }
 
 export async function coldRun(): Promise<ColdResult> {
@@ -36,20 +38,23 @@ export async function coldRun(): Promise<ColdResult> {
     for (const lib of round % 2 ? [...LIBRARIES].reverse() : LIBRARIES) samples.get(lib)!.push(await coldOnce(lib));
   }
   const us = new Map<ColdLibrary, number>();
+  const cpuUs = new Map<ColdLibrary, number>();
   const rows = LIBRARIES.map((lib) => {
     const s = samples.get(lib)!;
     const total = median(s.map((x) => x.constructionUs + x.runUs));
     us.set(lib, total);
+    cpuUs.set(lib, median(s.map((x) => x.cpuUs)));
     return [
       LABEL[lib],
       fmt(median(s.map((x) => x.constructionUs))),
       fmt(median(s.map((x) => x.runUs))),
       fmt(total),
+      fmt(cpuUs.get(lib)!),
       fmt(median(s.map((x) => x.importMs)), 0),
       fmt(median(s.map((x) => x.processMs)), 0),
       String(s.length),
     ];
   });
   console.error('  cold run done');
-  return { rows, us };
+  return { rows, us, cpuUs };
 }
