@@ -32,12 +32,13 @@ Run options:
       --breaker-timeout <dur>   first open period of the breaker, doubling up to 5m (default 60s)
       --on-breaker-open <p>     wait (default): wait and send one trial; stop: end the run
       --json                    one JSON object per event and a final report, on stdout
+      --lock-stale <duration>   a checkpoint lock whose heartbeat is older than this is taken over (default 30s)
 
 The command gets SDP_WS_ID, SDP_FEATURE_ID, SDP_WS_FILE and SDP_ATTEMPT in its environment; its
 output goes to .sdp/logs/<feature>/<ws>.log.
 
 Exit codes: 0 all completed; 1 some failed or were skipped; 2 invalid input (bad files, cycle,
-missing dependency, damaged checkpoint, lock held); 130 interrupted.
+missing dependency, damaged checkpoint, lock held); 3 another run took the lock over; 130 interrupted.
 `;
 
 const options = {
@@ -56,13 +57,14 @@ const options = {
   'breaker-timeout': { type: 'string' },
   'on-breaker-open': { type: 'string' },
   json: { type: 'boolean' },
+  'lock-stale': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 export type Command = 'run' | 'plan' | 'status' | 'clean';
 const commands: readonly Command[] = ['run', 'plan', 'status', 'clean'];
-const runOnly = ['exec', 'concurrency', 'fresh', 'retries', 'retry-delay', 'timeout', 'grace', 'breaker-threshold', 'breaker-window', 'breaker-timeout', 'on-breaker-open', 'json'] as const;
+const runOnly = ['exec', 'concurrency', 'fresh', 'retries', 'retry-delay', 'timeout', 'grace', 'breaker-threshold', 'breaker-window', 'breaker-timeout', 'on-breaker-open', 'json', 'lock-stale'] as const;
 
 export interface CommonArgs {
   dir: string;
@@ -82,6 +84,8 @@ export interface RunArgs extends CommonArgs {
   breaker: { threshold: number; window: number; timeout: number };
   onBreakerOpen: 'wait' | 'stop';
   json: boolean;
+  /** `--lock-stale`: the checkpoint store's `staleMs`. */
+  lockStaleMs?: number;
 }
 
 export type ParsedArgs =
@@ -149,6 +153,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       },
       onBreakerOpen,
       json: values.json === true,
+      ...(values['lock-stale'] === undefined ? {} : { lockStaleMs: parseDuration('--lock-stale', values['lock-stale'], 3) }),
     },
   };
 }

@@ -13,7 +13,7 @@ export function formatSummary(report: RunReport, context: SummaryContext): strin
     ...(totals.cancelled > 0 ? [`${totals.cancelled} cancelled`] : []),
     ...(totals['not-run'] > 0 ? [`${totals['not-run']} not run`] : []),
   ];
-  lines.push(`Feature ${report.featureId}: ${outcomeText(report)} — ${parts.join(', ')} of ${report.results.length}`);
+  lines.push(`Feature ${report.featureId}: ${context.stoppedBecause ?? outcomeText(report)} — ${parts.join(', ')} of ${report.results.length}`);
 
   const failed = report.results.filter((result) => result.status === 'failed');
   for (const result of failed) {
