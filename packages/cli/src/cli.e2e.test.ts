@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +48,15 @@ function sdp(args: string[], env: Record<string, string> = {}): Promise<Finished
   return start(args, env).done;
 }
 
-const fixture = (name: string) => join(fixtures, name);
+/**
+ * A copy of a fixture folder inside the test's working directory: the state (`.sdp/`) goes to the
+ * root of the repository holding the folder, so the copy keeps it out of this repository.
+ */
+const fixture = (name: string) => {
+  const copy = join(cwd, 'fixtures', name);
+  cpSync(join(fixtures, name), copy, { recursive: true });
+  return copy;
+};
 const checkpointFile = (feature: string) => join(cwd, '.sdp', 'checkpoints', `${feature}-checkpoint.json`);
 
 async function runLog(): Promise<string[]> {

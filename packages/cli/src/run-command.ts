@@ -76,6 +76,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     files,
     logDir: paths.logDir,
     graceMs: args.graceMs,
+    spares: Math.min(args.concurrency, 4),
     beforeStart: async () => {
       const reason = lockLost?.reason ?? (await lockLostReason(store.lockPath));
       if (reason === undefined) return;

@@ -7,12 +7,13 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Execute, ExecuteContext } from '@sdp/dispatcher';
 import { setHandleOf, type AttemptHandle } from './dispatcher-adapter.js';
 import { endProcessGroup } from './group-end.js';
-import type { SupervisorMessage, SupervisorOrder } from './supervisor.js';
+import type { SupervisorAttempt, SupervisorMessage, SupervisorOrder } from './supervisor.js';
 
 /** A workstream's command exited non-zero or was killed by a signal. */
 export class CommandFailedError extends Error {
@@ -71,6 +72,11 @@ export interface ShellExecutorOptions {
   beforeStart?: () => Promise<void>;
   /** The built supervisor (`dist/supervisor.js`). Default: beside this module. */
   supervisorPath?: string;
+  /**
+   * Supervisors started ahead of need, so that a Node start-up is not on the path of each command (set
+   * it to the concurrency, up to a few). Default 1.
+   */
+  spares?: number;
 }
 
 type Supervisor = ChildProcessByStdio<Writable, Readable, null>;
@@ -87,32 +93,70 @@ export class ShellExecutor {
   readonly #logs = new Set<FileHandle>();
   readonly #notes: string[] = [];
   readonly #supervisorPath: string;
+  readonly #spares: Supervisor[] = [];
+  #closed = false;
   /** What an abort sends to running commands: the signal the CLI received, SIGTERM by default. */
   stopSignal: NodeJS.Signals = 'SIGTERM';
 
   constructor(private readonly options: ShellExecutorOptions) {
     this.#supervisorPath = options.supervisorPath ?? fileURLToPath(new URL('./supervisor.js', import.meta.url));
+    this.#refill();
   }
 
   /** SIGKILL to every running command's process group (a second Ctrl-C); attempts still end only when their group is gone. */
   killAll(): void {
-    for (const supervisor of this.#running) order(supervisor, 'kill');
+    for (const supervisor of this.#running) send(supervisor, 'kill');
   }
 
   /** Kills what still runs and waits (at most `timeoutMs`) until every group is gone. */
   async close(timeoutMs: number): Promise<void> {
+    this.#closed = true;
+    // A spare whose stdin ends before its first line exits: it was not needed.
+    for (const spare of this.#spares.splice(0)) spare.stdin.destroy();
     this.killAll();
     const timer = new AbortController();
     await Promise.race([Promise.allSettled([...this.#settled]), sleep(timeoutMs, undefined, { signal: timer.signal }).catch(() => undefined)]);
     timer.abort();
     // Past the bound, the supervisors finish on their own: the CLI does not wait for them.
-    for (const supervisor of this.#running) unref(supervisor);
+    for (const supervisor of this.#running) setRef(supervisor, false);
   }
 
   /** A line for the logs of the running commands and of every later attempt (e.g. "stdout is gone"). */
   note(line: string): void {
     this.#notes.push(line);
     for (const log of this.#logs) void log.write(`=== sdp-dispatch: ${line}\n`).catch(() => undefined);
+  }
+
+  /** A spare supervisor (or a new one), now kept referenced; the pool fills up again meanwhile. */
+  #take(): Supervisor {
+    const supervisor = this.#spares.shift() ?? this.#spawnSupervisor();
+    setRef(supervisor, true);
+    setImmediate(() => {
+      this.#refill();
+    });
+    return supervisor;
+  }
+
+  #refill(): void {
+    while (!this.#closed && this.#spares.length < (this.options.spares ?? 1)) {
+      const spare = this.#spawnSupervisor();
+      // A spare alone keeps no run alive.
+      setRef(spare, false);
+      this.#spares.push(spare);
+      spare.once('exit', () => {
+        const index = this.#spares.indexOf(spare);
+        if (index >= 0) this.#spares.splice(index, 1);
+      });
+    }
+  }
+
+  #spawnSupervisor(): Supervisor {
+    // In a session of its own: a signal to the CLI's process group (a terminal's Ctrl-C, a `kill -9 -<pgid>`)
+    // does not reach it, and it outlives the CLI long enough to end its command.
+    const supervisor = spawn(process.execPath, [this.#supervisorPath], { detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
+    supervisor.stdin.on('error', () => undefined);
+    supervisor.on('error', () => undefined);
+    return supervisor;
   }
 
   logFile(id: string): string {
@@ -141,27 +185,21 @@ export class ShellExecutor {
       // The log is best effort: a full disk fails the command's own output, not the attempt's bookkeeping.
       await log.write(`\n=== ${id} attempt ${attempt} at ${new Date().toISOString()}: ${command}\n${notes}`).catch(() => undefined);
       const token = randomBytes(8).toString('hex');
-      // The log's descriptor as the supervisor's stderr: the type of spawn() cannot follow that.
-      const supervisor = spawn(process.execPath, [this.#supervisorPath, String(graceMs), command], {
-        detached: true,
-        stdio: ['pipe', 'pipe', log.fd],
-        env: {
-          ...process.env,
-          SDP_WS_ID: id,
-          SDP_FEATURE_ID: featureId,
-          SDP_WS_FILE: files.get(id) ?? '',
-          SDP_ATTEMPT: String(attempt),
-          SDP_ATTEMPT_TOKEN: token,
-        },
-      }) as Supervisor;
-      supervisor.stdin.on('error', () => undefined);
+      const supervisor = this.#take();
+      const order: SupervisorAttempt = {
+        command,
+        graceMs,
+        logPath: logFile,
+        env: { SDP_WS_ID: id, SDP_FEATURE_ID: featureId, SDP_WS_FILE: files.get(id) ?? '', SDP_ATTEMPT: String(attempt), SDP_ATTEMPT_TOKEN: token },
+      };
+      supervisor.stdin.write(`${JSON.stringify(order)}\n`);
       this.#running.add(supervisor);
       const closed = once(supervisor, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
       let pgid: number | undefined;
       let ended: Extract<SupervisorMessage, { event: 'ended' }> | undefined;
       let failure: string | undefined;
       const onAbort = () => {
-        order(supervisor, `stop ${this.stopSignal}`);
+        send(supervisor, `stop ${this.stopSignal}`);
       };
       createInterface({ input: supervisor.stdout }).on('line', (line) => {
         const message = parseMessage(line);
@@ -213,14 +251,16 @@ async function openLog(logDir: string, logFile: string): Promise<FileHandle> {
   }
 }
 
-function order(supervisor: Supervisor, text: SupervisorOrder): void {
+function send(supervisor: Supervisor, text: SupervisorOrder): void {
   if (supervisor.stdin.writable) supervisor.stdin.write(`${text}\n`);
 }
 
-function unref(supervisor: Supervisor): void {
-  supervisor.unref();
-  supervisor.stdin.destroy();
-  supervisor.stdout.destroy();
+/** Whether the supervisor (its process and both pipes) keeps the CLI's event loop alive. */
+function setRef(supervisor: Supervisor, ref: boolean): void {
+  for (const target of [supervisor, supervisor.stdin as unknown as Socket, supervisor.stdout as unknown as Socket]) {
+    if (ref) target.ref();
+    else target.unref();
+  }
 }
 
 function parseMessage(line: string): SupervisorMessage | undefined {

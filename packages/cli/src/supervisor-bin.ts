@@ -1,22 +1,30 @@
-// The supervisor of one command (see supervisor.ts): `node supervisor.js <graceMs> <command>`, started
-// by the CLI with its stdin and stdout as pipes and its stderr on the workstream's log.
-import { supervise, type SupervisorMessage } from './supervisor.js';
+// The supervisor of one command (see supervisor.ts), started ahead of need by the CLI (a warm spare, so
+// that its start-up is not on any command's path) with its stdin and stdout as pipes. The first line
+// on its stdin is the attempt ({@link SupervisorAttempt}); an end of stdin before it means "not needed".
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { supervise, type SupervisorAttempt, type SupervisorMessage } from './supervisor.js';
 
-const [graceText = '', command = ''] = process.argv.slice(2);
 let reportable = true;
 // The CLI may be gone: what it cannot read is dropped, never a crash.
 process.stdout.on('error', () => {
   reportable = false;
 });
 process.stdin.on('error', () => undefined);
-await supervise(command, Number(graceText), {
-  lifeline: process.stdin,
-  send: (message: SupervisorMessage) => {
-    if (reportable) process.stdout.write(`${JSON.stringify(message)}\n`);
-  },
-  onSignal: (listener) => {
-    for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, listener);
-  },
-});
+const lines = createInterface({ input: process.stdin });
+const first = await Promise.race([once(lines, 'line') as Promise<[string]>, once(lines, 'close').then(() => undefined)]);
+if (first !== undefined) {
+  const attempt = JSON.parse(first[0]) as SupervisorAttempt;
+  await supervise(attempt, {
+    lifeline: lines,
+    send: (message: SupervisorMessage) => {
+      if (reportable) process.stdout.write(`${JSON.stringify(message)}\n`);
+    },
+    onSignal: (listener) => {
+      for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, listener);
+    },
+  });
+}
 // The lifeline alone must not keep the supervisor once its group is gone.
+lines.close();
 process.stdin.destroy();
