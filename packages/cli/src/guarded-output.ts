@@ -14,7 +14,7 @@ export class GuardedOutput implements Output {
     readonly name: 'stdout' | 'stderr',
   ) {
     // Asynchronous errors (a pipe, a terminal, a file through SyncWriteStream) arrive as events.
-    stream.on('error', (error) => {
+    stream.on('error', (error: Error) => {
       this.#lose(error);
     });
   }

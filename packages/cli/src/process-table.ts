@@ -67,6 +67,27 @@ export function liveGroupMembers(pgid: number): number[] {
 }
 
 /**
+ * Process groups of the live processes whose environment holds `SDP_ATTEMPT_TOKEN=<token>`: what one
+ * attempt started, found even when nobody told its group (every descendant inherits the environment).
+ */
+export function groupsWithToken(token: string): number[] {
+  if (!hasProcTable) return [];
+  const needle = `SDP_ATTEMPT_TOKEN=${token}\0`;
+  const groups = new Set<number>();
+  for (const entry of readdirSync('/proc')) {
+    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+    const stat = readProcessStat(Number(entry));
+    if (!isLive(stat)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(needle)) groups.add(stat.pgid);
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return [...groups];
+}
+
+/**
  * Tells when a process group is gone: no process of it left but zombies. Cheap while it lives: it
  * watches the members it found, and scans `/proc` again only when they are all gone (a member may
  * have forked before it died). Without `/proc`, a group with zombies counts as alive.

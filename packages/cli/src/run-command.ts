@@ -63,12 +63,14 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
       : new PlainReporter(io.stdout);
   const controller = new AbortController();
   let lockLost: RunLockLostError | undefined;
-  const loseLock = (reason: string) => {
-    if (lockLost !== undefined) return;
-    lockLost = new RunLockLostError(featureId, reason);
-    reporter.note(lockLost.message);
+  const loseLock = (reason: string): RunLockLostError => {
+    if (lockLost !== undefined) return lockLost;
+    const lost = new RunLockLostError(featureId, reason);
+    lockLost = lost;
+    reporter.note(lost.message);
     // Nothing new starts; running commands get the grace period (INTERFACES.md section 3).
-    controller.abort(lockLost);
+    controller.abort(lost);
+    return lost;
   };
   const executor = new ShellExecutor({
     command: args.exec,
@@ -79,9 +81,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     spares: Math.min(args.concurrency, 4),
     beforeStart: async () => {
       const reason = lockLost?.reason ?? (await lockLostReason(store.lockPath));
-      if (reason === undefined) return;
-      loseLock(reason);
-      throw lockLost;
+      if (reason !== undefined) throw loseLock(reason);
     },
   });
   const options: DispatcherOptionsWithInDoubt = {

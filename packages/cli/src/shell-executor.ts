@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Execute, ExecuteContext } from '@sdp/dispatcher';
 import { setHandleOf, type AttemptHandle } from './dispatcher-adapter.js';
 import { endProcessGroup } from './group-end.js';
+import { groupsWithToken } from './process-table.js';
 import type { SupervisorAttempt, SupervisorMessage, SupervisorOrder } from './supervisor.js';
 
 /** A workstream's command exited non-zero or was killed by a signal. */
@@ -167,7 +168,7 @@ export class ShellExecutor {
     const settled = this.#execute(id, context);
     this.#settled.add(settled);
     try {
-      return await settled;
+      await settled;
     } finally {
       this.#settled.delete(settled);
     }
@@ -215,8 +216,10 @@ export class ShellExecutor {
       try {
         const [code, supervisorSignal] = await closed;
         if (ended === undefined) {
-          // The supervisor died on its own (killed, out of memory): its group may live on without it.
-          if (pgid !== undefined) await endProcessGroup(pgid, signal.aborted ? 0 : graceMs);
+          // The supervisor died on its own (killed, out of memory): its group may live on without it,
+          // and may not have been reported yet: the attempt's token finds it.
+          const groups = pgid === undefined ? groupsWithToken(token) : [pgid];
+          await Promise.all(groups.map((group) => endProcessGroup(group, signal.aborted ? 0 : graceMs)));
           throw new SupervisorLostError(id, failure ?? (supervisorSignal === null ? `exited with code ${String(code)}` : `was killed by ${supervisorSignal}`));
         }
         const notes = [
