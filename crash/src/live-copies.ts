@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cliPath } from './paths.js';
@@ -106,14 +107,30 @@ export function violations(lives: readonly CommandLife[], concurrency: number): 
   return problems;
 }
 
-/** Resolves once no process carrying RUN_TAG=`tag` is left (zombies aside); returns when that was seen. */
+/**
+ * Pids of the live commands of run `tag`, and of whatever they started: processes whose environment
+ * holds RUN_TAG=`tag` and an attempt token (the CLI and its supervisors carry no token).
+ */
+async function commandPids(tag: string): Promise<number[]> {
+  const pids = await pidsWithEnv('RUN_TAG', tag);
+  return pids.filter((pid) => {
+    try {
+      const environ = `\0${readFileSync(`/proc/${String(pid)}/environ`, 'latin1')}`;
+      return environ.includes('\0SDP_ATTEMPT_TOKEN=');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Resolves once no command of run `tag` is left (zombies aside); returns when that was seen. */
 export async function allGone(tag: string, timeoutMs = 15_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const now = Date.now();
-    const pids = await pidsWithEnv('RUN_TAG', tag);
+    const pids = await commandPids(tag);
     if (pids.length === 0) return now;
-    if (now > deadline) throw new Error(`processes of run ${tag} still alive: ${pids.join(', ')}`);
+    if (now > deadline) throw new Error(`commands of run ${tag} still alive: ${pids.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -132,23 +149,25 @@ export interface TaggedRun {
   readonly tag: string;
   readonly done: Promise<CliResult & { endedAt: number }>;
   /** The stderr pipe, to close it early. */
-  readonly stderr: NodeJS.ReadableStream;
+  readonly stderr: Readable;
 }
 
 /** Starts `sdp-dispatch <args>` in its own process group, RUN_TAG=`tag` in its environment (and so its commands'). */
 export function startTagged(sandbox: Sandbox, tag: string, args: readonly string[], options: StartOptions = {}): TaggedRun {
-  const [program = process.execPath, ...prefix] = options.wrapper === undefined ? [process.execPath] : [...options.wrapper, process.execPath];
-  const child = spawn(program, [...prefix, cliPath, ...args], {
+  const [program, ...prefix] = [...(options.wrapper ?? []), process.execPath, cliPath, ...args] as [string, ...string[]];
+  const child = spawn(program, prefix, {
     cwd: options.cwd ?? sandbox.cwd,
     detached: true,
     stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
     env: sandbox.env({ RUN_TAG: tag, ...options.env }),
   });
+  // stdio[2] is 'pipe': the type of spawn() cannot follow a mixed stdio array.
+  const stderrPipe = child.stderr!;
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stderr.on('error', () => undefined);
+  stderrPipe.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  stderrPipe.on('error', () => undefined);
   const done = new Promise<CliResult & { endedAt: number }>((resolve) => {
     child.on('exit', () => {
       const endedAt = Date.now();
@@ -158,5 +177,5 @@ export function startTagged(sandbox: Sandbox, tag: string, args: readonly string
     });
   });
   if (child.pid === undefined) throw new Error('could not start the CLI');
-  return { pid: child.pid, tag, done, stderr: child.stderr };
+  return { pid: child.pid, tag, done, stderr: stderrPipe };
 }
