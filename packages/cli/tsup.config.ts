@@ -18,4 +18,11 @@ export default defineConfig([
     format: ['esm'],
     ...internal,
   },
+  {
+    // The supervisor of one command (started per attempt): a file of its own, with node:* imports only,
+    // so that it starts fast.
+    entry: { supervisor: 'src/supervisor-bin.ts' },
+    format: ['esm'],
+    ...internal,
+  },
 ]);

@@ -48,13 +48,14 @@ Run options:
       --breaker-window <n>      runs the breaker looks back over (default 5)
       --breaker-timeout <dur>   first open period of the breaker, doubling up to 5m (default 60s)
       --on-breaker-open <p>     wait (default): wait and send one trial; stop: end the run
+      --lock-stale <duration>   a checkpoint lock whose heartbeat is older than this is taken over (default 30s)
 
 The command gets SDP_WS_ID, SDP_FEATURE_ID, SDP_WS_FILE and SDP_ATTEMPT in its environment; its
 output goes to <root>/.sdp/logs/<feature>/<ws>.log. <root> is the nearest folder above <dir> (or <dir>
 itself) that has .sdp/ or .git/, else the current directory: every directory sees the same state.
 
 Exit codes: 0 all completed; 1 some failed or were skipped; 2 invalid input (bad files, cycle,
-missing dependency, damaged checkpoint, lock held); 130 interrupted.
+missing dependency, damaged checkpoint, lock held); 3 another run took the lock over; 130 interrupted.
 `;
 
 export const options = {
@@ -74,13 +75,14 @@ export const options = {
   'breaker-timeout': { type: 'string' },
   'on-breaker-open': { type: 'string' },
   json: { type: 'boolean' },
+  'lock-stale': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 export type Command = 'run' | 'plan' | 'status' | 'clean';
 const commands: readonly Command[] = ['run', 'plan', 'status', 'clean'];
-const runOnly = ['exec', 'concurrency', 'fresh', 'retries', 'retry-delay', 'timeout', 'grace', 'breaker-threshold', 'breaker-window', 'breaker-timeout', 'on-breaker-open'] as const;
+const runOnly = ['exec', 'concurrency', 'fresh', 'retries', 'retry-delay', 'timeout', 'grace', 'breaker-threshold', 'breaker-window', 'breaker-timeout', 'on-breaker-open', 'lock-stale'] as const;
 
 export interface CommonArgs {
   /** The workstream folder as given. */
@@ -107,6 +109,8 @@ export interface RunArgs extends CommonArgs {
   graceMs: number;
   breaker: { threshold: number; window: number; timeout: number };
   onBreakerOpen: 'wait' | 'stop';
+  /** `--lock-stale`: the checkpoint store's `staleMs`. */
+  lockStaleMs?: number;
 }
 
 export type ParsedArgs =
@@ -184,6 +188,7 @@ export function parseCommandLine(argv: readonly string[], cwd = process.cwd()): 
         timeout: values['breaker-timeout'] === undefined ? 60_000 : parseDuration('--breaker-timeout', values['breaker-timeout']),
       },
       onBreakerOpen,
+      ...(values['lock-stale'] === undefined ? {} : { lockStaleMs: parseDuration('--lock-stale', values['lock-stale'], 3) }),
     },
   };
 }

@@ -43,6 +43,10 @@ export class JsonReporter implements Reporter {
     this.#emit('interrupt', { signal, forced });
   }
 
+  note(text: string): void {
+    this.#emit('note', { message: text });
+  }
+
   finish(report: RunReport, context: SummaryContext): void {
     this.#emit('report', { ...report, resumeCommand: report.checkpoint?.kept === true ? context.resumeCommand : undefined });
   }

@@ -84,6 +84,10 @@ export class LiveReporter implements Reporter {
     this.#draw();
   }
 
+  note(text: string): void {
+    this.#push(styleText('yellow', text));
+  }
+
   finish(report: RunReport, context: SummaryContext): void {
     clearInterval(this.#timer);
     this.#running.clear();

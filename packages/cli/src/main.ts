@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseCommandLine, helpText, UsageError } from './args.js';
+import { GuardedOutput } from './guarded-output.js';
 import { cleanCommand } from './clean-command.js';
 import { resumeCommandOf } from './paths.js';
 import { planCommand } from './plan-command.js';
@@ -8,35 +9,40 @@ import { statusCommand } from './status-command.js';
 
 /** Runs the command line; resolves to the exit code. Prints errors as one clear line (stack with --verbose). */
 export async function main(argv: readonly string[]): Promise<number> {
-  // A reader that went away (`sdp-dispatch run … | head`) must not kill a run: output stops, work goes on.
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedPipe);
+  // An output that fails (a reader gone with `| head`, a full disk, `ulimit -f`, a closed terminal) must not
+  // kill a run: output stops, work goes on, exit codes keep their meaning.
+  const stdout = new GuardedOutput(process.stdout, 'stdout');
+  const stderr = new GuardedOutput(process.stderr, 'stderr');
+  // Past `ulimit -f` the kernel sends SIGXFSZ; write-file-atomic's signal-exit would re-raise it with its
+  // default action (death). A write past the limit must be a reported failure (EFBIG) instead.
+  process.on('SIGXFSZ', ignoreSignal);
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
     const parsed = parseCommandLine(argv);
     switch (parsed.kind) {
       case 'help':
-        process.stdout.write(helpText);
+        stdout.write(helpText);
         return 0;
       case 'version':
-        process.stdout.write(`${version()}\n`);
+        stdout.write(`${version()}\n`);
         return 0;
       case 'plan':
-        return await planCommand(parsed.args, process.stdout);
+        return await planCommand(parsed.args, stdout);
       case 'status':
-        return await statusCommand(parsed.args, process.stdout);
+        return await statusCommand(parsed.args, stdout);
       case 'clean':
-        return await cleanCommand(parsed.args, process.stdout);
+        return await cleanCommand(parsed.args, stdout);
       case 'run':
         return await runCommand(parsed.args, {
-          stdout: process.stdout,
-          stderr: process.stderr,
+          stdout,
+          stderr,
           resumeCommand: resumeCommandOf(argv),
         });
     }
   } catch (error) {
-    process.stderr.write(`sdp-dispatch: ${describeError(error)}\n`);
-    if (error instanceof UsageError) process.stderr.write(`Run sdp-dispatch --help for usage.\n`);
-    if (verbose && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+    stderr.write(`sdp-dispatch: ${describeError(error)}\n`);
+    if (error instanceof UsageError) stderr.write(`Run sdp-dispatch --help for usage.\n`);
+    if (verbose && error instanceof Error && error.stack !== undefined) stderr.write(`${error.stack}\n`);
     return 2;
   }
 }
@@ -49,8 +55,8 @@ function describeError(error: unknown): string {
   return error.message;
 }
 
-function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+function ignoreSignal(): void {
+  // Ignored: see main().
 }
 
 function version(): string {

@@ -50,6 +50,10 @@ export class PlainReporter implements Reporter {
     );
   }
 
+  note(text: string): void {
+    this.#line(text);
+  }
+
   finish(report: RunReport, context: SummaryContext): void {
     this.out.write(formatSummary(report, context));
   }

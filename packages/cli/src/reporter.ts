@@ -7,6 +7,8 @@ export interface Reporter {
   attach(dispatcher: Dispatcher): () => void;
   /** Ctrl-C or SIGTERM arrived (`forced` on the second one). */
   interrupted(signal: NodeJS.Signals, forced: boolean): void;
+  /** Something the run did on its own that the user must hear of, as one line (a survivor ended, the lock lost). */
+  note(text: string): void;
   /** The run ended; prints the summary. */
   finish(report: RunReport, context: SummaryContext): void;
 }
@@ -16,6 +18,8 @@ export interface SummaryContext {
   resumeCommand: string;
   /** Log file of a workstream. */
   logFile(id: string): string;
+  /** Why the run stopped, when the report's outcome does not say it (e.g. the lock was lost). */
+  stoppedBecause?: string;
 }
 
 export interface Output {

@@ -1,54 +1,113 @@
+import { hostname } from 'node:os';
 import { CheckpointStore } from '@sdp/checkpoint';
 import { Dispatcher } from '@sdp/dispatcher';
 import type { RunArgs } from './args.js';
+import { isLockLostOutcome, type DispatcherOptionsWithInDoubt } from './dispatcher-adapter.js';
+import type { GuardedOutput } from './guarded-output.js';
+import { inDoubtEnder, InDoubtElsewhereError } from './in-doubt.js';
 import { JsonReporter } from './json-reporter.js';
 import { LiveReporter } from './live-reporter.js';
 import { loadFeature, skippedFilesText, warningsText } from './load-feature.js';
+import { lockLostReason } from './lock-check.js';
 import { PlainReporter } from './plain-reporter.js';
 import type { Reporter } from './reporter.js';
 import { ShellExecutor } from './shell-executor.js';
 
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** `--checkpoint-dir`'s default: the checkpoints then live in the workstream folder's state directory. */
+/**
+ * The dispatcher gives a stopped attempt this much longer than the grace period before it abandons it:
+ * the executor's SIGKILL (at the grace period) ends the group first, so a slot is never freed while
+ * a command of it may live.
+ */
+const SETTLE_AFTER_KILL_MS = 2000;
 
 export interface RunIo {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
+  stdout: GuardedOutput;
+  stderr: GuardedOutput;
   resumeCommand: string;
 }
 
-/** `sdp-dispatch run`: exit 0 all completed, 1 some failed or skipped (or the breaker stopped it), 130 interrupted. */
+/** A run that lost its checkpoint lock to another run (INTERFACES.md section 3). */
+export class RunLockLostError extends Error {
+  override readonly name = 'RunLockLostError';
+  readonly code = 'CLI_LOCK_LOST' as const;
+  constructor(
+    readonly featureId: string,
+    readonly reason: string,
+  ) {
+    super(`another run took over the lock of feature ${featureId}; this run stopped: ${reason}`);
+  }
+}
+
+/**
+ * `sdp-dispatch run`: exit 0 all completed, 1 some failed or skipped (or the breaker stopped it), 2 a
+ * workstream in doubt on another host, 3 the lock was lost, 130 interrupted.
+ */
 export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   const { loaded, graph, done, files, paths } = await loadFeature(args);
   const { featureId } = loaded;
   io.stderr.write(warningsText(loaded) + skippedFilesText(loaded, args.verbose));
-  const store = new CheckpointStore({ featureId, dir: args.checkpointDir });
-  const executor = new ShellExecutor({
-    command: args.exec,
+  const store = new CheckpointStore({
     featureId,
-    files,
-    logDir: paths.logDir,
-    killAfterMs: args.graceMs,
-  });
-  const dispatcher = new Dispatcher(graph, {
-    featureId,
-    concurrency: args.concurrency,
-    checkpoint: store,
-    breaker: args.breaker,
-    onBreakerOpen: args.onBreakerOpen,
-    retries: args.retries,
-    gracePeriod: args.graceMs,
-    ...(args.retryDelayMs === undefined ? {} : { retryDelay: args.retryDelayMs }),
-    ...(args.timeoutMs === undefined ? {} : { timeout: args.timeoutMs }),
+    dir: paths.checkpointDir,
+    ...(args.lockStaleMs === undefined ? {} : { staleMs: args.lockStaleMs }),
   });
   const reporter: Reporter = args.json
     ? new JsonReporter(io.stdout)
     : io.stdout.isTTY
       ? new LiveReporter(io.stdout, featureId, graph.size)
       : new PlainReporter(io.stdout);
-
-  // First Ctrl-C / SIGTERM: stop starting work, pass the signal on, wait the grace period, save.
-  // A second one kills the commands at once; the checkpoint is still saved before exit.
   const controller = new AbortController();
+  let lockLost: RunLockLostError | undefined;
+  const loseLock = (reason: string): RunLockLostError => {
+    if (lockLost !== undefined) return lockLost;
+    const lost = new RunLockLostError(featureId, reason);
+    lockLost = lost;
+    reporter.note(lost.message);
+    // Nothing new starts; running commands get the grace period (INTERFACES.md section 3).
+    controller.abort(lost);
+    return lost;
+  };
+  const executor = new ShellExecutor({
+    command: args.exec,
+    featureId,
+    files,
+    logDir: paths.logDir,
+    graceMs: args.graceMs,
+    spares: Math.min(args.concurrency, 4),
+    beforeStart: async () => {
+      const reason = lockLost?.reason ?? (await lockLostReason(store.lockPath));
+      if (reason !== undefined) throw loseLock(reason);
+    },
+  });
+  const options: DispatcherOptionsWithInDoubt = {
+    featureId,
+    concurrency: args.concurrency,
+    checkpoint: store,
+    breaker: args.breaker,
+    onBreakerOpen: args.onBreakerOpen,
+    retries: args.retries,
+    gracePeriod: args.graceMs + SETTLE_AFTER_KILL_MS,
+    ...(args.retryDelayMs === undefined ? {} : { retryDelay: args.retryDelayMs }),
+    ...(args.timeoutMs === undefined ? {} : { timeout: args.timeoutMs }),
+    endInDoubt: inDoubtEnder({
+      host: hostname(),
+      graceMs: args.graceMs,
+      onEnding: ({ id, pgid }) => {
+        reporter.note(`in doubt ${id}: a command of an earlier run (process group ${String(pgid)}) still runs; ending it before ${id} starts again`);
+      },
+    }),
+  };
+  const dispatcher = new Dispatcher(graph, options);
+  for (const output of [io.stdout, io.stderr]) {
+    output.onLost((error) => {
+      executor.note(`the CLI's ${output.name} failed (${error.message}); the run goes on without printing`);
+    });
+  }
+
+  // First Ctrl-C / SIGTERM / SIGHUP: stop starting work, pass the signal on, wait the grace period, save.
+  // A second one kills the commands at once; the checkpoint is still saved before exit.
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;
@@ -57,22 +116,17 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
       executor.stopSignal = signal;
       controller.abort(new Error(`interrupted by ${signal}`));
     } else {
-      executor.killAll('SIGKILL');
+      executor.killAll();
     }
   };
-  // SIGHUP (the terminal closed) too: the commands run in their own process groups and would be orphaned.
   for (const signal of stopSignals) process.on(signal, onSignal);
-  // write-file-atomic's signal-exit re-raises SIGXFSZ (file size limit) and would kill the run; a
-  // save past the limit must be a reported failure (short write), with the last good checkpoint kept.
-  const ignoreFileSizeLimit = () => undefined;
-  process.on('SIGXFSZ', ignoreFileSizeLimit);
   const disposeStoreListeners = [
     store.onRecover(({ from, movedTo, reason }) => {
       const resumedFrom = from === 'backup' ? 'its backup' : 'the journal records before the damage';
       io.stderr.write(`sdp-dispatch: the checkpoint ${from === 'backup' ? '' : 'journal '}was damaged (${reason}); resumed from ${resumedFrom}, the damaged file is kept at ${movedTo}\n`);
     }),
     store.onLockCompromised(({ reason }) => {
-      io.stderr.write(`sdp-dispatch: warning: this run lost the checkpoint lock (${reason}); another process may be running this feature\n`);
+      loseLock(reason);
     }),
   ];
   const detach = reporter.attach(dispatcher);
@@ -84,16 +138,26 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
         if (controller.signal.aborted) return undefined;
         throw error;
       });
+    if (lockLost !== undefined || (report !== undefined && isLockLostOutcome(report.outcome))) {
+      const lost = lockLost ?? new RunLockLostError(featureId, 'its lock was taken over');
+      if (report !== undefined) reporter.finish(report, { resumeCommand: io.resumeCommand, logFile: (id) => executor.logFile(id), stoppedBecause: 'stopped: the lock was lost' });
+      io.stderr.write(`sdp-dispatch: ${lost.message}\n`);
+      return 3;
+    }
     if (report === undefined) return 130;
     reporter.finish(report, { resumeCommand: io.resumeCommand, logFile: (id) => executor.logFile(id) });
+    const elsewhere = report.results.map((result) => result.error).find((error) => error instanceof InDoubtElsewhereError);
+    if (elsewhere !== undefined) {
+      io.stderr.write(`sdp-dispatch: ${elsewhere.message}\n`);
+      return 2;
+    }
     if (report.outcome === 'cancelled') return 130;
     return report.outcome === 'completed' ? 0 : 1;
   } finally {
     // Commands that outlived the grace period are killed: nothing of this run is left running.
-    executor.killAll('SIGKILL');
+    await executor.close(SETTLE_AFTER_KILL_MS);
     detach();
     for (const signal of stopSignals) process.off(signal, onSignal);
-    process.off('SIGXFSZ', ignoreFileSizeLimit);
     for (const dispose of disposeStoreListeners) dispose();
   }
 }

@@ -13,7 +13,7 @@ export function formatSummary(report: RunReport, context: SummaryContext): strin
     ...(totals.cancelled > 0 ? [`${totals.cancelled} cancelled`] : []),
     ...(totals['not-run'] > 0 ? [`${totals['not-run']} not run`] : []),
   ];
-  lines.push(`Feature ${report.featureId}: ${outcomeText(report)} — ${parts.join(', ')} of ${report.results.length}`);
+  lines.push(`Feature ${report.featureId}: ${context.stoppedBecause ?? outcomeText(report)} — ${parts.join(', ')} of ${report.results.length}`);
 
   const failed = report.results.filter((result) => result.status === 'failed');
   for (const result of failed) {
@@ -59,17 +59,16 @@ export function formatSummary(report: RunReport, context: SummaryContext): strin
   return `${lines.join('\n')}\n`;
 }
 
+/** Keyed by string: the dispatcher's `'lock-lost'` outcome is named here before its type has it. */
+const outcomeTexts: Readonly<Record<string, string>> = {
+  completed: 'all workstreams completed',
+  failed: 'some workstreams failed',
+  cancelled: 'interrupted',
+  'breaker-open': 'stopped: the circuit breaker opened',
+  'checkpoint-error': 'stopped: a checkpoint could not be saved',
+  'lock-lost': 'stopped: another run took over the lock',
+};
+
 function outcomeText(report: RunReport): string {
-  switch (report.outcome) {
-    case 'completed':
-      return 'all workstreams completed';
-    case 'failed':
-      return 'some workstreams failed';
-    case 'cancelled':
-      return 'interrupted';
-    case 'breaker-open':
-      return 'stopped: the circuit breaker opened';
-    case 'checkpoint-error':
-      return 'stopped: a checkpoint could not be saved';
-  }
+  return outcomeTexts[report.outcome] ?? `stopped (${report.outcome})`;
 }
