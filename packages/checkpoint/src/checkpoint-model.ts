@@ -54,6 +54,16 @@ export class CheckpointModel {
       for (const [id, value] of Object.entries(entries)) setOwn(target, id, value);
     }
     if (update.circuit_breaker !== undefined) checkpoint.circuit_breaker = structuredClone(update.circuit_breaker);
+    if (update.attempt_handles !== undefined) this.#setHandles(update.attempt_handles);
+  }
+
+  #setHandles(handles: NonNullable<CheckpointUpdate['attempt_handles']>): void {
+    const target: JsonRecord = (this.#checkpoint.attempt_handles ??= {});
+    for (const [id, handle] of Object.entries(handles)) {
+      if (handle === null) delete target[id];
+      else setOwn(target, id, { ...handle });
+    }
+    if (Object.keys(target).length === 0) delete this.#checkpoint.attempt_handles;
   }
 
   #complete(id: string): void {
@@ -61,6 +71,7 @@ export class CheckpointModel {
       this.#completed.add(id);
       this.#checkpoint.completed.push(id);
     }
+    if (this.#failed.delete(id)) this.#checkpoint.failed = this.#checkpoint.failed.filter((failed) => failed !== id);
     const node = this.#nodes.get(id);
     const edges = this.#checkpoint.graph?.edges;
     if (node === undefined || node.completed || edges === undefined) return;

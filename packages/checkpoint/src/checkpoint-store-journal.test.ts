@@ -127,7 +127,7 @@ describe('update and load', () => {
     const subject = await writer();
     const error: unknown = await subject.update({ ...step(1), completed: ['a', 'b', 7] } as unknown as CheckpointUpdate).catch((caught: unknown) => caught);
     expect(isCheckpointValidationError(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'INVALID', jsonPath: '$.completed[2]' });
+    expect(error).toMatchObject({ code: 'CHECKPOINT_INVALID', jsonPath: '$.completed[2]' });
     const next = step(1);
     const pending = subject.update(next);
     next.completed!.push('00-052-000030');
@@ -147,8 +147,8 @@ describe('update and load', () => {
     const subject = await writer();
     await subject.release();
     await expect(subject.update(step(1))).rejects.toSatisfy(isCheckpointNotLockedError);
-    await expect(store().update(step(1))).rejects.toMatchObject({ code: 'NOT_LOCKED' });
-    await expect(store().compact()).rejects.toMatchObject({ code: 'NOT_LOCKED' });
+    await expect(store().update(step(1))).rejects.toMatchObject({ code: 'CHECKPOINT_NOT_LOCKED' });
+    await expect(store().compact()).rejects.toMatchObject({ code: 'CHECKPOINT_NOT_LOCKED' });
   });
 
   it('needs a checkpoint this store saved, or loaded with the lock, since it took the lock', async () => {
@@ -159,19 +159,19 @@ describe('update and load', () => {
     await subject.acquire();
     const error: unknown = await subject.update(step(1)).catch((caught: unknown) => caught);
     expect(isCheckpointMissingError(error)).toBe(true);
-    expect(error).toMatchObject({ name: 'CheckpointMissingError', code: 'MISSING', path: join(dir, main) });
+    expect(error).toMatchObject({ name: 'CheckpointMissingError', code: 'CHECKPOINT_MISSING', path: join(dir, main) });
     expect((error as Error).message).toContain('call save() or load() first');
     expect(await subject.load()).toEqual(base);
     await update(subject, 1, 1);
     // Not after a release and a new acquire (someone else may have written meanwhile), nor after delete.
     await subject.release();
     await subject.acquire();
-    await expect(subject.update(step(2))).rejects.toMatchObject({ code: 'MISSING' });
+    await expect(subject.update(step(2))).rejects.toMatchObject({ code: 'CHECKPOINT_MISSING' });
     await subject.load();
     await subject.delete();
-    await expect(subject.update(step(2))).rejects.toMatchObject({ code: 'MISSING' });
+    await expect(subject.update(step(2))).rejects.toMatchObject({ code: 'CHECKPOINT_MISSING' });
     expect(await subject.load()).toBeNull();
-    await expect(subject.update(step(2))).rejects.toMatchObject({ code: 'MISSING' });
+    await expect(subject.update(step(2))).rejects.toMatchObject({ code: 'CHECKPOINT_MISSING' });
     expect(await listDir(dir)).toEqual([lock]);
   });
 

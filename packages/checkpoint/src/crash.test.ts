@@ -204,7 +204,7 @@ describe('two processes competing for the lock', () => {
     expect(losers).toHaveLength(1);
     expect(losers[0]!.error).toMatchObject({
       name: 'CheckpointLockedError',
-      code: 'LOCKED',
+      code: 'CHECKPOINT_LOCKED',
       holder: { pid: winners[0]!.pid, host: expect.any(String) as string, since: expect.any(String) as string },
     });
   }
@@ -239,7 +239,7 @@ describe('two processes competing for the lock', () => {
     holder.send('go');
     expect(JSON.parse(await holder.nextLine())).toMatchObject({ won: true });
     const store = new CheckpointStore({ featureId: 'F052', dir });
-    await expect(store.acquire()).rejects.toMatchObject({ code: 'LOCKED', holder: { pid: holder.process.pid } });
+    await expect(store.acquire()).rejects.toMatchObject({ code: 'CHECKPOINT_LOCKED', holder: { pid: holder.process.pid } });
     await killNow(holder);
     await store.acquire();
     expect(store.isLocked).toBe(true);

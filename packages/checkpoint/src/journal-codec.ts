@@ -97,28 +97,6 @@ function parseHeader(json: string): { base: string } | undefined {
   return { base: header['base'] };
 }
 
-/** Record `seq`, the line at `start` after the line whose check is `previous`; or what is wrong with it. */
-function readRecord(
-  bytes: Buffer,
-  start: number,
-  previous: string,
-  seq: number,
-): { readonly update: CheckpointUpdate; readonly end: JournalEnd } | { readonly problem: string; readonly next: number } {
-  const read = readLine(bytes, start, previous);
-  if (!read.ok) return read;
-  const { next } = read;
-  const record = parseObject(read.json);
-  if (record === undefined) return { problem: 'not a JSON object', next };
-  const { seq: found, ...update } = record;
-  if (found !== seq) return { problem: `seq ${found === undefined ? 'missing' : JSON.stringify(found)} where ${seq} was expected`, next };
-  try {
-    return { update: validateCheckpointUpdate(update), end: { length: next, seq, check: read.check } };
-  } catch (error) {
-    if (isCheckpointValidationError(error)) return { problem: `not a valid update (${error.message})`, next };
-    throw error;
-  }
-}
-
 /** The `base` named by the journal's header, if it has a complete one. */
 export function journalBase(bytes: Buffer): string | undefined {
   const header = readLine(bytes, 0, undefined);
@@ -134,32 +112,126 @@ export type DecodedJournal =
    * last line follows: the update being written when the writer stopped, never resolved.
    */
   | { readonly kind: 'ok'; readonly updates: readonly CheckpointUpdate[]; readonly end: JournalEnd }
-  /** A bad line with more after it: real damage. `updates` are the good ones before it. */
-  | { readonly kind: 'damaged'; readonly updates: readonly CheckpointUpdate[]; readonly reason: string };
+  /**
+   * Damaged lines with good ones after them. `updates` are every intact record, in order: a damaged record loses
+   * only itself (`lost`: the `seq` of each record that could not be read; a damaged header loses them all).
+   */
+  | {
+      readonly kind: 'damaged';
+      readonly updates: readonly CheckpointUpdate[];
+      readonly lost: readonly number[];
+      readonly reason: string;
+    };
+
+/** A record's line, split at its last tab: the JSON and the check it claims. */
+interface RawLine {
+  readonly json: Buffer;
+  readonly claimed: string;
+}
+
+const CHECK = /^[0-9a-f]{64}$/;
 
 /**
- * Replays a journal's bytes: the first line that is torn, fails its check or is out of sequence ends the
- * replay. When that line is the last one, it is the record being written when the writer stopped; otherwise
- * the journal is damaged.
+ * The journal's lines after `start`. A line whose newline was damaged holds two records; it is split where the
+ * first one's check ends and the next record begins.
+ */
+function rawLines(bytes: Buffer, start: number): { lines: RawLine[] } {
+  const lines: RawLine[] = [];
+  let position = start;
+  while (position < bytes.length) {
+    const newline = bytes.indexOf(NEWLINE, position);
+    if (newline === -1) break;
+    let text = bytes.subarray(position, newline);
+    for (;;) {
+      const inner = /\t[0-9a-f]{64}[^\n](?=\{"seq":)/.exec(text.toString('latin1'));
+      if (inner === null) break;
+      const cut = inner.index + TAIL_LENGTH;
+      lines.push(splitLine(text.subarray(0, cut - 1)));
+      text = text.subarray(cut);
+    }
+    lines.push(splitLine(text));
+    position = newline + 1;
+  }
+  return { lines };
+}
+
+function splitLine(text: Buffer): RawLine {
+  // The separator carries no information: a damaged tab still leaves the JSON and the check where they are.
+  const tab = text.length - CHECK_LENGTH - 1;
+  if (tab <= 0) return { json: text, claimed: '' };
+  return { json: text.subarray(0, tab), claimed: text.toString('latin1', tab + 1) };
+}
+
+/** A record's update and `seq`, or what is wrong with its JSON. */
+function parseRecord(json: Buffer): { update: CheckpointUpdate; seq: number } | string {
+  const record = parseObject(json.toString('utf8'));
+  if (record === undefined) return 'not a JSON object';
+  const { seq, ...update } = record;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) return `seq ${seq === undefined ? 'missing' : JSON.stringify(seq)}`;
+  try {
+    return { update: validateCheckpointUpdate(update), seq };
+  } catch (error) {
+    if (isCheckpointValidationError(error)) return `not a valid update (${error.message})`;
+    throw error;
+  }
+}
+
+/**
+ * Replays a journal's bytes. Each line's check chains on the one before, so a damaged line is passed over by
+ * finding the next line that chains on it (on its claimed check when its JSON was damaged, on its recomputed one
+ * when its check was): a damaged record loses only itself. A bad last line without its newline is the record
+ * being written when the writer stopped, never resolved: not damage.
  */
 export function decodeJournal(bytes: Buffer, base: string): DecodedJournal {
   const header = readLine(bytes, 0, undefined);
   if (!header.ok) {
-    return header.next >= bytes.length ? { kind: 'foreign' } : { kind: 'damaged', updates: [], reason: `journal header: ${header.problem}` };
+    return header.next >= bytes.length
+      ? { kind: 'foreign' }
+      : { kind: 'damaged', updates: [], lost: [], reason: `journal header: ${header.problem}` };
   }
   const parsed = parseHeader(header.json);
-  if (parsed === undefined) return { kind: 'damaged', updates: [], reason: 'journal header: not a version 1 journal header' };
+  if (parsed === undefined) return { kind: 'damaged', updates: [], lost: [], reason: 'journal header: not a version 1 journal header' };
   if (parsed.base !== base) return { kind: 'foreign' };
+  const { lines } = rawLines(bytes, header.next);
   const updates: CheckpointUpdate[] = [];
+  const lost: number[] = [];
+  const problems: string[] = [];
   let end: JournalEnd = { length: header.next, seq: 0, check: header.check };
-  while (end.length < bytes.length) {
-    const record = readRecord(bytes, end.length, end.check, end.seq + 1);
-    if ('problem' in record) {
-      if (record.next >= bytes.length) break;
-      return { kind: 'damaged', updates, reason: `journal record ${end.seq + 1}: ${record.problem}` };
+  /** Checks the next line may chain on; one of a damaged line whose JSON may be intact carries its record. */
+  let previous: { check: string; record?: { update: CheckpointUpdate; seq: number } }[] = [{ check: end.check }];
+  /** Damaged lines since the last intact one; `damaged`: some had an intact line after them. */
+  let pending: string[] = [];
+  let damaged = false;
+  for (const line of lines) {
+    const found = previous.find((candidate) => check(candidate.check, line.json) === line.claimed);
+    const record = parseRecord(line.json);
+    const expected = end.seq + 1;
+    if (found !== undefined && typeof record !== 'string' && record.seq >= expected) {
+      // The line before was damaged in its check only when this one chains on its recomputed check.
+      if (found.record !== undefined && found.record.seq === expected) {
+        updates.push(found.record.update);
+        end = { ...end, seq: expected };
+      }
+      for (let seq = end.seq + 1; seq < record.seq; seq += 1) lost.push(seq);
+      updates.push(record.update);
+      if (pending.length > 0) {
+        damaged = true;
+        problems.push(...pending);
+        pending = [];
+      }
+      end = { length: end.length + line.json.length + TAIL_LENGTH, seq: record.seq, check: line.claimed };
+      previous = [{ check: line.claimed }];
+      continue;
     }
-    updates.push(record.update);
-    end = record.end;
+    pending.push(`journal record ${expected}: ${typeof record === 'string' ? record : found === undefined ? 'check mismatch' : `seq ${record.seq} where ${expected} was expected`}`);
+    const next: typeof previous = CHECK.test(line.claimed) ? [{ check: line.claimed }] : [];
+    for (const candidate of previous) {
+      const recomputed = check(candidate.check, line.json);
+      next.push(typeof record === 'string' ? { check: recomputed } : { check: recomputed, record });
+    }
+    previous = next;
   }
-  return { kind: 'ok', updates, end };
+  // Bad lines with nothing intact after them end the journal as a torn write does: the update being written.
+  if (!damaged) return { kind: 'ok', updates, end };
+  return { kind: 'damaged', updates, lost, reason: problems.join('; ') };
 }

@@ -45,7 +45,7 @@ describe('a save that fails', () => {
     const error: unknown = await writer.save(next).catch((caught: unknown) => caught);
     expect(isCheckpointWriteError(error)).toBe(true);
     const size = encodeCheckpoint(next).length;
-    expect(error).toMatchObject({ code: 'WRITE', reason: `${Math.floor(size / 2)} of ${size} bytes` });
+    expect(error).toMatchObject({ code: 'CHECKPOINT_WRITE', reason: `${Math.floor(size / 2)} of ${size} bytes` });
     await expectOldCheckpointAndNoTempFiles();
   });
 

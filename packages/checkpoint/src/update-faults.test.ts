@@ -82,7 +82,7 @@ describe('an update whose journal append fails', () => {
     });
     const error: unknown = await writer.update(step(2)).catch((caught: unknown) => caught);
     expect(isCheckpointWriteError(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'WRITE', reason: expect.stringMatching(/^40 of \d+ bytes$/) as string });
+    expect(error).toMatchObject({ code: 'CHECKPOINT_WRITE', reason: expect.stringMatching(/^40 of \d+ bytes$/) as string });
     expect((error as Error).message).toContain('was not updated: its journal record could not be written whole');
     expect(await readFile(join(dir, journal))).toEqual(before);
     vi.restoreAllMocks();

@@ -118,7 +118,7 @@ describe('validateCheckpoint', () => {
   ])('rejects %# naming the JSON path', (value, jsonPath, message) => {
     const error = errorOf(() => validateCheckpoint(value));
     expect(error).toBeInstanceOf(TypeError);
-    expect(error.code).toBe('INVALID');
+    expect(error.code).toBe('CHECKPOINT_INVALID');
     expect(error.jsonPath).toBe(jsonPath);
     expect(error.message).toContain(message);
   });
@@ -183,7 +183,7 @@ describe('validateCheckpointUpdate', () => {
     [{ timestamp: '2026-02-07T12:00:00Z', graph: null }, '$.graph', 'absent (not a field of a checkpoint update), got null'],
   ])('rejects %# naming the JSON path', (value, jsonPath, message) => {
     const error = errorOf(() => validateCheckpointUpdate(value));
-    expect(error.code).toBe('INVALID');
+    expect(error.code).toBe('CHECKPOINT_INVALID');
     expect(error.jsonPath).toBe(jsonPath);
     expect(error.message).toContain(message);
   });
