@@ -42,7 +42,7 @@ export class CheckpointModel {
     checkpoint.timestamp = update.timestamp;
     for (const id of update.completed ?? []) this.#complete(id);
     for (const id of update.failed ?? []) {
-      if (this.#failed.has(id)) continue;
+      if (this.#failed.has(id) || this.#completed.has(id)) continue;
       this.#failed.add(id);
       checkpoint.failed.push(id);
     }

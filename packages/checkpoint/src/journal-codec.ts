@@ -6,22 +6,28 @@ import { validateCheckpointUpdate } from './validate-checkpoint.js';
 /**
  * Journal layout (`<checkpoint>.journal`): UTF-8 lines `<json>\t<check>\n`, one appended per update.
  *
- * - Line 1, the header: `{"journal":1,"base":"<digest>","id":"<32 hex>"}`. `base` names the checkpoint file the
+ * - Line 1, the header: `{"journal":2,"base":"<digest>","id":"<32 hex>"}`. `base` names the checkpoint file the
  *   journal applies to (`digestOf` in `checkpoint-codec.ts`): once a compaction has replaced that file, the
  *   journal is stale. `id` is random, so two journals on the same base never share a record.
  * - Line n + 1, record n: `{"seq":n,<the update's fields>}`.
- * - `check` is the SHA-256 (hex) of the header's JSON for the header, and of the previous line's check, a tab and
- *   the line's JSON for a record: each record is tied to its predecessor, and through the chain to its journal.
+ * - `check` is the SHA-256 (hex) of the header's JSON for the header, and of the header's check, a tab and the
+ *   line's JSON for a record: each record is tied to its journal (the check) and to its place (`seq`, which must
+ *   follow on), but not to its neighbours, so a damaged record loses only itself.
+ * - Format 1 (earlier writers) chained each record's check on the previous line's instead: still read, and
+ *   there a damaged record ends the replay.
  *
  * JSON never holds a raw tab or newline, so both separators are unambiguous.
  */
-const FORMAT = 1;
+const FORMAT = 2;
 const NEWLINE = 0x0a;
 const TAB = 0x09;
 const CHECK_LENGTH = 64;
 const TAIL_LENGTH = 1 + CHECK_LENGTH + 1;
 
-/** Where appending continues: the journal's length in bytes, its last record's `seq` (0: none), its last line's check. */
+/**
+ * Where appending continues: the journal's length in bytes, its last record's `seq` (0: none), and the check the
+ * next record is tied to (the header's).
+ */
 export interface JournalEnd {
   readonly length: number;
   readonly seq: number;
@@ -58,7 +64,8 @@ function recordJson(seq: number, payload: string): string {
 
 /** The record of the update whose JSON is `payload`, to append after `end`. */
 export function journalRecord(end: JournalEnd, payload: string): JournalLine {
-  return line(recordJson(end.seq + 1, payload), end.check, { length: end.length, seq: end.seq + 1 });
+  const record = line(recordJson(end.seq + 1, payload), end.check, { length: end.length, seq: end.seq + 1 });
+  return { bytes: record.bytes, end: { ...record.end, check: end.check } };
 }
 
 /** The bytes {@link journalRecord} makes for `payload` after `end`, without making them. */
@@ -91,10 +98,11 @@ function parseObject(json: string): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-function parseHeader(json: string): { base: string } | undefined {
+function parseHeader(json: string): { base: string; format: 1 | 2 } | undefined {
   const header = parseObject(json);
-  if (header?.['journal'] !== FORMAT || typeof header['base'] !== 'string' || typeof header['id'] !== 'string') return undefined;
-  return { base: header['base'] };
+  const format = header?.['journal'];
+  if ((format !== 1 && format !== FORMAT) || typeof header?.['base'] !== 'string' || typeof header['id'] !== 'string') return undefined;
+  return { base: header['base'], format };
 }
 
 /** The `base` named by the journal's header, if it has a complete one. */
@@ -129,7 +137,6 @@ interface RawLine {
   readonly claimed: string;
 }
 
-const CHECK = /^[0-9a-f]{64}$/;
 
 /**
  * The journal's lines after `start`. A line whose newline was damaged holds two records; it is split where the
@@ -197,41 +204,39 @@ export function decodeJournal(bytes: Buffer, base: string): DecodedJournal {
   const lost: number[] = [];
   const problems: string[] = [];
   let end: JournalEnd = { length: header.next, seq: 0, check: header.check };
-  /** Checks the next line may chain on; one of a damaged line whose JSON may be intact carries its record. */
-  let previous: { check: string; record?: { update: CheckpointUpdate; seq: number } }[] = [{ check: end.check }];
   /** Damaged lines since the last intact one; `damaged`: some had an intact line after them. */
   let pending: string[] = [];
   let damaged = false;
   for (const line of lines) {
-    const found = previous.find((candidate) => check(candidate.check, line.json) === line.claimed);
-    const record = parseRecord(line.json);
     const expected = end.seq + 1;
-    if (found !== undefined && typeof record !== 'string' && record.seq >= expected) {
-      // The line before was damaged in its check only when this one chains on its recomputed check.
-      if (found.record !== undefined && found.record.seq === expected) {
-        updates.push(found.record.update);
-        end = { ...end, seq: expected };
-      }
-      for (let seq = end.seq + 1; seq < record.seq; seq += 1) lost.push(seq);
+    const record = parseRecord(line.json);
+    const checked = check(end.check, line.json) === line.claimed;
+    // In sequence; after damage, the next intact record may come later (the damaged ones are lost). A format 1
+    // record is chained on the line before, so none after a damaged one can check.
+    const inSequence = typeof record !== 'string' && (pending.length === 0 ? record.seq === expected : record.seq >= expected);
+    if (checked && inSequence) {
+      for (let seq = expected; seq < record.seq; seq += 1) lost.push(seq);
       updates.push(record.update);
       if (pending.length > 0) {
         damaged = true;
         problems.push(...pending);
         pending = [];
       }
-      end = { length: end.length + line.json.length + TAIL_LENGTH, seq: record.seq, check: line.claimed };
-      previous = [{ check: line.claimed }];
+      const length = end.length + line.json.length + TAIL_LENGTH;
+      end = { length, seq: record.seq, check: parsed.format === 1 ? line.claimed : header.check };
       continue;
     }
-    pending.push(`journal record ${expected}: ${typeof record === 'string' ? record : found === undefined ? 'check mismatch' : `seq ${record.seq} where ${expected} was expected`}`);
-    const next: typeof previous = CHECK.test(line.claimed) ? [{ check: line.claimed }] : [];
-    for (const candidate of previous) {
-      const recomputed = check(candidate.check, line.json);
-      next.push(typeof record === 'string' ? { check: recomputed } : { check: recomputed, record });
-    }
-    previous = next;
+    const problem = !checked ? 'check mismatch' : typeof record === 'string' ? record : `seq ${record.seq} where ${expected} was expected`;
+    pending.push(`journal record ${expected}: ${problem}`);
   }
-  // Bad lines with nothing intact after them end the journal as a torn write does: the update being written.
+  // One bad last line ends the journal as a torn write does: the update being written, never resolved. More
+  // than one is damage: the records they held are lost.
+  if (pending.length > 1) {
+    damaged = true;
+    problems.push(...pending.slice(0, -1));
+    for (let seq = end.seq + 1; seq < end.seq + pending.length; seq += 1) lost.push(seq);
+  }
   if (!damaged) return { kind: 'ok', updates, end };
-  return { kind: 'damaged', updates, lost, reason: problems.join('; ') };
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more damaged line${problems.length === 2 ? '' : 's'})` : '';
+  return { kind: 'damaged', updates, lost, reason: `${problems[0] ?? 'damaged'}${more}` };
 }

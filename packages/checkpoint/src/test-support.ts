@@ -88,9 +88,9 @@ export function applyUpdate(checkpoint: Checkpoint, update: CheckpointUpdate): C
   const next = structuredClone(checkpoint);
   next.timestamp = update.timestamp;
   for (const id of update.completed ?? []) if (!next.completed.includes(id)) next.completed.push(id);
-  for (const id of update.failed ?? []) if (!next.failed.includes(id)) next.failed.push(id);
   // A failure stays recorded until the workstream completes.
-  next.failed = next.failed.filter((id) => !next.completed.includes(id));
+  next.failed = next.failed.filter((id) => !update.completed?.includes(id));
+  for (const id of update.failed ?? []) if (!next.failed.includes(id) && !next.completed.includes(id)) next.failed.push(id);
   if (update.running !== undefined) next.running = [...update.running];
   for (const key of ['skipped', 'attempts', 'durations_ms'] as const) {
     if (update[key] !== undefined) next[key] = { ...next[key], ...update[key] } as never;
