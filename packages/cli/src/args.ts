@@ -11,7 +11,7 @@ export const helpText = `sdp-dispatch — run a folder of workstream files in pa
 Usage:
   sdp-dispatch run <dir> --exec '<command>' [options]   run every workstream not done yet
   sdp-dispatch plan <dir> [options]                     validate and print the waves and critical path
-  sdp-dispatch status <dir> [options]                   show the feature's checkpoint
+  sdp-dispatch status <dir> [options]                   show the feature's checkpoint (--json: as one JSON document)
   sdp-dispatch clean <dir> [options]                    remove the feature's checkpoint and logs
   sdp-dispatch --help | --version
 
@@ -69,6 +69,8 @@ export interface CommonArgs {
   feature?: string;
   checkpointDir: string;
   verbose: boolean;
+  /** `status --json`: one JSON document on stdout. */
+  json?: boolean;
 }
 
 export interface RunArgs extends CommonArgs {
@@ -113,9 +115,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     ...(values.feature === undefined ? {} : { feature: values.feature }),
   };
   if (command !== 'run') {
-    const misplaced = runOnly.find((name) => values[name] !== undefined);
+    const misplaced = runOnly.find((name) => values[name] !== undefined && !(name === 'json' && command === 'status'));
     if (misplaced !== undefined) throw new UsageError(`--${misplaced} applies to "run" only`);
-    return { kind: command as 'plan' | 'status' | 'clean', args: common };
+    return { kind: command as 'plan' | 'status' | 'clean', args: values.json === true ? { ...common, json: true } : common };
   }
   if (values.exec === undefined || values.exec.trim() === '') {
     throw new UsageError(`"run" needs --exec '<command>', e.g. sdp-dispatch run ${dir} --exec 'make -C "$SDP_WS_ID"'`);
