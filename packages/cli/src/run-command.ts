@@ -68,9 +68,8 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   const ignoreFileSizeLimit = () => undefined;
   process.on('SIGXFSZ', ignoreFileSizeLimit);
   const disposeStoreListeners = [
-    store.onRecover(({ from, movedTo, reason }) => {
-      const resumedFrom = from === 'backup' ? 'its backup' : 'the journal records before the damage';
-      io.stderr.write(`sdp-dispatch: the checkpoint ${from === 'backup' ? '' : 'journal '}was damaged (${reason}); resumed from ${resumedFrom}, the damaged file is kept at ${movedTo}\n`);
+    store.onRecover((event) => {
+      io.stderr.write(`sdp-dispatch: recovered: ${event.summary}\n`);
     }),
     store.onLockCompromised(({ reason }) => {
       io.stderr.write(`sdp-dispatch: warning: this run lost the checkpoint lock (${reason}); another process may be running this feature\n`);
