@@ -86,7 +86,7 @@ const resumed = ids.slice(2);
 const states: State[] = [
   {
     name: 'a stale lock and a leftover journal (a killed run)',
-    make: async () => undefined,
+    make: () => Promise.resolve(),
     problems: ['lock-stale'],
     run: { code: 0, starts: resumed, stderr: '' },
   },

@@ -1,4 +1,4 @@
-import type { Checkpoint, CheckpointUpdate, GraphNodeJson } from './checkpoint.js';
+import type { AttemptHandleJson, Checkpoint, CheckpointUpdate, GraphNodeJson } from './checkpoint.js';
 
 type JsonRecord = Record<string, unknown>;
 
@@ -58,12 +58,17 @@ export class CheckpointModel {
   }
 
   #setHandles(handles: NonNullable<CheckpointUpdate['attempt_handles']>): void {
-    const target: JsonRecord = (this.#checkpoint.attempt_handles ??= {});
+    const target = new Map(Object.entries(this.#checkpoint.attempt_handles ?? {}));
     for (const [id, handle] of Object.entries(handles)) {
-      if (handle === null) delete target[id];
-      else setOwn(target, id, { ...handle });
+      if (handle === null) target.delete(id);
+      else target.set(id, { ...handle });
     }
-    if (Object.keys(target).length === 0) delete this.#checkpoint.attempt_handles;
+    if (target.size === 0) delete this.#checkpoint.attempt_handles;
+    else {
+      const record: JsonRecord = {};
+      for (const [id, handle] of target) setOwn(record, id, handle);
+      this.#checkpoint.attempt_handles = record as Record<string, AttemptHandleJson>;
+    }
   }
 
   #complete(id: string): void {

@@ -97,13 +97,13 @@ export function applyUpdate(checkpoint: Checkpoint, update: CheckpointUpdate): C
   }
   if (update.circuit_breaker !== undefined) next.circuit_breaker = structuredClone(update.circuit_breaker);
   if (update.attempt_handles !== undefined) {
-    const handles = { ...next.attempt_handles };
+    const handles = new Map(Object.entries(next.attempt_handles ?? {}));
     for (const [id, handle] of Object.entries(update.attempt_handles)) {
-      if (handle === null) delete handles[id];
-      else handles[id] = { ...handle };
+      if (handle === null) handles.delete(id);
+      else handles.set(id, { ...handle });
     }
-    if (Object.keys(handles).length === 0) delete next.attempt_handles;
-    else next.attempt_handles = handles;
+    if (handles.size === 0) delete next.attempt_handles;
+    else next.attempt_handles = Object.fromEntries(handles);
   }
   if (next.graph !== null) {
     const done = new Set(next.completed);
