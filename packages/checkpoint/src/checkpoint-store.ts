@@ -240,6 +240,8 @@ export class CheckpointStore {
     await this.#verifyLock();
     await this.#journal.forget();
     const conclusion = conclude(this.#files, await readStoredFiles(this.#files, signal));
+    // A checkpoint of another feature under this name is not this store's to repair: the caller refuses it.
+    if (conclusion.checkpoint !== null && conclusion.checkpoint.feature_id !== this.featureId) return conclusion.checkpoint;
     const { base, journal } = conclusion;
     this.#knownGood = conclusion.source === 'checkpoint' ? base?.identity : undefined;
     if (base !== undefined) {
