@@ -273,13 +273,13 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Checkpoint',
     input: 'a truncated checkpoint, and an empty `.bak`',
-    expected: 'exit 2: sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json is damaged (not valid JSON (Unexpected end of JSON input); backup damaged too (not valid JSON (Unexpected end of JSON input)), moved to <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json.bak.corrupt-<time>-0) and has no usable backup; moved it to <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json.corrupt-<time>-0; start over with --fresh',
+    expected: "exit 2: sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json is damaged (not valid JSON (Unexpected end of JSON input); backup damaged too (not valid JSON (Unexpected end of JSON input))) and has no usable backup; nothing was moved or removed. To start over, discard it (--fresh on the command line, delete() in the library)",
     attempt: (sandbox) => runWithCheckpoint(sandbox, (good) => good.slice(0, 100)),
   },
   {
     area: 'Checkpoint',
     input: 'a checkpoint of format `"version":"2.0"` (checksum valid)',
-    expected: 'exit 2: sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json has format version "2.0"; this package reads "1.0". The file was left untouched',
+    expected: "exit 2: sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json has format version \"2.0\"; this package reads \"1.0\" (or no version, as Go writes it). The file was left untouched; a newer tool may read it, or discard it to start over",
     attempt: (sandbox) => runWithCheckpoint(sandbox, (good) => reseal(good.replace('"version":"1.0"', '"version":"2.0"'))),
   },
   {
@@ -291,7 +291,7 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Checkpoint',
     input: 'a Go-written checkpoint (no checksum) with `"completed": "00-077-01"` (not a list)',
-    expected: 'exit 2: sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json is damaged ($.completed must be an array of non-empty strings, got "00-077-01"; backup damaged too (not valid JSON (Unexpected end of JSON input)), moved to <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json.bak.corrupt-<time>-0) and has no usable backup; moved it to <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json.corrupt-<time>-0; start over with --fresh',
+    expected: "exit 2: sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json is damaged ($.completed must be an array of non-empty strings, got \"00-077-01\"; backup damaged too (not valid JSON (Unexpected end of JSON input))) and has no usable backup; nothing was moved or removed. To start over, discard it (--fresh on the command line, delete() in the library)",
     attempt: (sandbox) => runWithCheckpoint(sandbox, () => goCheckpoint({ completed: '00-077-01' })),
   },
   {
@@ -348,7 +348,7 @@ export const badInputs: readonly BadInput[] = [
     expected: 'TypeError: execute must be a function, got string',
     attempt: () => outcomeOf(() => new Dispatcher(DependencyGraph.fromNodes([{ id: 'a' }]), { featureId: 'F1', checkpoint: false }).run('make' as never)),
   },
-  { area: 'Options', input: '`new CheckpointStore({ featureId: "../F1" })`', expected: 'TypeError: CheckpointStore: featureId must be 1 to 128 letters, digits, ".", "_" or "-" starting with a letter or digit, got "../F1"', attempt: () => outcomeOf(() => new CheckpointStore({ featureId: '../F1' })) },
+  { area: 'Options', input: '`new CheckpointStore({ featureId: "../F1" })`', expected: 'TypeError: CheckpointStore: featureId must be one file-name component: no "/" or "\\", no "..", no control characters, got "../F1"', attempt: () => outcomeOf(() => new CheckpointStore({ featureId: '../F1' })) },
   { area: 'Options', input: '`new CheckpointStore({ featureId: "F1", staleMs: 2 })`', expected: 'RangeError: CheckpointStore: staleMs must be at least 3, got 2', attempt: () => outcomeOf(() => new CheckpointStore({ featureId: 'F1', staleMs: 2 })) },
   {
     area: 'Options',
@@ -359,7 +359,7 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Options',
     input: '`store.save(checkpoint)` without `store.acquire()`',
-    expected: 'CheckpointNotLockedError NOT_LOCKED: Checkpoint lock <tmp>/cp/F1-checkpoint.json.lock is not held by this store: call acquire() first',
+    expected: "CheckpointNotLockedError CHECKPOINT_NOT_LOCKED: Checkpoint lock <tmp>/cp/F1-checkpoint.json.lock is not held by this store: call acquire() first",
     attempt: async (sandbox) => {
       const store = new CheckpointStore({ featureId: 'F1', dir: join(sandbox.root, 'cp') });
       const checkpoint: Checkpoint = { version: '1.0', feature_id: 'F1', timestamp: '2026-02-07T12:00:00Z', completed: [], failed: [], graph: null, circuit_breaker: null };
@@ -369,7 +369,7 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Options',
     input: "`validateCheckpoint({ ...checkpoint, completed: ['a', 7] })`",
-    expected: 'CheckpointValidationError INVALID: $.completed[1] must be a non-empty string, got 7',
+    expected: "CheckpointValidationError CHECKPOINT_INVALID: $.completed[1] must be a non-empty string, got 7",
     attempt: () =>
       outcomeOf(() =>
         validateCheckpoint({ version: '1.0', feature_id: 'F1', timestamp: '2026-02-07T12:00:00Z', completed: ['a', 7], failed: [], graph: null, circuit_breaker: null }),

@@ -63,47 +63,53 @@ describe('a damaged checkpoint', () => {
     // Only what the backup had not recorded runs; nothing it recorded runs again.
     expect(resumed.starts).toEqual(ids.filter((id) => !fromBackup.includes(id)));
     expect(resumed.starts).toContain(ws5);
+    // The backup is a copy of the last save, not the one before it: nothing recorded is lost.
+    expect(resumed.starts).toEqual([ws5]);
     expect(await sandbox.checkpointFiles()).toEqual([expect.stringMatching(/^F074-checkpoint\.json\.corrupt-\d{8}T\d{9}Z-0$/)]);
   });
 
-  it('and a damaged backup: exit 2 naming both, both kept aside; the next run starts over', async () => {
+  it('and a damaged backup: exit 2 naming both, nothing moved; the next run stops the same way; --fresh starts over', async () => {
     await flipBit(main());
     await truncate(backup());
-    const refused = await resume();
-    expect(refused.code).toBe(2);
-    expect(refused.starts).toEqual([]);
-    expect(sandbox.normalize(refused.stderr)).toMatch(
-      /^sdp-dispatch: Checkpoint <tmp>\/cwd\/\.sdp\/checkpoints\/F074-checkpoint\.json is damaged \(checksum mismatch: the file was altered or truncated; backup damaged too \(not valid JSON \(Unterminated string in JSON at position \d+(?: \(line 1 column \d+\))?\)\), moved to <tmp>\/cwd\/\.sdp\/checkpoints\/F074-checkpoint\.json\.bak\.corrupt-<time>-0\) and has no usable backup; moved it to <tmp>\/cwd\/\.sdp\/checkpoints\/F074-checkpoint\.json\.corrupt-<time>-0; start over with --fresh\n$/,
-    );
-    expect(await sandbox.checkpointFiles()).toEqual([
-      expect.stringMatching(/^F074-checkpoint\.json\.bak\.corrupt-/),
-      expect.stringMatching(/^F074-checkpoint\.json\.corrupt-/),
-    ]);
+    const before = await Promise.all([readFile(main()), readFile(backup())]);
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const refused = await resume();
+      expect(refused.code).toBe(2);
+      expect(refused.starts).toEqual([]);
+      expect(sandbox.normalize(refused.stderr)).toMatch(
+        /^sdp-dispatch: Checkpoint <tmp>\/cwd\/\.sdp\/checkpoints\/F074-checkpoint\.json is damaged \(checksum mismatch: the file was altered or truncated; backup damaged too \(not valid JSON \(Unterminated string in JSON at position \d+(?: \(line 1 column \d+\))?\)\)\) and has no usable backup; nothing was moved or removed\. To start over, discard it \(--fresh on the command line, delete\(\) in the library\)\n$/,
+      );
+      expect(await sandbox.checkpointFiles()).toEqual(['F074-checkpoint.json', 'F074-checkpoint.json.bak']);
+      expect(await Promise.all([readFile(main()), readFile(backup())])).toEqual(before);
+    }
 
-    const fresh = await resume();
-    expect(fresh.code).toBe(0);
-    expect(fresh.starts).toEqual(ids);
-  });
-
-  it('truncated with no backup: exit 2; --fresh starts over', async () => {
-    await rm(backup());
-    await truncate(main());
-    const refused = await resume();
-    expect(refused.code).toBe(2);
-    expect(sandbox.normalize(refused.stderr)).toMatch(
-      /^sdp-dispatch: Checkpoint <tmp>\/\S+\/F074-checkpoint\.json is damaged \(not valid JSON \(Unterminated string in JSON at position \d+(?: \(line 1 column \d+\))?\); no backup\) and has no usable backup; moved it to <tmp>\/\S+\/F074-checkpoint\.json\.corrupt-<time>-0; start over with --fresh\n$/,
-    );
     const fresh = await resume(['--fresh']);
     expect(fresh.code).toBe(0);
     expect(fresh.starts).toEqual(ids);
   });
 
-  it('a damaged backup alone is harmless: the run resumes from the checkpoint', async () => {
+  it('truncated with no backup: exit 2, left as it is; --fresh starts over', async () => {
+    await rm(backup());
+    await truncate(main());
+    const truncated = await readFile(main());
+    const refused = await resume();
+    expect(refused.code).toBe(2);
+    expect(sandbox.normalize(refused.stderr)).toMatch(
+      /^sdp-dispatch: Checkpoint <tmp>\/\S+\/F074-checkpoint\.json is damaged \(not valid JSON \(Unterminated string in JSON at position \d+(?: \(line 1 column \d+\))?\); no backup\) and has no usable backup; nothing was moved or removed\. To start over, discard it \(--fresh on the command line, delete\(\) in the library\)\n$/,
+    );
+    expect(await readFile(main())).toEqual(truncated);
+    const fresh = await resume(['--fresh']);
+    expect(fresh.code).toBe(0);
+    expect(fresh.starts).toEqual(ids);
+  });
+
+  it('a damaged backup alone is harmless: the run resumes from the checkpoint and keeps the damaged backup', async () => {
     await flipBit(backup());
     const resumed = await resume();
     expect(resumed.code).toBe(0);
     expect(resumed.starts).toEqual([ws5]);
-    expect(await sandbox.checkpointFiles()).toEqual([]);
+    expect(resumed.stderr).toMatch(/^sdp-dispatch: recovered: backup \S+\.bak \(checksum mismatch.*\) written again from the checkpoint; the damaged file is kept at \S+\.bak\.corrupt-\d{8}T\d{9}Z-0\n$/);
+    expect(await sandbox.checkpointFiles()).toEqual([expect.stringMatching(/^F074-checkpoint\.json\.bak\.corrupt-\d{8}T\d{9}Z-0$/)]);
   });
 
   it('status reads the backup without moving anything while another process holds the lock', async () => {
@@ -125,15 +131,19 @@ describe('a checkpoint of a newer format', () => {
   it('is refused with exit 2 and left untouched, by run and by status', async () => {
     const text = reseal((await readFile(main(), 'utf8')).replace('"version":"1.0"', '"version":"2.0"'));
     await writeFile(main(), text);
-    for (const command of ['run', 'status']) {
+    const status = await sandbox.run(['status', feature]);
+    expect(status.code).toBe(2);
+    expect(sandbox.normalize(status.stdout)).toContain('has format version "2.0"');
+    expect(status.stdout).toContain('A run stops (exit 2) and changes nothing; to discard it and start over: run with --fresh');
+    for (const command of ['run']) {
       const result = await sandbox.run(command === 'run' ? ['run', feature, '--exec', gatedExecutor] : ['status', feature]);
       expect(result.code).toBe(2);
       expect(sandbox.normalize(result.stderr)).toBe(
-        'sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F074-checkpoint.json has format version "2.0"; this package reads "1.0". The file was left untouched\n',
+        'sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F074-checkpoint.json has format version "2.0"; this package reads "1.0" (or no version, as Go writes it). The file was left untouched; a newer tool may read it, or discard it to start over\n',
       );
     }
     expect(await readFile(main(), 'utf8')).toBe(text);
     const store = new CheckpointStore({ featureId: 'F074', dir: sandbox.checkpointDir });
-    await expect(store.load()).rejects.toMatchObject({ code: 'VERSION', version: '2.0' });
+    await expect(store.load()).rejects.toMatchObject({ code: 'CHECKPOINT_VERSION', version: '2.0' });
   });
 });

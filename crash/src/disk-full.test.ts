@@ -78,7 +78,7 @@ describe('sdp-dispatch run when the checkpoint can no longer grow (file-size lim
       );
     }
     // The last durable checkpoint: the JSON file and its journal as they were, the torn record cut off again.
-    expect(await sandbox.checkpointFiles()).toEqual(['F071-checkpoint.json', 'F071-checkpoint.json.journal']);
+    expect(await sandbox.checkpointFiles()).toEqual(['F071-checkpoint.json', 'F071-checkpoint.json.bak', 'F071-checkpoint.json.journal']);
     expect(readFileSync(`${file}.journal`)).toEqual(journal);
     expect(await store(sandbox.checkpointDir, 'F071').load()).toMatchObject({ completed: [ws1], failed: [], running: [ws2] });
 
@@ -125,7 +125,7 @@ describe('a Dispatcher whose checkpoint writes come up short (file-size limit, S
   const shortAppend = { name: 'Error', code: 'EFBIG', message: 'EFBIG: file too large, write' };
   const shortSave = {
     name: 'CheckpointWriteError',
-    code: 'WRITE',
+    code: 'CHECKPOINT_WRITE',
     message: expect.stringMatching(
       /^Checkpoint \S+F072-checkpoint\.json was not replaced: the new file did not read back as written \(\d+ of \d+ bytes\)$/,
     ) as unknown,

@@ -217,7 +217,7 @@ describe('a whole save that fails (the write after a failed append): reported, t
     [
       'a short write (write-file-atomic writes once; the read-back catches it)',
       { call: 'whole write', short: true },
-      { name: 'CheckpointWriteError', code: 'WRITE', message: expect.stringMatching(/did not read back as written \(\d+ of \d+ bytes\)$/) as unknown },
+      { name: 'CheckpointWriteError', code: 'CHECKPOINT_WRITE', message: expect.stringMatching(/did not read back as written \(\d+ of \d+ bytes\)$/) as unknown },
     ],
     ['EIO on its fsync', { call: 'whole fsync', fail: 'EIO' }, eio('fsync')],
     ['EROFS on its rename', { call: 'whole rename', fail: 'EROFS' }, { code: 'EROFS', syscall: 'rename' }],
@@ -240,7 +240,7 @@ describe('a whole save that fails (the write after a failed append): reported, t
         // The last durable state: ws1 completed, ws2 running. JSON and journal as they were; no temp file.
         expect(await load()).toMatchObject(startOf(2));
         expect(journalBytes()).toEqual(before);
-        expect(files()).toEqual([main, `${main}.journal`, `${main}.lock`]);
+        expect(files()).toEqual([main, `${main}.bak`, `${main}.journal`, `${main}.lock`]);
       },
     });
     expect(report).toMatchObject({ outcome: 'failed', totals: { completed: 5, failed: 1 }, checkpoint: { kept: true } });
@@ -289,7 +289,7 @@ describe('a compaction that fails', () => {
           expect(event).toMatchObject({ ok: false, error: enospc('write') });
           expect(await load()).toMatchObject(startOf(5, chain));
           expect(journalBytes()).toEqual(before);
-          expect(files()).toEqual([main, `${main}.journal`, `${main}.lock`]);
+          expect(files()).toEqual([main, `${main}.bak`, `${main}.journal`, `${main}.lock`]);
         },
       },
       { chain },
@@ -307,7 +307,7 @@ describe('a compaction that fails', () => {
 
   it.each<[string, FaultRule, object]>([
     ['ENOSPC on its write', { call: 'whole write', fail: 'ENOSPC' }, enospc('write')],
-    ['a short write', { call: 'whole write', short: true }, { name: 'CheckpointWriteError', code: 'WRITE' }],
+    ['a short write', { call: 'whole write', short: true }, { name: 'CheckpointWriteError', code: 'CHECKPOINT_WRITE' }],
     ['EIO on its fsync', { call: 'whole fsync', fail: 'EIO' }, eio('fsync')],
     ['EROFS on its rename', { call: 'whole rename', fail: 'EROFS' }, { code: 'EROFS', syscall: 'rename' }],
   ])('at the end of an unfinished run, %s: reported; the JSON file and its journal stay, and load merges them', async (_name, rule, error) => {
@@ -321,7 +321,7 @@ describe('a compaction that fails', () => {
     expect(report).toMatchObject({ outcome: 'failed', totals: { completed: 5, failed: 1 }, checkpoint: { kept: true } });
     expect(report.checkpointErrors).toEqual([expect.objectContaining(error)]);
     // W1 is the only JSON file written; the journal holds the rest of the run.
-    expect(files()).toEqual([main, `${main}.journal`]);
+    expect(files()).toEqual([main, `${main}.bak`, `${main}.journal`]);
     expect(await load()).toMatchObject(finalState);
     faults.disarm();
     await expectResumeRuns([ids[5]!]);
@@ -383,7 +383,7 @@ describe('with stopOnCheckpointError', () => {
     expect(reported.length).toBeGreaterThanOrEqual(2);
     expect(report.checkpointErrors.slice(0, reported.length)).toEqual(reported);
     for (const error of report.checkpointErrors) expect(error).toMatchObject(enospc('write'));
-    expect(files()).toEqual([main, `${main}.journal`]);
+    expect(files()).toEqual([main, `${main}.bak`, `${main}.journal`]);
     expect(await load()).toMatchObject(startOf(2));
     // ws2 completed, but no write that said so landed: it runs again (at-least-once), and nothing before it.
     await expectResumeRuns(ids.slice(1));

@@ -157,7 +157,7 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
     expect(decodeCheckpoint(Buffer.from(badChecksum)).kind).toBe('damaged');
   });
 
-  it('reports a newer format version, signed or not, and refuses an older one as damaged', () => {
+  it('reports any version but "1.0" (and Go\'s empty one) as unsupported, signed or not', () => {
     expect(decodeCheckpoint(signed(JSON.stringify({ ...small, version: '2.0', shape: 'new' })))).toEqual({
       kind: 'unsupported-version',
       version: '2.0',
@@ -166,10 +166,13 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
       kind: 'unsupported-version',
       version: '1.1',
     });
-    expect(decodeCheckpoint(Buffer.from(JSON.stringify({ ...small, version: '0.9' })))).toEqual({
-      kind: 'damaged',
-      reason: '$.version must be "1.0", got "0.9"',
-    });
+    for (const version of ['0.9', '2', 'v2', '2.0.0', '1', ' 1.0']) {
+      expect(decodeCheckpoint(Buffer.from(JSON.stringify({ ...small, version })))).toEqual({ kind: 'unsupported-version', version });
+    }
+    expect(decodeCheckpoint(Buffer.from(JSON.stringify({ ...small, version: 2 })))).toEqual({ kind: 'unsupported-version', version: '2' });
+    for (const version of ['', undefined]) {
+      expect(decodeCheckpoint(Buffer.from(JSON.stringify({ ...small, version })))).toMatchObject({ kind: 'ok', checkpoint: { version: '1.0' } });
+    }
   });
 
   it('validates what it encodes and takes the bytes at call time', () => {

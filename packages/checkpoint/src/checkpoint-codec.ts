@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import type { Checkpoint } from './checkpoint.js';
+import { CHECKPOINT_VERSION, type Checkpoint } from './checkpoint.js';
 import { isCheckpointValidationError } from './errors.js';
 import { validateCheckpoint, validateCheckpointToSave } from './validate-checkpoint.js';
 
@@ -18,7 +18,6 @@ const TRAILER_START = ',"checksum":"sha256:';
 const DIGEST_LENGTH = 64;
 const TRAILER_LENGTH = TRAILER_START.length + DIGEST_LENGTH + '"}'.length;
 const TRAILER = /^,"checksum":"sha256:([0-9a-f]{64})"\}$/;
-const VERSION = /^(\d+)\.(\d+)$/;
 
 /** What a checkpoint file holds. */
 export type DecodedCheckpoint =
@@ -66,11 +65,13 @@ export function digestOf(bytes: Buffer): string {
   return trailerOf(bytes) ?? sha256(bytes);
 }
 
-function isNewer(version: string): boolean {
-  const match = VERSION.exec(version);
-  if (match === null) return false;
-  const major = Number(match[1]);
-  return major > 1 || (major === 1 && Number(match[2]) > 0);
+/**
+ * The version of a file this package does not read, as text; `undefined` for "1.0" and for Go's empty version
+ * (`""` or none, which its `Save` writes for any checkpoint its `CreateCheckpoint` did not build).
+ */
+function unsupportedVersion(version: unknown): string | undefined {
+  if (version === CHECKPOINT_VERSION || version === '' || version === undefined) return undefined;
+  return typeof version === 'string' ? version : JSON.stringify(version);
 }
 
 /**
@@ -91,11 +92,11 @@ export function decodeCheckpoint(bytes: Buffer): DecodedCheckpoint {
     return { kind: 'damaged', reason: 'not a JSON object' };
   }
   const record = parsed as Record<string, unknown>;
-  const { version } = record;
-  if (typeof version === 'string' && isNewer(version)) return { kind: 'unsupported-version', version };
   if (checksum === 'absent' && ('writer' in record || 'checksum' in record)) {
     return { kind: 'damaged', reason: 'its checksum is missing or malformed' };
   }
+  const version = unsupportedVersion(record['version']);
+  if (version !== undefined) return { kind: 'unsupported-version', version };
   delete record['writer'];
   delete record['checksum'];
   try {

@@ -11,8 +11,10 @@ export interface CheckpointFiles {
   readonly journalPath: string;
   /** Where a new checkpoint is written and verified before it is renamed over `path`. */
   readonly stagingPath: string;
+  /** Where the same content is written and verified before it is renamed over `backupPath`: a second copy. */
+  readonly backupStagingPath: string;
   /**
-   * True for a leftover of an interrupted write of this checkpoint: the staging file, write-file-atomic's
+   * True for a leftover of an interrupted write of this checkpoint: the staging files, write-file-atomic's
    * temp files (`<file>.<number>`), our hard-link temps, the seed's `.tmp`. Never a file of another feature:
    * every pattern is anchored and its variable part has no letters of `-checkpoint.json`.
    */
@@ -33,7 +35,7 @@ function compactTime(nowMs: number): string {
 export function checkpointFiles(dir: string, featureId: string): CheckpointFiles {
   const path = join(resolve(dir), `${featureId}-checkpoint.json`);
   const base = escapeRegExp(basename(path));
-  const temp = new RegExp(`^${base}(?:\\.new(?:\\.\\d+)?|\\.\\d+|\\.tmp|(?:\\.bak)?\\.link-[0-9a-f]{32})$`);
+  const temp = new RegExp(`^${base}(?:(?:\\.bak)?\\.new(?:\\.\\d+)?|\\.\\d+|\\.tmp|(?:\\.bak)?\\.link-[0-9a-f]{32})$`);
   return {
     dir: dirname(path),
     path,
@@ -41,6 +43,7 @@ export function checkpointFiles(dir: string, featureId: string): CheckpointFiles
     lockPath: `${path}.lock`,
     journalPath: `${path}.journal`,
     stagingPath: `${path}.new`,
+    backupStagingPath: `${path}.bak.new`,
     isTempFile: (name) => temp.test(name),
     corruptName: (source, nowMs, attempt) => `${source}.corrupt-${compactTime(nowMs)}-${attempt}`,
   };

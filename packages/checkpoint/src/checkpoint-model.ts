@@ -1,4 +1,4 @@
-import type { Checkpoint, CheckpointUpdate, GraphNodeJson } from './checkpoint.js';
+import type { AttemptHandleJson, Checkpoint, CheckpointUpdate, GraphNodeJson } from './checkpoint.js';
 
 type JsonRecord = Record<string, unknown>;
 
@@ -42,7 +42,7 @@ export class CheckpointModel {
     checkpoint.timestamp = update.timestamp;
     for (const id of update.completed ?? []) this.#complete(id);
     for (const id of update.failed ?? []) {
-      if (this.#failed.has(id)) continue;
+      if (this.#failed.has(id) || this.#completed.has(id)) continue;
       this.#failed.add(id);
       checkpoint.failed.push(id);
     }
@@ -54,6 +54,21 @@ export class CheckpointModel {
       for (const [id, value] of Object.entries(entries)) setOwn(target, id, value);
     }
     if (update.circuit_breaker !== undefined) checkpoint.circuit_breaker = structuredClone(update.circuit_breaker);
+    if (update.attempt_handles !== undefined) this.#setHandles(update.attempt_handles);
+  }
+
+  #setHandles(handles: NonNullable<CheckpointUpdate['attempt_handles']>): void {
+    const target = new Map(Object.entries(this.#checkpoint.attempt_handles ?? {}));
+    for (const [id, handle] of Object.entries(handles)) {
+      if (handle === null) target.delete(id);
+      else target.set(id, { ...handle });
+    }
+    if (target.size === 0) delete this.#checkpoint.attempt_handles;
+    else {
+      const record: JsonRecord = {};
+      for (const [id, handle] of target) setOwn(record, id, handle);
+      this.#checkpoint.attempt_handles = record as Record<string, AttemptHandleJson>;
+    }
   }
 
   #complete(id: string): void {
@@ -61,6 +76,7 @@ export class CheckpointModel {
       this.#completed.add(id);
       this.#checkpoint.completed.push(id);
     }
+    if (this.#failed.delete(id)) this.#checkpoint.failed = this.#checkpoint.failed.filter((failed) => failed !== id);
     const node = this.#nodes.get(id);
     const edges = this.#checkpoint.graph?.edges;
     if (node === undefined || node.completed || edges === undefined) return;

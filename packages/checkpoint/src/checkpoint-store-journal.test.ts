@@ -83,7 +83,7 @@ describe('update and load', () => {
   it('journals updates beside the checkpoint file, which stays as saved; load merges them', async () => {
     const subject = await writer();
     await update(subject, 1, 3);
-    expect(await listDir(dir)).toEqual([main, journal, lock]);
+    expect(await listDir(dir)).toEqual([main, backup, journal, lock]);
     expect(await fileOf(main)).toEqual(base);
     expect(await subject.load()).toEqual(after(3));
     expect(await store().load()).toEqual(after(3));
@@ -127,14 +127,14 @@ describe('update and load', () => {
     const subject = await writer();
     const error: unknown = await subject.update({ ...step(1), completed: ['a', 'b', 7] } as unknown as CheckpointUpdate).catch((caught: unknown) => caught);
     expect(isCheckpointValidationError(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'INVALID', jsonPath: '$.completed[2]' });
+    expect(error).toMatchObject({ code: 'CHECKPOINT_INVALID', jsonPath: '$.completed[2]' });
     const next = step(1);
     const pending = subject.update(next);
     next.completed!.push('00-052-000030');
     next.attempts!['x'] = 9;
     await pending;
     expect(await store().load()).toEqual(after(1));
-    expect(await listDir(dir)).toEqual([main, journal, lock]);
+    expect(await listDir(dir)).toEqual([main, backup, journal, lock]);
   });
 
   it('applies concurrent updates one after the other, in call order', async () => {
@@ -147,8 +147,8 @@ describe('update and load', () => {
     const subject = await writer();
     await subject.release();
     await expect(subject.update(step(1))).rejects.toSatisfy(isCheckpointNotLockedError);
-    await expect(store().update(step(1))).rejects.toMatchObject({ code: 'NOT_LOCKED' });
-    await expect(store().compact()).rejects.toMatchObject({ code: 'NOT_LOCKED' });
+    await expect(store().update(step(1))).rejects.toMatchObject({ code: 'CHECKPOINT_NOT_LOCKED' });
+    await expect(store().compact()).rejects.toMatchObject({ code: 'CHECKPOINT_NOT_LOCKED' });
   });
 
   it('needs a checkpoint this store saved, or loaded with the lock, since it took the lock', async () => {
@@ -159,19 +159,19 @@ describe('update and load', () => {
     await subject.acquire();
     const error: unknown = await subject.update(step(1)).catch((caught: unknown) => caught);
     expect(isCheckpointMissingError(error)).toBe(true);
-    expect(error).toMatchObject({ name: 'CheckpointMissingError', code: 'MISSING', path: join(dir, main) });
+    expect(error).toMatchObject({ name: 'CheckpointMissingError', code: 'CHECKPOINT_MISSING', path: join(dir, main) });
     expect((error as Error).message).toContain('call save() or load() first');
     expect(await subject.load()).toEqual(base);
     await update(subject, 1, 1);
     // Not after a release and a new acquire (someone else may have written meanwhile), nor after delete.
     await subject.release();
     await subject.acquire();
-    await expect(subject.update(step(2))).rejects.toMatchObject({ code: 'MISSING' });
+    await expect(subject.update(step(2))).rejects.toMatchObject({ code: 'CHECKPOINT_MISSING' });
     await subject.load();
     await subject.delete();
-    await expect(subject.update(step(2))).rejects.toMatchObject({ code: 'MISSING' });
+    await expect(subject.update(step(2))).rejects.toMatchObject({ code: 'CHECKPOINT_MISSING' });
     expect(await subject.load()).toBeNull();
-    await expect(subject.update(step(2))).rejects.toMatchObject({ code: 'MISSING' });
+    await expect(subject.update(step(2))).rejects.toMatchObject({ code: 'CHECKPOINT_MISSING' });
     expect(await listDir(dir)).toEqual([lock]);
   });
 
@@ -197,7 +197,7 @@ describe('update and load', () => {
       expect(await reader.load()).toEqual(states[seq]);
     }
     expect(reader.isLocked).toBe(false);
-    expect(await listDir(dir)).toEqual([main, journal, lock]);
+    expect(await listDir(dir)).toEqual([main, backup, journal, lock]);
   });
 
   it('never gives a reader an older state than the last resolved one when a compaction runs mid-load', async () => {
@@ -224,7 +224,7 @@ describe('update and load', () => {
     const subject = await writer();
     await update(subject, 1, 4);
     await subject.release();
-    expect(await listDir(dir)).toEqual([main, journal]);
+    expect(await listDir(dir)).toEqual([main, backup, journal]);
     const next = store();
     await next.acquire();
     expect(await next.load()).toEqual(after(4));
@@ -237,15 +237,15 @@ describe('compaction', () => {
   it('happens inside update once the journal would outgrow the checkpoint file (or 64 KiB)', async () => {
     const subject = await writer();
     await update(subject, 1, 1, fatStep);
-    expect(await listDir(dir)).toEqual([main, journal, lock]);
+    expect(await listDir(dir)).toEqual([main, backup, journal, lock]);
     const journalSize = (await stat(join(dir, journal))).size;
     expect(journalSize).toBeGreaterThan(40_000);
     expect(journalSize).toBeLessThan(64 * 1024);
     await update(subject, 2, 2, fatStep);
-    // The merged checkpoint, written whole through the save path; the old file is the backup.
+    // The merged checkpoint, written whole through the save path, twice: the backup is a copy.
     expect(await listDir(dir)).toEqual([main, backup, lock]);
     expect(await fileOf(main)).toEqual(after(2, fatStep));
-    expect(await fileOf(backup)).toEqual(base);
+    expect(await fileOf(backup)).toEqual(await fileOf(main));
     // The journal starts over on the new file.
     await update(subject, 3, 3, fatStep);
     expect(await listDir(dir)).toEqual([main, backup, journal, lock]);
@@ -283,7 +283,7 @@ describe('compaction', () => {
     await subject.compact();
     expect(await listDir(dir)).toEqual([main, backup, lock]);
     expect(await fileOf(main)).toEqual(after(3));
-    expect(await fileOf(backup)).toEqual(base);
+    expect(await fileOf(backup)).toEqual(await fileOf(main));
     // Repeated: nothing to do.
     const compacted = await stat(subject.path);
     await subject.compact();
@@ -376,7 +376,7 @@ describe('a journal that does not fit its checkpoint file', () => {
     expect(await store().load()).toEqual(after(4));
   });
 
-  it('damaged in the middle: the updates before the damage; with the lock it is moved aside, with onRecover', async () => {
+  it('damaged in the middle: every intact record applies, the damaged one alone is lost; the writer keeps it aside', async () => {
     const subject = await writer();
     await update(subject, 1, 4);
     const bytes = await readFile(join(dir, journal));
@@ -384,25 +384,30 @@ describe('a journal that does not fit its checkpoint file', () => {
     bytes[third + 12]! ^= 0x02;
     await writeFile(join(dir, journal), bytes);
 
-    // A reader without the lock (the writer holds it) gets the good records and changes nothing.
+    const intact = applyUpdate(after(2), step(4));
+    // A reader without the lock (the writer holds it) gets the intact records and changes nothing.
     const reader = store();
     const readerEvents: RecoverEvent[] = [];
     reader.onRecover((event) => readerEvents.push(event));
-    expect(await reader.load()).toEqual(after(2));
+    expect(await reader.load()).toEqual(intact);
     expect(readerEvents).toEqual([]);
     expect(await readFile(join(dir, journal))).toEqual(bytes);
+    expect((await reader.inspect()).findings).toMatchObject([
+      { kind: 'journal-damaged', problem: expect.stringContaining('record 3 lost') as string },
+      { kind: 'lock-held' },
+    ]);
 
     const events: RecoverEvent[] = [];
     subject.onRecover((event) => events.push(event));
-    expect(await subject.load()).toEqual(after(2));
+    expect(await subject.load()).toEqual(intact);
     const movedTo = join(dir, `${journal}.corrupt-20260207T120000000Z-0`);
-    expect(events).toEqual([{ from: 'journal', movedTo, reason: 'journal record 3: check mismatch' }]);
+    expect(events).toMatchObject([{ from: 'journal', movedTo, reason: 'journal record 3: check mismatch (record 3 lost)', journalRecords: 3, lostRecords: [3] }]);
     expect(await readFile(movedTo)).toEqual(bytes);
-    // The good records were written into the checkpoint; the damaged journal is gone from its place.
+    // The intact records were written into the checkpoint; the damaged journal is gone from its place.
     expect(await listDir(dir)).toEqual([main, backup, `${journal}.corrupt-20260207T120000000Z-0`, lock]);
-    expect(await fileOf(main)).toEqual(after(2));
-    await update(subject, 3, 3);
-    expect(await store().load()).toEqual(after(3));
+    expect(await fileOf(main)).toEqual(intact);
+    await subject.update(step(3));
+    expect(await store().load()).toEqual(applyUpdate(intact, step(3)));
   });
 
   it('damaged in its header: nothing of it applies; moved aside', async () => {
@@ -414,13 +419,13 @@ describe('a journal that does not fit its checkpoint file', () => {
     const events: RecoverEvent[] = [];
     subject.onRecover((event) => events.push(event));
     expect(await subject.load()).toEqual(base);
-    expect(events).toMatchObject([{ from: 'journal', reason: 'journal header: check mismatch' }]);
-    expect(await listDir(dir)).toEqual([main, `${journal}.corrupt-20260207T120000000Z-0`, lock]);
+    expect(events).toMatchObject([{ from: 'journal', reason: expect.stringContaining('journal header: check mismatch') as string }]);
+    expect(await listDir(dir)).toEqual([main, backup, `${journal}.corrupt-20260207T120000000Z-0`, lock]);
     await update(subject, 1, 1);
     expect(await store().load()).toEqual(after(1));
   });
 
-  it('belongs to a damaged checkpoint file: the backup is used without it, and it is removed', async () => {
+  it('belongs to a damaged checkpoint file: the backup, a copy of that file, is used with it', async () => {
     const subject = await writer();
     const second = { ...base, timestamp: '2026-02-08T00:00:00.000Z' };
     await subject.save(second);
@@ -430,15 +435,15 @@ describe('a journal that does not fit its checkpoint file', () => {
     await writeFile(subject.path, damaged);
     const events: RecoverEvent[] = [];
     subject.onRecover((event) => events.push(event));
-    expect(await subject.load()).toEqual(base);
-    expect(events).toMatchObject([{ from: 'backup' }]);
+    expect(await subject.load()).toEqual(after(2, step, second));
+    expect(events).toMatchObject([{ from: 'backup', journalRecords: 2 }]);
     expect(await listDir(dir)).toEqual([main, backup, `${main}.corrupt-20260207T120000000Z-0`, lock]);
     // The recovered checkpoint is current: updates apply to it.
-    await update(subject, 1, 1);
-    expect(await store().load()).toEqual(after(1));
+    await subject.update(step(3));
+    expect(await store().load()).toEqual(after(3, step, second));
   });
 
-  it('is removed with its checkpoint by delete, and when its checkpoint is gone by acquire', async () => {
+  it('is removed with its checkpoint by delete; without checkpoint and backup, by the writer', async () => {
     const subject = await writer();
     await update(subject, 1, 1);
     await subject.delete();
@@ -446,11 +451,16 @@ describe('a journal that does not fit its checkpoint file', () => {
     await subject.save(base);
     await update(subject, 1, 1);
     await subject.release();
-    // A delete interrupted after its first step: the journal outlived its checkpoint.
+    // The checkpoint file alone gone: its backup and the journal on it hold the state.
     await rm(join(dir, main));
+    expect(await store().load()).toEqual(after(1));
+    // Both gone (by hand): the journal applies to nothing; a reader leaves it, the writer removes it.
+    await rm(join(dir, backup));
     expect(await store().load()).toBeNull();
     expect(await listDir(dir)).toEqual([journal]);
-    await store().acquire();
+    const next = store();
+    await next.acquire();
+    expect(await next.load()).toBeNull();
     expect(await listDir(dir)).toEqual([lock]);
   });
 });
@@ -525,7 +535,8 @@ describe('the bytes a run writes', () => {
     await subject.compact();
     const final = (await stat(subject.path)).size;
     expect(await fileOf(main)).toEqual(after(400, change, start));
-    // The start, each update's record once, each compaction at most the file's size, the final file.
-    expect(written / final).toBeLessThan(8);
+    // The start, each update's record once, each compaction at most twice the file's size (the checkpoint and
+    // its backup copy), the final file twice.
+    expect(written / final).toBeLessThan(14);
   });
 });

@@ -4,8 +4,9 @@ import { describeValue, systemClock, type Clock } from '@sdp/internal';
 /** Options of a {@link CheckpointStore}. */
 export interface CheckpointStoreOptions {
   /**
-   * The feature whose checkpoint this is, used in the file name: 1 to 128 letters, digits, `.`, `_` or
-   * `-`, starting with a letter or digit (`F052`, `00-052`).
+   * The feature whose checkpoint this is, used in the file name: any name that is safe as one file-name
+   * component (`F052`, `00-052`, `F10ü`): at most 128 bytes of UTF-8, no `/` or `\\`, no `..`, no control
+   * characters, not `.`.
    */
   featureId: string;
   /** Directory of the checkpoint files, relative to `process.cwd()` at construction. Default `.sdp/checkpoints`. */
@@ -33,7 +34,21 @@ export interface ResolvedStoreOptions {
   readonly clock: Clock;
 }
 
-const FEATURE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const MAX_FEATURE_ID_BYTES = 128;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const UNSAFE_IN_FEATURE_ID = /[/\\\u0000-\u001f\u007f-\u009f]|\.\./u;
+
+/** Why `featureId` is not safe as one file-name component, or `undefined` when it is. */
+export function featureIdProblem(featureId: unknown): string | undefined {
+  if (typeof featureId !== 'string' || featureId === '') return 'must be a non-empty string';
+  if (Buffer.byteLength(featureId, 'utf8') > MAX_FEATURE_ID_BYTES) return `must be at most ${MAX_FEATURE_ID_BYTES} bytes of UTF-8`;
+  if (featureId === '.' || UNSAFE_IN_FEATURE_ID.test(featureId)) {
+    return 'must be one file-name component: no "/" or "\\", no "..", no control characters';
+  }
+  // With the u flag this matches only lone surrogates, which no file name can hold.
+  if (/[\uD800-\uDFFF]/u.test(featureId)) return 'must be well-formed Unicode';
+  return undefined;
+}
 // setInterval's limit; a longer staleness would be a lock nobody can recover in practice anyway.
 const MAX_MS = 2 ** 31 - 1;
 
@@ -52,12 +67,8 @@ function milliseconds(name: string, value: unknown, min: number, max: number, ma
 export function resolveStoreOptions(options: unknown): ResolvedStoreOptions {
   if (typeof options !== 'object' || options === null) fail(`options must be an object, got ${describeValue(options)}`);
   const { featureId, dir, staleMs, heartbeatMs, hostname, clock } = options as Record<string, unknown>;
-  if (typeof featureId !== 'string' || !FEATURE_ID.test(featureId)) {
-    fail(
-      'featureId must be 1 to 128 letters, digits, ".", "_" or "-" starting with a letter or digit, ' +
-        `got ${describeValue(featureId)}`,
-    );
-  }
+  const problem = featureIdProblem(featureId);
+  if (problem !== undefined) fail(`featureId ${problem}, got ${describeValue(featureId)}`);
   if (dir !== undefined && (typeof dir !== 'string' || dir === '')) {
     fail(`dir must be a non-empty string, got ${describeValue(dir)}`);
   }
@@ -73,7 +84,7 @@ export function resolveStoreOptions(options: unknown): ResolvedStoreOptions {
     fail(`clock must be an object with a now() method, got ${describeValue(clock)}`);
   }
   return {
-    featureId,
+    featureId: featureId as string,
     dir: dir ?? '.sdp/checkpoints',
     staleMs: stale,
     heartbeatMs: heartbeat,

@@ -31,6 +31,12 @@ export interface CircuitBreakerSnapshotJson {
 }
 
 /**
+ * How to find what one running attempt started, as its executor recorded it: a flat object of JSON scalars
+ * (`{ "pgid": 4242, "host": "build-1", "logPath": "..." }`). Numbers are finite.
+ */
+export type AttemptHandleJson = Record<string, string | number | boolean>;
+
+/**
  * A checkpoint in the seed's format (version "1.0"): exactly its seven keys, plus the documented optional
  * extras written by `@sdp/dispatcher` (validated when present) and any other JSON keys (kept as they are).
  */
@@ -53,6 +59,8 @@ export interface Checkpoint {
   attempts?: Record<string, number>;
   /** Id -> duration of its last execution in ms. */
   durations_ms?: Record<string, number>;
+  /** Id -> the handle of its running attempt (what the executor started: pgid, host, log path...). */
+  attempt_handles?: Record<string, AttemptHandleJson>;
   [extra: string]: unknown;
 }
 
@@ -69,7 +77,10 @@ export interface CheckpointUpdate {
    * its dependents (`graph.edges[id]`) drops by one: what `@sdp/graph`'s `snapshot(completed)` would show.
    */
   completed?: string[];
-  /** Appended to `failed` (ids already there are ignored). */
+  /**
+   * Appended to `failed` (ids already there are ignored). An id that completes later leaves `failed`: a failure
+   * stays recorded until it is retried successfully.
+   */
   failed?: string[];
   /** Replaces `running`. */
   running?: string[];
@@ -81,4 +92,9 @@ export interface CheckpointUpdate {
   durations_ms?: Record<string, number>;
   /** Replaces `circuit_breaker`. */
   circuit_breaker?: CircuitBreakerSnapshotJson | null;
+  /**
+   * Sets the handle of each id's running attempt; `null` removes it (the attempt ended). Ids must be nodes of the
+   * checkpoint's graph when it has one. The key is created when absent and removed when it becomes empty.
+   */
+  attempt_handles?: Record<string, AttemptHandleJson | null>;
 }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CheckpointStore } from './checkpoint-store.js';
-import { isCheckpointWriteError } from './errors.js';
 import type { Checkpoint } from './checkpoint.js';
 import {
   applyUpdate,
@@ -163,14 +162,15 @@ describe('a full disk (writes cut short by ulimit -f)', () => {
     expect(await child.nextLine()).toBe('saved small');
     const outcome = JSON.parse(await child.nextLine()) as { ok: boolean; error: Record<string, unknown> };
     expect(outcome.ok).toBe(false);
-    expect(isCheckpointWriteError(outcome.error)).toBe(true);
+    // Serialized by the child: a plain object, recognised by its name and code.
+    expect(outcome.error).toMatchObject({ name: 'CheckpointWriteError', code: 'CHECKPOINT_WRITE' });
     expect(outcome.error['message']).toMatch(/\(65536 of \d{6} bytes\)/);
     expect((await child.exited).code).toBe(0);
 
     const store = new CheckpointStore({ featureId: 'F052', dir });
     expect(await store.load()).toEqual({ ...sampleCheckpoint(3), pad: '' });
     // No temp file and no staging file left behind.
-    expect(await listDir(dir)).toEqual(['F052-checkpoint.json']);
+    expect(await listDir(dir)).toEqual(['F052-checkpoint.json', 'F052-checkpoint.json.bak']);
   });
 
   it('keeps the good checkpoint when the write kills the writer (SIGXFSZ), and the next writer cleans up', async () => {
@@ -180,7 +180,7 @@ describe('a full disk (writes cut short by ulimit -f)', () => {
     const store = new CheckpointStore({ featureId: 'F052', dir });
     expect(await store.load()).toEqual({ ...sampleCheckpoint(3), pad: '' });
     await store.acquire();
-    expect(await listDir(dir)).toEqual(['F052-checkpoint.json', 'F052-checkpoint.json.lock']);
+    expect(await listDir(dir)).toEqual(['F052-checkpoint.json', 'F052-checkpoint.json.bak', 'F052-checkpoint.json.lock']);
     await store.release();
   });
 });
@@ -204,7 +204,7 @@ describe('two processes competing for the lock', () => {
     expect(losers).toHaveLength(1);
     expect(losers[0]!.error).toMatchObject({
       name: 'CheckpointLockedError',
-      code: 'LOCKED',
+      code: 'CHECKPOINT_LOCKED',
       holder: { pid: winners[0]!.pid, host: expect.any(String) as string, since: expect.any(String) as string },
     });
   }
@@ -239,7 +239,7 @@ describe('two processes competing for the lock', () => {
     holder.send('go');
     expect(JSON.parse(await holder.nextLine())).toMatchObject({ won: true });
     const store = new CheckpointStore({ featureId: 'F052', dir });
-    await expect(store.acquire()).rejects.toMatchObject({ code: 'LOCKED', holder: { pid: holder.process.pid } });
+    await expect(store.acquire()).rejects.toMatchObject({ code: 'CHECKPOINT_LOCKED', holder: { pid: holder.process.pid } });
     await killNow(holder);
     await store.acquire();
     expect(store.isLocked).toBe(true);

@@ -1,3 +1,5 @@
+import { hasErrorCode } from '@sdp/internal';
+
 /** Who holds a checkpoint's lock, as written in the lock file. */
 export interface LockHolder {
   /** Process id on `host`. */
@@ -8,68 +10,100 @@ export interface LockHolder {
   readonly since: string;
 }
 
-function hasCodeAndName(value: unknown, code: string, name: string): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as { code?: unknown; name?: unknown };
-  return candidate.code === code && candidate.name === name;
+/** Every `code` an error of this package carries. */
+export type CheckpointErrorCode =
+  | 'CHECKPOINT_CORRUPT'
+  | 'CHECKPOINT_VERSION'
+  | 'CHECKPOINT_LOCKED'
+  | 'CHECKPOINT_NOT_LOCKED'
+  | 'CHECKPOINT_LOCK_LOST'
+  | 'CHECKPOINT_MISSING'
+  | 'CHECKPOINT_WRITE'
+  | 'CHECKPOINT_INVALID';
+
+const ALL_CODES: ReadonlySet<string> = new Set<CheckpointErrorCode>([
+  'CHECKPOINT_CORRUPT',
+  'CHECKPOINT_VERSION',
+  'CHECKPOINT_LOCKED',
+  'CHECKPOINT_NOT_LOCKED',
+  'CHECKPOINT_LOCK_LOST',
+  'CHECKPOINT_MISSING',
+  'CHECKPOINT_WRITE',
+  'CHECKPOINT_INVALID',
+]);
+
+/** The base of every error of `@sdp/checkpoint`; `code` says which one. */
+export class CheckpointError extends Error {
+  readonly code: CheckpointErrorCode;
+
+  constructor(code: CheckpointErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True for any error of this package, also one from another copy of it. */
+export function isCheckpointError(value: unknown): value is CheckpointError {
+  return value instanceof CheckpointError || hasErrorCode(value, undefined, ALL_CODES);
+}
+
+function guard<T extends CheckpointError>(name: string, code: CheckpointErrorCode, type: abstract new (...args: never[]) => T) {
+  const codes = new Set([code]);
+  return (value: unknown): value is T => value instanceof type || hasErrorCode(value, name, codes);
 }
 
 /**
- * The checkpoint file was damaged (truncated, altered, not a checkpoint) and no good backup was left.
- * The damaged file was moved aside to `movedTo`, so the next load starts fresh.
+ * The checkpoint file is damaged (truncated, altered, not a checkpoint) and no usable backup is left. Nothing was
+ * moved or removed: the files stay as found until the writer is told to discard them.
  */
-export class CheckpointCorruptError extends Error {
+export class CheckpointCorruptError extends CheckpointError {
   override readonly name = 'CheckpointCorruptError';
-  readonly code = 'CORRUPT';
+  declare readonly code: 'CHECKPOINT_CORRUPT';
   /** The checkpoint file. */
   readonly path: string;
-  /** Where the damaged file is now; equal to `path` when it stayed (this store could not take the lock to move it). */
+  /** Where the damaged file is now: `path` (it is never moved when it cannot be replaced). */
   readonly movedTo: string;
-  /** What is wrong with it. */
+  /** What is wrong with it, and with its backup. */
   readonly reason: string;
 
   constructor(path: string, movedTo: string, reason: string) {
     super(
-      movedTo === path
-        ? `Checkpoint ${path} is damaged (${reason}) and has no usable backup; left in place, as this store could not take the lock to move it aside`
-        : `Checkpoint ${path} is damaged (${reason}) and has no usable backup; moved it to ${movedTo}`,
+      'CHECKPOINT_CORRUPT',
+      `Checkpoint ${path} is damaged (${reason}) and has no usable backup; nothing was moved or removed. ` +
+        'To start over, discard it (--fresh on the command line, delete() in the library)',
     );
     this.path = path;
     this.movedTo = movedTo;
     this.reason = reason;
   }
 }
-
-/** True for a {@link CheckpointCorruptError}, also one from another copy of this package. */
-export function isCheckpointCorruptError(value: unknown): value is CheckpointCorruptError {
-  return value instanceof CheckpointCorruptError || hasCodeAndName(value, 'CORRUPT', 'CheckpointCorruptError');
-}
+export const isCheckpointCorruptError = guard('CheckpointCorruptError', 'CHECKPOINT_CORRUPT', CheckpointCorruptError);
 
 /** The checkpoint file has a format version this package does not read. The file is left untouched. */
-export class CheckpointVersionError extends Error {
+export class CheckpointVersionError extends CheckpointError {
   override readonly name = 'CheckpointVersionError';
-  readonly code = 'VERSION';
+  declare readonly code: 'CHECKPOINT_VERSION';
   /** The file with the unsupported version. */
   readonly path: string;
   /** Its `version`. */
   readonly version: string;
 
   constructor(path: string, version: string) {
-    super(`Checkpoint ${path} has format version "${version}"; this package reads "1.0". The file was left untouched`);
+    super(
+      'CHECKPOINT_VERSION',
+      `Checkpoint ${path} has format version ${JSON.stringify(version)}; this package reads "1.0" (or no version, as Go ` +
+        'writes it). The file was left untouched; a newer tool may read it, or discard it to start over',
+    );
     this.path = path;
     this.version = version;
   }
 }
-
-/** True for a {@link CheckpointVersionError}, also one from another copy of this package. */
-export function isCheckpointVersionError(value: unknown): value is CheckpointVersionError {
-  return value instanceof CheckpointVersionError || hasCodeAndName(value, 'VERSION', 'CheckpointVersionError');
-}
+export const isCheckpointVersionError = guard('CheckpointVersionError', 'CHECKPOINT_VERSION', CheckpointVersionError);
 
 /** Another live process (or another store in this one) holds the checkpoint's lock. */
-export class CheckpointLockedError extends Error {
+export class CheckpointLockedError extends CheckpointError {
   override readonly name = 'CheckpointLockedError';
-  readonly code = 'LOCKED';
+  declare readonly code: 'CHECKPOINT_LOCKED';
   /** The lock file. */
   readonly path: string;
   /** Who holds it. */
@@ -77,6 +111,7 @@ export class CheckpointLockedError extends Error {
 
   constructor(path: string, holder: LockHolder) {
     super(
+      'CHECKPOINT_LOCKED',
       `Checkpoint lock ${path} is held by pid ${holder.pid} on ${holder.host} since ${holder.since}; ` +
         'wait for that run to finish or stop it',
     );
@@ -84,61 +119,70 @@ export class CheckpointLockedError extends Error {
     this.holder = holder;
   }
 }
+export const isCheckpointLockedError = guard('CheckpointLockedError', 'CHECKPOINT_LOCKED', CheckpointLockedError);
 
-/** True for a {@link CheckpointLockedError}, also one from another copy of this package. */
-export function isCheckpointLockedError(value: unknown): value is CheckpointLockedError {
-  return value instanceof CheckpointLockedError || hasCodeAndName(value, 'LOCKED', 'CheckpointLockedError');
-}
-
-/** A write (`save`, `update`, `compact`, `delete`) without holding the lock: never acquired, released, or lost to another process. */
-export class CheckpointNotLockedError extends Error {
+/** A write (`save`, `update`, `compact`, `delete`) by a store that never took the lock, or released it. */
+export class CheckpointNotLockedError extends CheckpointError {
   override readonly name = 'CheckpointNotLockedError';
-  readonly code = 'NOT_LOCKED';
+  declare readonly code: 'CHECKPOINT_NOT_LOCKED';
   /** The lock file. */
   readonly path: string;
 
   constructor(path: string, detail: string) {
-    super(`Checkpoint lock ${path} is not held by this store: ${detail}`);
+    super('CHECKPOINT_NOT_LOCKED', `Checkpoint lock ${path} is not held by this store: ${detail}`);
     this.path = path;
   }
 }
+export const isCheckpointNotLockedError = guard('CheckpointNotLockedError', 'CHECKPOINT_NOT_LOCKED', CheckpointNotLockedError);
 
-/** True for a {@link CheckpointNotLockedError}, also one from another copy of this package. */
-export function isCheckpointNotLockedError(value: unknown): value is CheckpointNotLockedError {
-  return value instanceof CheckpointNotLockedError || hasCodeAndName(value, 'NOT_LOCKED', 'CheckpointNotLockedError');
+/**
+ * The lock this store held is no longer its own (another process judged it stale and took it over, or the lock
+ * file was removed). Every write after that is refused with this error: the files are the new holder's.
+ */
+export class CheckpointLockLostError extends CheckpointError {
+  override readonly name = 'CheckpointLockLostError';
+  declare readonly code: 'CHECKPOINT_LOCK_LOST';
+  /** The lock file. */
+  readonly path: string;
+  /** How the loss was found, e.g. `held by pid 42 on host-b`. */
+  readonly reason: string;
+
+  constructor(path: string, reason: string) {
+    super('CHECKPOINT_LOCK_LOST', `Checkpoint lock ${path} was lost (${reason}); this store writes nothing more`);
+    this.path = path;
+    this.reason = reason;
+  }
 }
+export const isCheckpointLockLostError = guard('CheckpointLockLostError', 'CHECKPOINT_LOCK_LOST', CheckpointLockLostError);
 
 /**
  * `update` has no current checkpoint to apply to: this store has not saved one, nor loaded one while holding
  * the lock, since it took the lock (or it deleted it). Nothing was written.
  */
-export class CheckpointMissingError extends Error {
+export class CheckpointMissingError extends CheckpointError {
   override readonly name = 'CheckpointMissingError';
-  readonly code = 'MISSING';
+  declare readonly code: 'CHECKPOINT_MISSING';
   /** The checkpoint file. */
   readonly path: string;
 
   constructor(path: string) {
     super(
+      'CHECKPOINT_MISSING',
       `Checkpoint ${path} has nothing to update: this store has not saved a checkpoint, nor loaded one while holding ` +
         'the lock, since it took the lock; call save() or load() first',
     );
     this.path = path;
   }
 }
-
-/** True for a {@link CheckpointMissingError}, also one from another copy of this package. */
-export function isCheckpointMissingError(value: unknown): value is CheckpointMissingError {
-  return value instanceof CheckpointMissingError || hasCodeAndName(value, 'MISSING', 'CheckpointMissingError');
-}
+export const isCheckpointMissingError = guard('CheckpointMissingError', 'CHECKPOINT_MISSING', CheckpointMissingError);
 
 /**
  * A save wrote a file that did not read back as written, or an update's journal record could not be written
  * whole (a short write on a full disk, say). Nothing changed: the previous checkpoint is still in place.
  */
-export class CheckpointWriteError extends Error {
+export class CheckpointWriteError extends CheckpointError {
   override readonly name = 'CheckpointWriteError';
-  readonly code = 'WRITE';
+  declare readonly code: 'CHECKPOINT_WRITE';
   /** The checkpoint file that was not replaced or updated. */
   readonly path: string;
   /** What was written, e.g. `65536 of 262144 bytes`. */
@@ -146,6 +190,7 @@ export class CheckpointWriteError extends Error {
 
   constructor(path: string, reason: string, operation: 'save' | 'update' = 'save') {
     super(
+      'CHECKPOINT_WRITE',
       operation === 'save'
         ? `Checkpoint ${path} was not replaced: the new file did not read back as written (${reason})`
         : `Checkpoint ${path} was not updated: its journal record could not be written whole (${reason})`,
@@ -154,26 +199,18 @@ export class CheckpointWriteError extends Error {
     this.reason = reason;
   }
 }
-
-/** True for a {@link CheckpointWriteError}, also one from another copy of this package. */
-export function isCheckpointWriteError(value: unknown): value is CheckpointWriteError {
-  return value instanceof CheckpointWriteError || hasCodeAndName(value, 'WRITE', 'CheckpointWriteError');
-}
+export const isCheckpointWriteError = guard('CheckpointWriteError', 'CHECKPOINT_WRITE', CheckpointWriteError);
 
 /** A value is not a valid checkpoint; `jsonPath` says where (`$.graph.nodes[3].depends_on`). */
-export class CheckpointValidationError extends TypeError {
+export class CheckpointValidationError extends CheckpointError {
   override readonly name = 'CheckpointValidationError';
-  readonly code = 'INVALID';
+  declare readonly code: 'CHECKPOINT_INVALID';
   /** Where in the checkpoint the bad value is. */
   readonly jsonPath: string;
 
   constructor(message: string, jsonPath: string) {
-    super(message);
+    super('CHECKPOINT_INVALID', message);
     this.jsonPath = jsonPath;
   }
 }
-
-/** True for a {@link CheckpointValidationError}, also one from another copy of this package. */
-export function isCheckpointValidationError(value: unknown): value is CheckpointValidationError {
-  return value instanceof CheckpointValidationError || hasCodeAndName(value, 'INVALID', 'CheckpointValidationError');
-}
+export const isCheckpointValidationError = guard('CheckpointValidationError', 'CHECKPOINT_INVALID', CheckpointValidationError);

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CheckpointStore } from './checkpoint-store.js';
 import type { CheckpointStoreOptions } from './checkpoint-store-options.js';
 import { disk } from './disk.js';
-import { isCheckpointLockedError, isCheckpointNotLockedError } from './errors.js';
+import { isCheckpointLockedError, isCheckpointLockLostError, isCheckpointNotLockedError } from './errors.js';
 import { deadPid, listDir, makeTempDir, manualClock, sampleCheckpoint, type ManualClock } from './test-support.js';
 
 const STALE_MS = 30_000;
@@ -59,7 +59,7 @@ describe('the single-writer lock', () => {
     const error: unknown = await second.acquire().catch((caught: unknown) => caught);
     expect(isCheckpointLockedError(error)).toBe(true);
     expect(error).toMatchObject({
-      code: 'LOCKED',
+      code: 'CHECKPOINT_LOCKED',
       path: lockPath,
       holder: { pid: process.pid, host: 'host-a', since: new Date(clock.now()).toISOString() },
       message: expect.stringContaining(`held by pid ${process.pid} on host-a`) as string,
@@ -97,7 +97,7 @@ describe('the single-writer lock', () => {
 
   it('leaves a live process of this host its lock while its heartbeat is fresh, and takes it when stale', async () => {
     await writeLock({ pid: process.ppid, host: hostname() }, STALE_MS);
-    await expect(store().acquire()).rejects.toMatchObject({ code: 'LOCKED', holder: { pid: process.ppid } });
+    await expect(store().acquire()).rejects.toMatchObject({ code: 'CHECKPOINT_LOCKED', holder: { pid: process.ppid } });
     clock.tick(1);
     // No heartbeat for longer than staleMs: frozen, or its pid was reused by an unrelated process.
     await store().acquire();
@@ -110,14 +110,15 @@ describe('the single-writer lock', () => {
     remote.onLockCompromised((event) => lost.push(event.reason));
     await remote.acquire();
     clock.tick(STALE_MS);
-    await expect(local.acquire()).rejects.toMatchObject({ code: 'LOCKED', holder: { host: 'host-a' } });
+    await expect(local.acquire()).rejects.toMatchObject({ code: 'CHECKPOINT_LOCKED', holder: { host: 'host-a' } });
     clock.tick(1);
     await local.acquire();
     expect(local.isLocked).toBe(true);
 
     // The old holder finds out before its next write, which is refused.
     const error: unknown = await remote.save(sampleCheckpoint(2)).catch((caught: unknown) => caught);
-    expect(isCheckpointNotLockedError(error)).toBe(true);
+    expect(isCheckpointLockLostError(error)).toBe(true);
+    expect(isCheckpointNotLockedError(error)).toBe(false);
     expect(lost).toEqual([`taken over by pid ${process.pid} on host-b`]);
     expect(remote.isLocked).toBe(false);
     await remote.release();
@@ -136,7 +137,7 @@ describe('the single-writer lock', () => {
     });
     clock.tick(20_000);
     // 40 s since acquire, 20 s since the last heartbeat.
-    await expect(store({ hostname: 'host-b' }).acquire()).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(store({ hostname: 'host-b' }).acquire()).rejects.toMatchObject({ code: 'CHECKPOINT_LOCKED' });
   });
 
   it('notices at the next heartbeat that the lock was taken over, and tells once', async () => {
@@ -153,11 +154,17 @@ describe('the single-writer lock', () => {
     vi.advanceTimersByTime(5_000);
     expect(holder.isLocked).toBe(false);
     await expect(holder.save(sampleCheckpoint(2))).rejects.toMatchObject({
-      code: 'NOT_LOCKED',
-      message: expect.stringContaining('the lock was lost (taken over by pid 4242 on elsewhere)') as string,
+      code: 'CHECKPOINT_LOCK_LOST',
+      name: 'CheckpointLockLostError',
+      message: expect.stringContaining('was lost (taken over by pid 4242 on elsewhere)') as string,
     });
+    // Every later write is refused the same way, update and compact and delete included.
+    await expect(holder.update({ timestamp: '2026-02-07T12:00:00Z' })).rejects.toMatchObject({ code: 'CHECKPOINT_LOCK_LOST' });
+    await expect(holder.compact()).rejects.toMatchObject({ code: 'CHECKPOINT_LOCK_LOST' });
+    await expect(holder.delete()).rejects.toMatchObject({ code: 'CHECKPOINT_LOCK_LOST' });
     // Releasing leaves the new holder's lock alone.
     await holder.release();
+    await expect(holder.save(sampleCheckpoint(2))).rejects.toMatchObject({ code: 'CHECKPOINT_LOCK_LOST' });
     expect(await lockToken()).toBe('b'.repeat(32));
     expect(lost).toHaveLength(1);
   });
@@ -167,7 +174,7 @@ describe('the single-writer lock', () => {
     await holder.acquire();
     await disk.unlink(lockPath);
     await expect(holder.save(sampleCheckpoint(2))).rejects.toMatchObject({
-      code: 'NOT_LOCKED',
+      code: 'CHECKPOINT_LOCK_LOST',
       message: expect.stringContaining('the lock file was removed') as string,
     });
   });
@@ -175,7 +182,7 @@ describe('the single-writer lock', () => {
   it('treats an unreadable lock file as held until it is older than staleMs', async () => {
     await writeFile(lockPath, '{"pid":');
     await utimes(lockPath, new Date(clock.now()), new Date(clock.now()));
-    await expect(store().acquire()).rejects.toMatchObject({ code: 'LOCKED', holder: { pid: 0, host: 'unknown' } });
+    await expect(store().acquire()).rejects.toMatchObject({ code: 'CHECKPOINT_LOCKED', holder: { pid: 0, host: 'unknown' } });
     clock.tick(STALE_MS + 1);
     await store().acquire();
   });
@@ -214,7 +221,7 @@ describe('the single-writer lock', () => {
     await fast.acquire();
     const fastToken = await lockToken();
     resume();
-    await expect(slowAcquire).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(slowAcquire).rejects.toMatchObject({ code: 'CHECKPOINT_LOCKED' });
     expect(await lockToken()).toBe(fastToken);
     expect([slow.isLocked, fast.isLocked]).toEqual([false, true]);
     await fast.save(sampleCheckpoint(2));
@@ -261,7 +268,7 @@ describe('the single-writer lock', () => {
     await atReplace.reached;
     atClaim.resume();
     // Its claim is for a lock that is gone: it looks again, and finds the second stealer at work.
-    await expect(firstAcquire).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(firstAcquire).rejects.toMatchObject({ code: 'CHECKPOINT_LOCKED' });
     atReplace.resume();
     await secondAcquire;
     expect([first.isLocked, second.isLocked]).toEqual([false, true]);
@@ -286,7 +293,7 @@ describe('the single-writer lock', () => {
     });
     const firstAcquire = first.acquire();
     await pausedBeforeReplacing;
-    await expect(second.acquire()).rejects.toMatchObject({ code: 'LOCKED', holder: { host: 'host-a' } });
+    await expect(second.acquire()).rejects.toMatchObject({ code: 'CHECKPOINT_LOCKED', holder: { host: 'host-a' } });
     resume();
     await firstAcquire;
     expect([first.isLocked, second.isLocked]).toEqual([true, false]);

@@ -11,7 +11,7 @@ import {
   statIfExists,
   writeCandidate,
 } from './disk.js';
-import { CheckpointLockedError, CheckpointNotLockedError, type LockHolder } from './errors.js';
+import { CheckpointLockedError, CheckpointLockLostError, CheckpointNotLockedError, type LockHolder } from './errors.js';
 
 export interface LockFileOptions {
   readonly lockPath: string;
@@ -37,6 +37,9 @@ interface LockFileContent {
   /** The holder's last heartbeat, by the holder's clock. */
   readonly mtimeMs: number;
 }
+
+/** A lock file as a reader sees it: none, held by a live holder, or left by one judged gone. */
+export type LockInspection = { readonly kind: 'free' } | { readonly kind: 'held' | 'stale'; readonly holder: LockHolder };
 
 type LockState =
   | { readonly kind: 'unlocked' }
@@ -170,19 +173,33 @@ export class LockFile {
   }
 
   /**
-   * Confirms on disk that the lock is still ours (and refreshes the heartbeat), before a write.
-   * Throws {@link CheckpointNotLockedError} otherwise.
+   * Confirms on disk that the lock is still ours (and refreshes the heartbeat), before a write. Throws
+   * {@link CheckpointNotLockedError} when it was never taken or was released, {@link CheckpointLockLostError} once
+   * it was lost: every later call throws it too.
    */
   async verify(): Promise<void> {
     const { lockPath } = this.#options;
     const state = this.#state;
     if (state.kind === 'unlocked') throw new CheckpointNotLockedError(lockPath, 'call acquire() first');
-    if (state.kind === 'lost') throw new CheckpointNotLockedError(lockPath, `the lock was lost (${state.reason})`);
+    if (state.kind === 'lost') throw new CheckpointLockLostError(lockPath, state.reason);
     const lost = await this.#check(state.token);
     if (lost !== undefined) {
       this.#lose(lost);
-      throw new CheckpointNotLockedError(lockPath, `the lock was lost (${lost})`);
+      throw new CheckpointLockLostError(lockPath, lost);
     }
+  }
+
+  /** True once the lock was found lost; until the next `acquire`. */
+  get lost(): boolean {
+    return this.#state.kind === 'lost';
+  }
+
+  /** Who holds the lock file and whether `acquire` would take it over; reads only. */
+  async inspect(): Promise<LockInspection> {
+    const current = await readLockFile(this.#options.lockPath);
+    if (current === undefined) return { kind: 'free' };
+    const { stale, holder } = this.#judge(current);
+    return { kind: stale ? 'stale' : 'held', holder };
   }
 
   /** Removes the lock file if it is still ours. Idempotent. */

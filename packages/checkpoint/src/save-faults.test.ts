@@ -45,7 +45,7 @@ describe('a save that fails', () => {
     const error: unknown = await writer.save(next).catch((caught: unknown) => caught);
     expect(isCheckpointWriteError(error)).toBe(true);
     const size = encodeCheckpoint(next).length;
-    expect(error).toMatchObject({ code: 'WRITE', reason: `${Math.floor(size / 2)} of ${size} bytes` });
+    expect(error).toMatchObject({ code: 'CHECKPOINT_WRITE', reason: `${Math.floor(size / 2)} of ${size} bytes` });
     await expectOldCheckpointAndNoTempFiles();
   });
 
@@ -63,9 +63,13 @@ describe('a save that fails', () => {
     await expectOldCheckpointAndNoTempFiles();
   });
 
-  it('when keeping the backup fails keeps the old checkpoint and backup', async () => {
-    vi.spyOn(disk, 'link').mockRejectedValue(systemError('EMLINK'));
-    await expect(writer.save(next)).rejects.toMatchObject({ code: 'EMLINK' });
+  it('when writing the backup copy fails keeps the old checkpoint and backup', async () => {
+    const { writeFileAtomic } = disk;
+    vi.spyOn(disk, 'writeFileAtomic').mockImplementation(async (path, bytes) => {
+      if (path.endsWith('.bak.new')) throw systemError('ENOSPC');
+      return writeFileAtomic(path, bytes);
+    });
+    await expect(writer.save(next)).rejects.toMatchObject({ code: 'ENOSPC' });
     await expectOldCheckpointAndNoTempFiles();
   });
 

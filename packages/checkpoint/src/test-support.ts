@@ -88,12 +88,23 @@ export function applyUpdate(checkpoint: Checkpoint, update: CheckpointUpdate): C
   const next = structuredClone(checkpoint);
   next.timestamp = update.timestamp;
   for (const id of update.completed ?? []) if (!next.completed.includes(id)) next.completed.push(id);
-  for (const id of update.failed ?? []) if (!next.failed.includes(id)) next.failed.push(id);
+  // A failure stays recorded until the workstream completes.
+  next.failed = next.failed.filter((id) => !update.completed?.includes(id));
+  for (const id of update.failed ?? []) if (!next.failed.includes(id) && !next.completed.includes(id)) next.failed.push(id);
   if (update.running !== undefined) next.running = [...update.running];
   for (const key of ['skipped', 'attempts', 'durations_ms'] as const) {
     if (update[key] !== undefined) next[key] = { ...next[key], ...update[key] } as never;
   }
   if (update.circuit_breaker !== undefined) next.circuit_breaker = structuredClone(update.circuit_breaker);
+  if (update.attempt_handles !== undefined) {
+    const handles = new Map(Object.entries(next.attempt_handles ?? {}));
+    for (const [id, handle] of Object.entries(update.attempt_handles)) {
+      if (handle === null) handles.delete(id);
+      else handles.set(id, { ...handle });
+    }
+    if (handles.size === 0) delete next.attempt_handles;
+    else next.attempt_handles = Object.fromEntries(handles);
+  }
   if (next.graph !== null) {
     const done = new Set(next.completed);
     for (const node of next.graph.nodes) node.completed ||= done.has(node.id);

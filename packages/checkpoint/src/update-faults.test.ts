@@ -82,7 +82,7 @@ describe('an update whose journal append fails', () => {
     });
     const error: unknown = await writer.update(step(2)).catch((caught: unknown) => caught);
     expect(isCheckpointWriteError(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'WRITE', reason: expect.stringMatching(/^40 of \d+ bytes$/) as string });
+    expect(error).toMatchObject({ code: 'CHECKPOINT_WRITE', reason: expect.stringMatching(/^40 of \d+ bytes$/) as string });
     expect((error as Error).message).toContain('was not updated: its journal record could not be written whole');
     expect(await readFile(join(dir, journal))).toEqual(before);
     vi.restoreAllMocks();
@@ -137,7 +137,7 @@ describe('an update that creates the journal and fails', () => {
       });
     } else vi.spyOn(disk, name).mockRejectedValueOnce(systemError(code));
     await expect(writer.update(step(1))).rejects.toMatchObject({ code });
-    expect(await listDir(dir)).toEqual([main, lock]);
+    expect(await listDir(dir)).toEqual([main, `${main}.bak`, lock]);
     vi.restoreAllMocks();
     await writer.update(step(2));
     expect(await loaded()).toEqual(after(step(2)));
@@ -148,7 +148,7 @@ describe('an update that creates the journal and fails', () => {
     vi.spyOn(disk, 'unlink').mockRejectedValueOnce(systemError('EIO'));
     await expect(writer.update(step(1))).rejects.toMatchObject({ code: 'EIO' });
     // The record made it to the file, whose removal failed: what a later update must not build on.
-    expect(await listDir(dir)).toEqual([main, journal, lock]);
+    expect(await listDir(dir)).toEqual([main, `${main}.bak`, journal, lock]);
     vi.restoreAllMocks();
     await writer.update(step(2));
     expect(await listDir(dir)).toEqual([main, `${main}.bak`, lock]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Checkpoint } from './checkpoint.js';
-import { type CheckpointValidationError, isCheckpointValidationError } from './errors.js';
+import { CheckpointError, type CheckpointValidationError, isCheckpointValidationError } from './errors.js';
 import { validateCheckpoint, validateCheckpointToSave, validateCheckpointUpdate } from './validate-checkpoint.js';
 
 const seed: Checkpoint = {
@@ -67,7 +67,11 @@ describe('validateCheckpoint', () => {
     });
     const withoutNullables = without(seed, 'graph', 'circuit_breaker');
     expect(validateCheckpoint(withoutNullables)).toEqual({ ...withoutNullables, graph: null, circuit_breaker: null });
-    expect(validateCheckpoint({ ...seed, graph: { nodes: null, edges: null } }).graph).toEqual({ nodes: [], edges: {} });
+    // Go's empty GraphSnapshot records no graph, as "graph": null does (never an empty previous graph).
+    expect(validateCheckpoint({ ...seed, graph: { nodes: null, edges: null } }).graph).toBeNull();
+    // Go's empty version is the seed's "1.0".
+    expect(validateCheckpoint({ ...seed, version: '' }).version).toBe('1.0');
+    expect(validateCheckpoint(without(seed, 'version')).version).toBe('1.0');
   });
 
   it('keeps unknown keys and checks the documented extras', () => {
@@ -117,8 +121,8 @@ describe('validateCheckpoint', () => {
     [{ ...seed, extra: 10n }, '$.extra', 'a JSON value, got 10'],
   ])('rejects %# naming the JSON path', (value, jsonPath, message) => {
     const error = errorOf(() => validateCheckpoint(value));
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error.code).toBe('INVALID');
+    expect(error).toBeInstanceOf(CheckpointError);
+    expect(error.code).toBe('CHECKPOINT_INVALID');
     expect(error.jsonPath).toBe(jsonPath);
     expect(error.message).toContain(message);
   });
@@ -183,7 +187,7 @@ describe('validateCheckpointUpdate', () => {
     [{ timestamp: '2026-02-07T12:00:00Z', graph: null }, '$.graph', 'absent (not a field of a checkpoint update), got null'],
   ])('rejects %# naming the JSON path', (value, jsonPath, message) => {
     const error = errorOf(() => validateCheckpointUpdate(value));
-    expect(error.code).toBe('INVALID');
+    expect(error.code).toBe('CHECKPOINT_INVALID');
     expect(error.jsonPath).toBe(jsonPath);
     expect(error.message).toContain(message);
   });

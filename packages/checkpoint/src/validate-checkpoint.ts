@@ -29,6 +29,7 @@ const KNOWN_KEYS = new Set([
   'skipped',
   'attempts',
   'durations_ms',
+  'attempt_handles',
 ]);
 const NODE_KEYS = new Set(['id', 'depends_on', 'indegree', 'completed']);
 const GRAPH_KEYS = new Set(['nodes', 'edges']);
@@ -225,26 +226,69 @@ const PROGRESS_RECORDS: [string, Check][] = [
   ['durations_ms', (item, path) => { recordOf(item, path, isMilliseconds, MILLISECONDS); }],
 ];
 
+function isScalar(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+const HANDLE = 'a flat object of strings, finite numbers and booleans';
+
+function attemptHandle(value: unknown, path: string): void {
+  if (!isRecord(value)) fail(path, HANDLE, value);
+  for (const name in value) {
+    if (Object.hasOwn(value, name) && !isScalar(value[name])) fail(member(path, name), 'a string, a finite number or a boolean', value[name]);
+  }
+}
+
+/** `attempt_handles`: id -> handle; in an update a handle may be `null` (removes it). */
+function attemptHandles(value: unknown, path: string, allowNull: boolean, nodeIds?: ReadonlySet<string>): void {
+  if (!isRecord(value)) fail(path, 'an object of attempt handles', value);
+  for (const id in value) {
+    if (!Object.hasOwn(value, id)) continue;
+    if (id === '') fail(member(path, id), 'keyed by a non-empty workstream id', value[id]);
+    if (nodeIds !== undefined && !nodeIds.has(id)) fail(member(path, id), 'keyed by a workstream of the checkpoint\'s graph', id);
+    const handle = value[id];
+    if (!(allowNull && handle === null)) attemptHandle(handle, member(path, id));
+  }
+}
+
 function nullable<T>(value: unknown, mode: Mode, parse: () => T): T | null {
   // Older writers may leave out the nullable keys altogether.
   if (value === null || (value === undefined && mode === 'load')) return null;
   return parse();
 }
 
+/** Go's empty `GraphSnapshot` (`{"nodes":null,"edges":null}`) records no graph, like `"graph": null`. */
+function isGoEmptyGraph(value: unknown): boolean {
+  if (!isRecord(value) || value['nodes'] !== null) return false;
+  const edges = value['edges'];
+  return edges === null || edges === undefined || (isRecord(edges) && Object.keys(edges).length === 0);
+}
+
 function validate(value: unknown, mode: Mode): Checkpoint {
   if (!isRecord(value)) fail('$', 'a checkpoint object', value);
-  const { version, feature_id, timestamp, completed, failed, graph, circuit_breaker } = value;
-  if (version !== CHECKPOINT_VERSION) fail('$.version', `"${CHECKPOINT_VERSION}"`, version);
+  const { version, feature_id, timestamp, completed, failed, circuit_breaker } = value;
+  let { graph } = value;
+  // Go writes "" (or nothing) for a checkpoint not built by its CreateCheckpoint: the seed's "1.0".
+  const goVersion = mode === 'load' && (version === '' || version === undefined);
+  if (version !== CHECKPOINT_VERSION && !goVersion) fail('$.version', `"${CHECKPOINT_VERSION}"`, version);
+  if (mode === 'load' && isGoEmptyGraph(graph)) graph = null;
+  const graphSnapshotValue = nullable(graph, mode, () => graphSnapshot(graph, mode));
   const entries: [string, unknown][] = [
     ['version', CHECKPOINT_VERSION],
     ['feature_id', nonEmptyString(feature_id, '$.feature_id')],
     ['timestamp', time(timestamp, '$.timestamp')],
     ['completed', ids(completed, () => '$.completed', mode)],
     ['failed', ids(failed, () => '$.failed', mode)],
-    ['graph', nullable(graph, mode, () => graphSnapshot(graph, mode))],
+    ['graph', graphSnapshotValue],
     ['circuit_breaker', nullable(circuit_breaker, mode, () => breakerSnapshot(circuit_breaker))],
   ];
-  const optional: [string, Check][] = [['graph_fingerprint', nonEmptyString], ['running', idList], ...PROGRESS_RECORDS];
+  const nodes = graphSnapshotValue?.nodes;
+  const optional: [string, Check][] = [
+    ['graph_fingerprint', nonEmptyString],
+    ['running', idList],
+    ...PROGRESS_RECORDS,
+    ['attempt_handles', (item, path) => { attemptHandles(item, path, false, nodes && new Set(nodes.map((node) => node.id))); }],
+  ];
   for (const [name, check] of optional) {
     const item = value[name];
     if (item === undefined) continue;
@@ -264,7 +308,8 @@ function validate(value: unknown, mode: Mode): Checkpoint {
 
 /**
  * Checks that `value` is a version "1.0" checkpoint as read from JSON and returns it normalized: Go's
- * `null` for an empty list becomes `[]`, a missing `graph` or `circuit_breaker` becomes `null`, keys
+ * `null` for an empty list becomes `[]`, Go's empty version (`""` or none) becomes `"1.0"`, Go's empty graph
+ * (`{"nodes":null,"edges":null}`) and a missing `graph` or `circuit_breaker` become `null`, keys
  * whose value is `undefined` are dropped. Extra keys are kept. The graph's consistency (edges against
  * `depends_on`, cycles) is `@sdp/graph`'s to check. Nested values are shared with `value`, not copied.
  *
@@ -285,18 +330,20 @@ const UPDATE_FIELDS: [string, Check][] = [
   ['running', idList],
   ...PROGRESS_RECORDS,
   ['circuit_breaker', (item) => (item === null ? null : breakerSnapshot(item))],
+  ['attempt_handles', (item, path) => { attemptHandles(item, path, true); }],
 ];
 const UPDATE_KEYS = new Set(['timestamp', ...UPDATE_FIELDS.map(([name]) => name)]);
 
 /**
  * Checks a {@link CheckpointUpdate} (given to `update`, or read back from the journal) and returns it with its
- * keys in a fixed order and `undefined` ones dropped; nested values are shared with `value`. Unknown keys are
+ * keys in a fixed order; with `nodeIds`, `attempt_handles` may only name those workstreams and `undefined` ones dropped; nested values are shared with `value`. Unknown keys are
  * refused: an update cannot carry what the store would not apply.
  *
  * @throws CheckpointValidationError naming the JSON path of the first bad value, rooted at the update (`$.completed[2]`).
  */
-export function validateCheckpointUpdate(value: unknown): CheckpointUpdate {
+export function validateCheckpointUpdate(value: unknown, nodeIds?: ReadonlySet<string>): CheckpointUpdate {
   if (!isRecord(value)) fail('$', 'a checkpoint update object', value);
+  if (nodeIds !== undefined && value['attempt_handles'] !== undefined) attemptHandles(value['attempt_handles'], '$.attempt_handles', true, nodeIds);
   const entries: [string, unknown][] = [['timestamp', time(value['timestamp'], '$.timestamp')]];
   for (const [name, check] of UPDATE_FIELDS) {
     const item = value[name];

@@ -26,7 +26,7 @@ export const helpText = `sdp-dispatch — run a folder of workstream files in pa
 Usage:
   sdp-dispatch run <dir> --exec '<command>' [options]   run every workstream not done yet
   sdp-dispatch plan <dir> [options]                     validate and print the waves and critical path
-  sdp-dispatch status <dir> [options]                   show the feature's checkpoint
+  sdp-dispatch status <dir> [options]                   show the feature's checkpoint (--json: as one JSON document)
   sdp-dispatch clean <dir> [options]                    remove the feature's checkpoint and logs
   sdp-dispatch --help | --version
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isCheckpointLockedError } from '@sdp/checkpoint';
 import { parseCommandLine, helpText, UsageError } from './args.js';
 import { GuardedOutput } from './guarded-output.js';
 import { cleanCommand } from './clean-command.js';
@@ -50,8 +51,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { code } = error as { code?: unknown };
-  if (code === 'LOCKED') return `${error.message}; is another run of this feature still going?`;
-  if (code === 'CORRUPT' || code === 'CHECKPOINT_GRAPH') return `${error.message}; start over with --fresh`;
+  if (isCheckpointLockedError(error)) return `${error.message}; is another run of this feature still going?`;
+  // A damaged checkpoint's message names the choices itself (CHECKPOINT_CORRUPT).
+  if (code === 'CHECKPOINT_GRAPH') return `${error.message}; start over with --fresh`;
   return error.message;
 }
 

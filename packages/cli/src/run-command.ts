@@ -121,9 +121,8 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   };
   for (const signal of stopSignals) process.on(signal, onSignal);
   const disposeStoreListeners = [
-    store.onRecover(({ from, movedTo, reason }) => {
-      const resumedFrom = from === 'backup' ? 'its backup' : 'the journal records before the damage';
-      io.stderr.write(`sdp-dispatch: the checkpoint ${from === 'backup' ? '' : 'journal '}was damaged (${reason}); resumed from ${resumedFrom}, the damaged file is kept at ${movedTo}\n`);
+    store.onRecover((event) => {
+      io.stderr.write(`sdp-dispatch: recovered: ${event.summary}\n`);
     }),
     store.onLockCompromised(({ reason }) => {
       loseLock(reason);
