@@ -35,11 +35,11 @@ class MeasuringStore extends CheckpointStore {
   bytesAtEnd = Number.NaN;
   finalBytes = Number.NaN;
 
-  override async delete(): Promise<void> {
+  override async delete(): Promise<string[]> {
     this.bytesAtEnd = bytesWritten();
     await this.compact();
     this.finalBytes = statSync(this.path).size;
-    await super.delete();
+    return super.delete();
   }
 }
 

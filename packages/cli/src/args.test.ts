@@ -23,7 +23,7 @@ describe('parseCommandLine', () => {
         fresh: false,
         retries: 0,
         graceMs: 10_000,
-        breaker: { threshold: 3, window: 5, timeout: 60_000 },
+        breaker: { threshold: 3, window: 5, halfOpenAfterMs: 60_000 },
         onBreakerOpen: 'wait',
         json: false,
       },
@@ -40,7 +40,7 @@ describe('parseCommandLine', () => {
       kind: 'run',
       args: {
         dir: 'ws', feature: '052', checkpointDir: join(cwd, 'cp'), stateRoot: cwd, exclude: ['TEMPLATE.md', 'archive/**'], verbose: true, exec: 'x', concurrency: 8, fresh: true,
-        retries: 2, retryDelayMs: 5000, timeoutMs: 1_200_000, graceMs: 0, breaker: { threshold: 2, window: 4, timeout: 90_000 },
+        retries: 2, retryDelayMs: 5000, timeoutMs: 1_200_000, graceMs: 0, breaker: { threshold: 2, window: 4, halfOpenAfterMs: 90_000 },
         onBreakerOpen: 'stop', json: true,
       },
     });

@@ -107,7 +107,7 @@ export interface RunArgs extends CommonArgs {
   retryDelayMs?: number;
   timeoutMs?: number;
   graceMs: number;
-  breaker: { threshold: number; window: number; timeout: number };
+  breaker: { threshold: number; window: number; halfOpenAfterMs: number };
   onBreakerOpen: 'wait' | 'stop';
   /** `--lock-stale`: the checkpoint store's `staleMs`. */
   lockStaleMs?: number;
@@ -185,7 +185,7 @@ export function parseCommandLine(argv: readonly string[], cwd = process.cwd()): 
       breaker: {
         threshold: breakerThreshold,
         window: breakerWindow,
-        timeout: values['breaker-timeout'] === undefined ? 60_000 : parseDuration('--breaker-timeout', values['breaker-timeout']),
+        halfOpenAfterMs: values['breaker-timeout'] === undefined ? 60_000 : parseDuration('--breaker-timeout', values['breaker-timeout']),
       },
       onBreakerOpen,
       ...(values['lock-stale'] === undefined ? {} : { lockStaleMs: parseDuration('--lock-stale', values['lock-stale'], 3) }),

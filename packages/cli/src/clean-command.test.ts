@@ -39,7 +39,7 @@ function output(): { write: (text: string) => boolean; text: () => string } {
   };
 }
 
-const args = (extra: Partial<CommonArgs> = {}): CommonArgs => ({ dir: join(root, 'ws'), checkpointDir: '.sdp/checkpoints', verbose: false, ...extra });
+const args = (extra: Partial<CommonArgs> = {}): CommonArgs => ({ dir: join(root, 'ws'), checkpointDir: join(root, '.sdp/checkpoints'), stateRoot: root, exclude: [], json: false, verbose: false, ...extra });
 
 async function seedCheckpoint(dir: string): Promise<CheckpointStore> {
   const store = new CheckpointStore({ featureId: 'F061', dir });

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { bootId, GroupWatch, hasProcTable, liveGroupMembers, processStartTime } from './process-table.js';
-import type { AttemptHandle, EndInDoubt } from './dispatcher-adapter.js';
+import type { AttemptHandle, DispatcherOptions } from '@sdp/dispatcher';
+
+type EndInDoubt = NonNullable<DispatcherOptions['endInDoubt']>;
 import { GroupEnd } from './group-end.js';
 
 /** A workstream was running on another host when its run stopped: nothing here can tell whether it still runs. */

@@ -21,7 +21,7 @@ export class JsonReporter implements Reporter {
       dispatcher.onComplete((event) => {
         this.#emit('complete', { ...event });
       }),
-      dispatcher.onFail((event) => {
+      dispatcher.onFailure((event) => {
         this.#emit('fail', { ...event });
       }),
       dispatcher.onSkip((event) => {

@@ -47,7 +47,7 @@ export class LiveReporter implements Reporter {
         this.#done += 1;
         this.#push(`${styleText('green', '✓')} ${id} ${styleText('dim', formatDuration(durationMs))}`);
       }),
-      dispatcher.onFail(({ id, error, willRetry }) => {
+      dispatcher.onFailure(({ id, error, willRetry }) => {
         this.#running.delete(id);
         if (!willRetry) this.#failed += 1;
         const message = error instanceof Error ? error.message : String(error);

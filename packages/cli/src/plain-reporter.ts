@@ -23,7 +23,7 @@ export class PlainReporter implements Reporter {
       dispatcher.onComplete(({ id, durationMs }) => {
         this.#line(`done    ${id} in ${formatDuration(durationMs)}`);
       }),
-      dispatcher.onFail(({ id, error, willRetry, retryInMs }) => {
+      dispatcher.onFailure(({ id, error, willRetry, retryInMs }) => {
         const message = error instanceof Error ? error.message : String(error);
         this.#line(`FAILED  ${id}: ${message}${willRetry ? ` (retry in ${formatDuration(retryInMs ?? 0)})` : ''}`);
       }),

@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import { CheckpointStore } from '@sdp/checkpoint';
-import { Dispatcher } from '@sdp/dispatcher';
+import { Dispatcher, type DispatcherOptions } from '@sdp/dispatcher';
 import type { RunArgs } from './args.js';
-import { isLockLostOutcome, type DispatcherOptionsWithInDoubt } from './dispatcher-adapter.js';
 import type { GuardedOutput } from './guarded-output.js';
 import { inDoubtEnder, InDoubtElsewhereError } from './in-doubt.js';
 import { JsonReporter } from './json-reporter.js';
@@ -81,16 +80,16 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
       if (reason !== undefined) throw loseLock(reason);
     },
   });
-  const options: DispatcherOptionsWithInDoubt = {
+  const options: DispatcherOptions = {
     featureId,
     concurrency: args.concurrency,
     checkpoint: store,
     breaker: args.breaker,
     onBreakerOpen: args.onBreakerOpen,
     retries: args.retries,
-    gracePeriod: args.graceMs + SETTLE_AFTER_KILL_MS,
-    ...(args.retryDelayMs === undefined ? {} : { retryDelay: args.retryDelayMs }),
-    ...(args.timeoutMs === undefined ? {} : { timeout: args.timeoutMs }),
+    graceMs: args.graceMs + SETTLE_AFTER_KILL_MS,
+    ...(args.retryDelayMs === undefined ? {} : { retryDelayMs: args.retryDelayMs }),
+    ...(args.timeoutMs === undefined ? {} : { attemptTimeoutMs: args.timeoutMs }),
     endInDoubt: inDoubtEnder({
       host: hostname(),
       graceMs: args.graceMs,
@@ -137,7 +136,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
         if (controller.signal.aborted) return undefined;
         throw error;
       });
-    if (lockLost !== undefined || (report !== undefined && isLockLostOutcome(report.outcome))) {
+    if (lockLost !== undefined || report?.outcome === 'lock-lost') {
       const lost = lockLost ?? new RunLockLostError(featureId, 'its lock was taken over');
       if (report !== undefined) reporter.finish(report, { resumeCommand: io.resumeCommand, logFile: (id) => executor.logFile(id), stoppedBecause: 'stopped: the lock was lost' });
       io.stderr.write(`sdp-dispatch: ${lost.message}\n`);

@@ -10,8 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { Execute, ExecuteContext } from '@sdp/dispatcher';
-import { setHandleOf, type AttemptHandle } from './dispatcher-adapter.js';
+import type { Execute, ExecuteContext, AttemptHandle } from '@sdp/dispatcher';
 import { endProcessGroup } from './group-end.js';
 import { groupsWithToken } from './process-table.js';
 import type { SupervisorAttempt, SupervisorMessage, SupervisorOrder } from './supervisor.js';
@@ -207,7 +206,7 @@ export class ShellExecutor {
         if (message?.event === 'started') {
           pgid = message.pgid;
           const handle: AttemptHandle = { pgid, host: hostname(), startTime: message.startTime, logPath: logFile, token };
-          setHandleOf(context)(handle);
+          context.setHandle(handle);
           if (signal.aborted) onAbort();
           else signal.addEventListener('abort', onAbort, { once: true });
         } else if (message?.event === 'ended') ended = message;

@@ -112,6 +112,6 @@ export async function statusCommand(args: CommonArgs, out: Output): Promise<numb
   const { checkpointDir } = featureStatePaths(args, loaded.featureId);
   const reading = await new CheckpointStore({ featureId: loaded.featureId, dir: checkpointDir }).inspect();
   const status = documentOf(loaded.featureId, graph, done, reading);
-  out.write(args.json === true ? `${JSON.stringify(status, null, 2)}\n` : textOf(status));
+  out.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : textOf(status));
   return status.state === 'unusable' ? 2 : 0;
 }

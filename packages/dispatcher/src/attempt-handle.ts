@@ -1,4 +1,4 @@
-import type { Checkpoint, CheckpointUpdate } from '@sdp/checkpoint';
+import type { Checkpoint } from '@sdp/checkpoint';
 import { describeValue } from '@sdp/internal';
 
 /**
@@ -8,13 +8,6 @@ import { describeValue } from '@sdp/internal';
  */
 export type AttemptHandle = Readonly<Record<string, string | number | boolean>>;
 
-/** The checkpoint key holding each running attempt's handle (ignored by the Go reader). */
-export const ATTEMPT_HANDLES_KEY = 'attempt_handles';
-
-/** A checkpoint update that also sets (a handle) or removes (`null`) running attempts' handles. */
-export type CheckpointUpdateWithHandles = CheckpointUpdate & {
-  attempt_handles?: Record<string, AttemptHandle | null>;
-};
 
 /** A checked, frozen copy of what an executor gave `setHandle`; a TypeError names what is wrong. */
 export function toAttemptHandle(value: unknown, where: string): AttemptHandle {
@@ -36,13 +29,13 @@ export function toAttemptHandle(value: unknown, where: string): AttemptHandle {
  */
 export function recordedHandles(checkpoint: Checkpoint): Map<string, AttemptHandle> {
   const handles = new Map<string, AttemptHandle>();
-  const recorded = checkpoint[ATTEMPT_HANDLES_KEY];
-  if (typeof recorded !== 'object' || recorded === null) return handles;
+  const recorded = checkpoint.attempt_handles;
+  if (recorded === undefined) return handles;
   const running = new Set(checkpoint.running ?? []);
   for (const [id, value] of Object.entries(recorded)) {
     if (!running.has(id)) continue;
     try {
-      handles.set(id, toAttemptHandle(value, `checkpoint ${ATTEMPT_HANDLES_KEY}.${id}`));
+      handles.set(id, toAttemptHandle(value, `checkpoint attempt_handles.${id}`));
     } catch {
       // Not a handle: nothing to end.
     }

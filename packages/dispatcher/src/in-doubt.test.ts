@@ -90,7 +90,7 @@ describe('Resume after a crash with attempts in doubt', () => {
     // The next resume still knows a may be running, and how to find it.
     const saved = await new CheckpointStore({ featureId: 'F001', dir: test.dir }).load();
     expect(saved).toMatchObject({ running: ['a'], attempt_handles: { a: { pgid: 4242 } } });
-    expect(saved?.['attempt_handles']).not.toHaveProperty('d');
+    expect(saved?.attempt_handles).not.toHaveProperty('d');
   });
 
   it('without endInDoubt, does not start a workstream recorded as running with a handle', async () => {

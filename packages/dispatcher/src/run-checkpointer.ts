@@ -1,8 +1,7 @@
 import type { CircuitBreaker } from '@sdp/circuit-breaker';
-import type { Checkpoint, CheckpointStore } from '@sdp/checkpoint';
+import type { Checkpoint, CheckpointStore, CheckpointUpdate } from '@sdp/checkpoint';
 import type { DependencyGraph } from '@sdp/graph';
 import type { Clock } from '@sdp/internal';
-import { ATTEMPT_HANDLES_KEY, type CheckpointUpdateWithHandles } from './attempt-handle.js';
 import type { RunChanges } from './run-changes.js';
 import type { RunLedger } from './run-ledger.js';
 import { resultsOf } from './run-report.js';
@@ -94,13 +93,13 @@ export class RunCheckpointer {
       attempts,
       durations_ms: durations,
     };
-    if (handles.size > 0) checkpoint[ATTEMPT_HANDLES_KEY] = Object.fromEntries(handles);
+    if (handles.size > 0) checkpoint.attempt_handles = Object.fromEntries(handles);
     return checkpoint;
   }
 
-  #updateOf(run: RunLedger, changes: RunChanges): CheckpointUpdateWithHandles {
+  #updateOf(run: RunLedger, changes: RunChanges): CheckpointUpdate {
     const { breaker, clock, previous } = this.#options;
-    const update: CheckpointUpdateWithHandles = {
+    const update: CheckpointUpdate = {
       timestamp: new Date(clock.now()).toISOString(),
       running: run.running(),
       circuit_breaker: { ...breaker.snapshot() },
