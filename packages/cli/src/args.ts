@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { reportFormats, type ReportArgs, type ReportFormat } from './report/report-command.js';
 
 /** Bad command-line usage: exit code 2 with the message and a pointer to --help. */
 export class UsageError extends Error {
@@ -13,6 +14,7 @@ Usage:
   sdp-dispatch plan <dir> [options]                     validate and print the waves and critical path
   sdp-dispatch status <dir> [options]                   show the feature's checkpoint
   sdp-dispatch clean <dir> [options]                    remove the feature's checkpoint and logs
+  sdp-dispatch report [dir] [options]                   show a finished or stopped run (records in .sdp/runs)
   sdp-dispatch --help | --version
 
 Options:
@@ -32,6 +34,12 @@ Run options:
       --breaker-timeout <dur>   first open period of the breaker, doubling up to 5m (default 60s)
       --on-breaker-open <p>     wait (default): wait and send one trial; stop: end the run
       --json                    one JSON object per event and a final report, on stdout
+      --report <file.html>      write the run's html timeline there when it stops, however it stops
+Report options:
+      --run <latest|id>         which run (default latest; ids are the names in .sdp/runs/<feature>/)
+      --format <f>              text (default), json (the record), html (a self-contained timeline),
+                                trace (Chrome Trace Event format, for Perfetto or chrome://tracing)
+  -o, --output <file>           write the report there instead of stdout
 
 The command gets SDP_WS_ID, SDP_FEATURE_ID, SDP_WS_FILE and SDP_ATTEMPT in its environment; its
 output goes to .sdp/logs/<feature>/<ws>.log.
@@ -56,6 +64,10 @@ const options = {
   'breaker-timeout': { type: 'string' },
   'on-breaker-open': { type: 'string' },
   json: { type: 'boolean' },
+  report: { type: 'string' },
+  run: { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
@@ -82,13 +94,16 @@ export interface RunArgs extends CommonArgs {
   breaker: { threshold: number; window: number; timeout: number };
   onBreakerOpen: 'wait' | 'stop';
   json: boolean;
+  /** `--report <file.html>` */
+  reportPath?: string;
 }
 
 export type ParsedArgs =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'run'; args: RunArgs }
-  | { kind: 'plan' | 'status' | 'clean'; args: CommonArgs };
+  | { kind: 'plan' | 'status' | 'clean'; args: CommonArgs }
+  | { kind: 'report'; args: ReportArgs };
 
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   let parsed;
@@ -101,7 +116,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
   const [command, dir, ...extra] = positionals;
-  if (command === undefined) throw new UsageError('missing command: run, plan, status or clean');
+  if (command === undefined) throw new UsageError('missing command: run, plan, status, clean or report');
+  if (command !== 'report') assertNoReportFlags(command, values);
+  if (command === 'report') return { kind: 'report', args: parseReportArgs(values, positionals.slice(1)) };
   if (!commands.includes(command as Command)) throw new UsageError(`unknown command "${command}": use run, plan, status or clean`);
   if (dir === undefined) throw new UsageError(`missing <dir>: sdp-dispatch ${command} <dir>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`);
@@ -149,7 +166,31 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       },
       onBreakerOpen,
       json: values.json === true,
+      ...(values.report === undefined ? {} : { reportPath: values.report }),
     },
+  };
+}
+
+function assertNoReportFlags(command: string, values: Partial<Record<'run' | 'format' | 'output' | 'report', string>>): void {
+  const misplaced = (['run', 'format', 'output'] as const).find((name) => values[name] !== undefined);
+  if (misplaced !== undefined) throw new UsageError(`--${misplaced} applies to "report" only`);
+  if (command !== 'run' && values.report !== undefined) throw new UsageError('--report applies to "run" only');
+}
+
+function parseReportArgs(values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'], rest: readonly string[]): ReportArgs {
+  if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1] ?? ''}"`);
+  const misplaced = [...runOnly, 'report' as const].find((name) => values[name] !== undefined);
+  if (misplaced !== undefined) throw new UsageError(`--${misplaced} applies to "run" only`);
+  const format = values.format ?? 'text';
+  if (!reportFormats.includes(format as ReportFormat)) throw new UsageError(`--format must be ${reportFormats.join(', ')}, got "${format}"`);
+  const [dir] = rest;
+  return {
+    run: values.run ?? 'latest',
+    format: format as ReportFormat,
+    verbose: values.verbose === true,
+    ...(dir === undefined ? {} : { dir }),
+    ...(values.feature === undefined ? {} : { feature: values.feature }),
+    ...(values.output === undefined ? {} : { output: values.output }),
   };
 }
 

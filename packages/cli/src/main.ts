@@ -3,6 +3,7 @@ import { parseCommandLine, helpText, UsageError } from './args.js';
 import { cleanCommand } from './clean-command.js';
 import { resumeCommandOf } from './paths.js';
 import { planCommand } from './plan-command.js';
+import { reportCommand } from './report/report-command.js';
 import { runCommand } from './run-command.js';
 import { statusCommand } from './status-command.js';
 
@@ -26,6 +27,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await statusCommand(parsed.args, process.stdout);
       case 'clean':
         return await cleanCommand(parsed.args, process.stdout);
+      case 'report':
+        return await reportCommand(parsed.args, process.stdout);
       case 'run':
         return await runCommand(parsed.args, {
           stdout: process.stdout,

@@ -6,8 +6,10 @@ import { LiveReporter } from './live-reporter.js';
 import { loadFeature, skippedFilesText } from './load-feature.js';
 import { logDirOf } from './paths.js';
 import { PlainReporter } from './plain-reporter.js';
+import { alreadyCompletedText, RunRecording } from './report/run-recording.js';
 import type { Reporter } from './reporter.js';
 import { ShellExecutor } from './shell-executor.js';
+import { statePathsOf } from './state-dir.js';
 
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -23,6 +25,14 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   const { featureId } = loaded;
   if (args.verbose) io.stderr.write(skippedFilesText(loaded));
   const store = new CheckpointStore({ featureId, dir: args.checkpointDir });
+  // Run records (report/): no silent re-run of a completed feature, durations from history.
+  // INTEGRATOR: the root is the working directory, as for the checkpoint today; use the state root once it is wired.
+  const recording = await RunRecording.open({ featureId, graph, runsDir: statePathsOf(process.cwd(), featureId).runsDir, fresh: args.fresh, checkpointFiles: [store.path, store.backupPath, store.journalPath] });
+  for (const note of recording.notes) io.stderr.write(`sdp-dispatch: ${note}\n`);
+  if (recording.plan.kind === 'done') {
+    io.stdout.write(alreadyCompletedText(recording.plan.record, args.json));
+    return 0;
+  }
   const executor = new ShellExecutor({
     command: args.exec,
     featureId,
@@ -40,6 +50,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     gracePeriod: args.graceMs,
     ...(args.retryDelayMs === undefined ? {} : { retryDelay: args.retryDelayMs }),
     ...(args.timeoutMs === undefined ? {} : { timeout: args.timeoutMs }),
+    ...recording.dispatcherOptions(),
   });
   const reporter: Reporter = args.json
     ? new JsonReporter(io.stdout)
@@ -77,15 +88,19 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     }),
   ];
   const detach = reporter.attach(dispatcher);
+  const detachRecording = recording.attach(dispatcher);
   try {
     const report = await dispatcher
-      .run(executor.execute, { signal: controller.signal, completed: done, fresh: args.fresh })
+      .run(executor.execute, { signal: controller.signal, completed: [...done, ...recording.completed], fresh: args.fresh })
       .catch((error: unknown) => {
         // Interrupted before the run started (while the checkpoint was being loaded): nothing ran.
         if (controller.signal.aborted) return undefined;
         throw error;
       });
     if (report === undefined) return 130;
+    await recording
+      .finish(report, { concurrency: args.concurrency, logDir: logDirOf(args.checkpointDir, featureId), resumeCommand: io.resumeCommand, ...(args.reportPath === undefined ? {} : { htmlPath: args.reportPath }) })
+      .catch((error: unknown) => io.stderr.write(`sdp-dispatch: warning: the run record could not be written: ${error instanceof Error ? error.message : String(error)}\n`));
     reporter.finish(report, { resumeCommand: io.resumeCommand, logFile: (id) => executor.logFile(id) });
     if (report.outcome === 'cancelled') return 130;
     return report.outcome === 'completed' ? 0 : 1;
@@ -93,6 +108,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     // Commands that outlived the grace period are killed: nothing of this run is left running.
     executor.killAll('SIGKILL');
     detach();
+    detachRecording();
     for (const signal of stopSignals) process.off(signal, onSignal);
     process.off('SIGXFSZ', ignoreFileSizeLimit);
     for (const dispose of disposeStoreListeners) dispose();
