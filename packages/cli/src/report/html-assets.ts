@@ -25,19 +25,21 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 .track { flex: 1 1 auto; position: relative; height: 100%; }
 .rows { position: relative; }
 .bands { position: absolute; top: 0; bottom: 0; left: var(--label); right: 0; pointer-events: none; z-index: 0; }
-.breaker-open, .swatch.breaker-open { position: absolute; top: 0; bottom: 0; background: repeating-linear-gradient(135deg, rgba(217,59,59,.10) 0 6px, rgba(217,59,59,.20) 6px 12px); }
-.swatch.breaker-open { position: static; }
+.breaker-open { background: repeating-linear-gradient(135deg, rgba(217,59,59,.10) 0 6px, rgba(217,59,59,.20) 6px 12px); }
+.bands .breaker-open { position: absolute; top: 0; bottom: 0; }
 .row { display: flex; align-items: center; height: var(--row); border-bottom: 1px solid #f1f3f5; position: relative; z-index: 1; }
 .row:hover { background: rgba(9,105,218,.06); }
 .row.hidden { display: none; }
-.attempt, .wait, .retry-wait { position: absolute; top: 4px; bottom: 4px; min-width: 2px; border-radius: 3px; }
+.track .attempt, .track .wait, .track .retry-wait { position: absolute; top: 4px; bottom: 4px; min-width: 2px; border-radius: 3px; }
 .outcome-completed { background: var(--completed); }
 .outcome-failed { background: var(--failed); }
 .outcome-timed-out { background: var(--timed-out); }
 .outcome-cancelled { background: var(--cancelled); }
 .outcome-abandoned { background: var(--abandoned); }
-.wait, .swatch.wait { background: repeating-linear-gradient(90deg, #c9d1da 0 3px, transparent 3px 6px); top: 9px; bottom: 9px; }
-.retry-wait, .swatch.retry-wait { background: transparent; border: 1px dashed var(--failed); border-radius: 0; top: 8px; bottom: 8px; }
+.wait { background: repeating-linear-gradient(90deg, #aab4bf 0 3px, transparent 3px 6px); }
+.track .wait { top: 9px; bottom: 9px; }
+.retry-wait { background: transparent; border: 1px dashed var(--failed); border-radius: 0; }
+.track .retry-wait { top: 8px; bottom: 8px; }
 .swatch.wait, .swatch.retry-wait { height: 4px; }
 .row.critical .label { font-weight: 700; color: var(--critical); }
 .row.critical .label::before { content: "★ "; color: #d4a017; }
@@ -49,8 +51,8 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 .dense { --row: 12px; }
 .dense .label { font-size: 10px; }
 .dense .note { font-size: 9px; }
-.dense .attempt { top: 2px; bottom: 2px; border-radius: 1px; }
-.dense .wait, .dense .retry-wait { top: 5px; bottom: 5px; }
+.dense .track .attempt { top: 2px; bottom: 2px; border-radius: 1px; }
+.dense .track .wait, .dense .track .retry-wait { top: 5px; bottom: 5px; }
 .dense .row.critical .attempt { box-shadow: 0 0 0 1px var(--critical); }
 `;
 

@@ -120,7 +120,8 @@ export class RunRecorder {
       ...(report.graphChanges === undefined ? {} : { graphChanges: report.graphChanges }),
       makespanMs: report.makespanMs,
       lowerBoundMs: report.lowerBoundMs,
-      criticalPath: graph.criticalPath((id) => work.get(id) ?? 0).path,
+      // Workstreams that did no work in this run (completed before it, skipped) are not on its path.
+      criticalPath: graph.criticalPath((id) => work.get(id) ?? 0).path.filter((id) => (work.get(id) ?? 0) > 0),
       breakerChanges: [...this.#breakerChanges],
       inDoubt: [],
       ...(report.checkpoint === undefined ? {} : { checkpoint: report.checkpoint }),
