@@ -15,20 +15,23 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 .legend { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 16px; padding: 6px 20px; font-size: 12px; color: #4b535c; border-bottom: 1px solid #e4e7eb; position: sticky; top: 0; background: #fff; z-index: 3; }
 .legend span { display: inline-flex; align-items: center; gap: 5px; }
 .swatch { display: inline-block; width: 16px; height: 10px; border-radius: 2px; }
-#filter { margin-left: auto; padding: 3px 8px; font: inherit; border: 1px solid #c9ced4; border-radius: 4px; min-width: 14rem; }
-.timeline { padding: 0 20px 24px; }
-.axis { display: flex; position: sticky; top: 33px; background: #fff; z-index: 2; border-bottom: 1px solid #d0d5db; height: 22px; font-size: 11px; color: #6a737d; }
+#filter { padding: 3px 8px; font: inherit; border: 1px solid #c9ced4; border-radius: 4px; min-width: 14rem; }
+.timeline { margin: 0 20px 24px; overflow: auto; max-height: calc(100vh - 40px); --zoom: 1; }
+.canvas { width: calc(var(--label) + (100% - var(--label)) * var(--zoom)); min-width: 100%; }
+.axis { display: flex; position: sticky; top: 0; background: #fff; z-index: 4; border-bottom: 1px solid #d0d5db; height: 22px; font-size: 11px; color: #6a737d; }
+.zoom { display: inline-flex; align-items: center; gap: 6px; margin-left: auto; }
 .axis .track { position: relative; }
 .tick { position: absolute; top: 4px; transform: translateX(-50%); white-space: nowrap; }
 .tick:first-child { transform: none; }
-.label { flex: 0 0 var(--label); width: var(--label); padding-right: 8px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
+.tick:last-child:not(:first-child) { transform: translateX(-100%); }
+.label { flex: 0 0 var(--label); width: var(--label); padding-right: 8px; position: sticky; left: 0; z-index: 3; background: #fff; height: 100%; line-height: calc(var(--row) - 1px); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 .track { flex: 1 1 auto; position: relative; height: 100%; }
 .rows { position: relative; }
 .bands { position: absolute; top: 0; bottom: 0; left: var(--label); right: 0; pointer-events: none; z-index: 0; }
 .breaker-open { background: repeating-linear-gradient(135deg, rgba(217,59,59,.10) 0 6px, rgba(217,59,59,.20) 6px 12px); }
 .bands .breaker-open { position: absolute; top: 0; bottom: 0; }
 .row { display: flex; align-items: center; height: var(--row); border-bottom: 1px solid #f1f3f5; position: relative; z-index: 1; }
-.row:hover { background: rgba(9,105,218,.06); }
+.row:hover, .row:hover .label { background: #eef4fb; }
 .row.hidden { display: none; }
 .track .attempt, .track .wait, .track .retry-wait { position: absolute; top: 4px; bottom: 4px; min-width: 2px; border-radius: 3px; }
 .outcome-completed { background: var(--completed); }
@@ -56,12 +59,17 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 .dense .row.critical .attempt { box-shadow: 0 0 0 1px var(--critical); }
 `;
 
-/** Filters rows by id or status as you type; nothing else needs script. */
+/** Filters rows by id or status as you type, and zooms the time axis; nothing else needs script. */
 export const htmlScript = `
 (function () {
   var input = document.getElementById('filter');
+  var zoom = document.getElementById('zoom');
+  var timeline = document.querySelector('.timeline');
   var rows = document.querySelectorAll('.row');
-  if (!input) return;
+  if (!input || !zoom || !timeline) return;
+  zoom.addEventListener('input', function () {
+    timeline.style.setProperty('--zoom', zoom.value);
+  });
   input.addEventListener('input', function () {
     var query = input.value.trim().toLowerCase();
     for (var index = 0; index < rows.length; index += 1) {

@@ -39,14 +39,16 @@ ${Object.entries(record.totals)
   .map(([status, count]) => stat(status, String(count), `total-${status}`))
   .join('\n')}
 </dl>
-<p class="critical-path">Critical path: ${record.criticalPath.map((id) => `<code>${escape(id)}</code>`).join(' → ') || 'none'}</p>
+${criticalPathHtml(record.criticalPath)}
 ${breakerText(timeline)}
 </header>
 <div class="legend">
 <span><i class="swatch outcome-completed"></i>completed</span><span><i class="swatch outcome-failed"></i>failed</span><span><i class="swatch outcome-timed-out"></i>timed out</span><span><i class="swatch outcome-cancelled"></i>cancelled</span><span><i class="swatch outcome-abandoned"></i>abandoned</span><span><i class="swatch wait"></i>ready, waiting for a slot</span><span><i class="swatch retry-wait"></i>retry delay</span><span><i class="swatch breaker-open"></i>breaker open</span><span><i class="swatch critical-mark"></i>critical path</span>
+<label class="zoom">Zoom <input id="zoom" type="range" min="1" max="40" value="1"></label>
 <input id="filter" type="search" placeholder="Filter: id or status" aria-label="Filter workstreams">
 </div>
 <main class="timeline${dense ? ' dense' : ''}">
+<div class="canvas">
 <div class="axis"><div class="label">${timeline.rows.length} workstreams</div><div class="track">${timeline.ticks
     .map((tick) => `<span class="tick" style="left:${at(timeline.start + tick)}">${escape(formatDuration(tick))}</span>`)
     .join('')}</div></div>
@@ -55,6 +57,7 @@ ${breakerText(timeline)}
     .map(({ from, to }) => `<div class="breaker-open" style="left:${at(from)};width:${width(from, to)}" title="breaker open for ${escape(formatDuration(to - from))}"></div>`)
     .join('')}</div>
 ${timeline.rows.map((row) => rowHtml(row, at, width)).join('\n')}
+</div>
 </div>
 </main>
 <script>${htmlScript}</script>
@@ -95,6 +98,14 @@ function noteOf(result: TimelineRow['result']): string {
   if (result.attemptRecords.length > 1) return `${result.attemptRecords.length} attempts${result.rerunAfterCrash ? ', rerun after a crash' : ''}`;
   if (result.rerunAfterCrash) return 'rerun after a crash';
   return '';
+}
+
+/** Long paths (thousands of workstreams) fold: the ends shown, the whole path one click away. */
+function criticalPathHtml(path: readonly string[]): string {
+  const list = (ids: readonly string[]) => ids.map((id) => `<code>${escape(id)}</code>`).join(' → ');
+  if (path.length === 0) return '<p class="critical-path">Critical path: none</p>';
+  if (path.length <= 12) return `<p class="critical-path">Critical path: ${list(path)}</p>`;
+  return `<details class="critical-path"><summary>Critical path: ${path.length} workstreams, ${list(path.slice(0, 3))} → … → ${list(path.slice(-3))}</summary>${list(path)}</details>`;
 }
 
 function breakerText(timeline: Timeline): string {
