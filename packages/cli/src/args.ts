@@ -116,7 +116,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
   const [command, dir, ...extra] = positionals;
-  if (command === undefined) throw new UsageError('missing command: run, plan, status, clean or report');
+  if (command === undefined) throw new UsageError('missing command: run, plan, status or clean');
   if (command !== 'report') assertNoReportFlags(command, values);
   if (command === 'report') return { kind: 'report', args: parseReportArgs(values, positionals.slice(1)) };
   if (!commands.includes(command as Command)) throw new UsageError(`unknown command "${command}": use run, plan, status or clean`);

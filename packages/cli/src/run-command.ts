@@ -6,7 +6,7 @@ import { LiveReporter } from './live-reporter.js';
 import { loadFeature, skippedFilesText } from './load-feature.js';
 import { logDirOf } from './paths.js';
 import { PlainReporter } from './plain-reporter.js';
-import { alreadyCompletedText, RunRecording } from './report/run-recording.js';
+import { RunRecording, sayAlreadyCompleted } from './report/run-recording.js';
 import type { Reporter } from './reporter.js';
 import { ShellExecutor } from './shell-executor.js';
 import { statePathsOf } from './state-dir.js';
@@ -29,10 +29,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   // INTEGRATOR: the root is the working directory, as for the checkpoint today; use the state root once it is wired.
   const recording = await RunRecording.open({ featureId, graph, runsDir: statePathsOf(process.cwd(), featureId).runsDir, fresh: args.fresh, checkpointFiles: [store.path, store.backupPath, store.journalPath] });
   for (const note of recording.notes) io.stderr.write(`sdp-dispatch: ${note}\n`);
-  if (recording.plan.kind === 'done') {
-    io.stdout.write(alreadyCompletedText(recording.plan.record, args.json));
-    return 0;
-  }
+  if (recording.plan.kind === 'done') return sayAlreadyCompleted(recording.plan.record, io.stdout, { json: args.json, ...(args.reportPath === undefined ? {} : { htmlPath: args.reportPath }) });
   const executor = new ShellExecutor({
     command: args.exec,
     featureId,

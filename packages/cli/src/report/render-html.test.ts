@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from './render-html.js';
 import type { StoredRunRecord } from './run-record.js';
@@ -33,7 +34,7 @@ describe('the html report in headless Chromium', () => {
     for (const result of record.results) {
       const row = page.locator(`.row[data-ws="${result.id}"]`);
       expect(await row.locator('.attempt').count()).toBe(result.attemptRecords.length);
-      const outcomes = await row.locator('.attempt').evaluateAll((bars) => bars.map((bar) => bar.className));
+      const outcomes = await row.locator('.attempt').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('class')));
       expect(outcomes).toEqual(result.attemptRecords.map((attempt) => `attempt outcome-${attempt.outcome}`));
       if (result.status === 'skipped') expect(await row.locator('.note').textContent()).toBe(`skipped: blocked by ${result.blockedBy ?? ''}`);
     }
@@ -53,8 +54,8 @@ describe('the html report in headless Chromium', () => {
     const outside = await page.locator('.attempt').evaluateAll((bars) =>
       bars.filter((bar) => {
         const box = bar.getBoundingClientRect();
-        const track = (bar.parentElement as HTMLElement).getBoundingClientRect();
-        return box.width < 1 || box.left < track.left - 0.5 || box.right > track.right + 0.5;
+        const track = bar.parentElement?.getBoundingClientRect();
+        return track === undefined || box.width < 1 || box.left < track.left - 0.5 || box.right > track.right + 0.5;
       }).length,
     );
     expect(outside).toBe(0);
@@ -85,7 +86,9 @@ describe('the html report in headless Chromium', () => {
     const before = await trackWidth();
     await page.locator('#zoom').fill('10');
     expect(await trackWidth()).toBeGreaterThan(before * 9);
-    await page.locator('.timeline').evaluate((timeline) => timeline.scrollTo({ left: 5000 }));
+    await page.locator('.timeline').evaluate((timeline) => {
+      timeline.scrollTo({ left: 5000 });
+    });
     const label = await page.locator('.row .label').first().boundingBox();
     expect(label?.x).toBeGreaterThanOrEqual(0);
     expect(label?.x).toBeLessThan(40);

@@ -48,9 +48,11 @@ describe('RunRecorder', () => {
     const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: false, clock, timeout: 1000, gracePeriod: 0 });
     const recorder = new RunRecorder();
     recorder.attach(dispatcher);
-    let finished = false;
-    const running = dispatcher.run((_, { signal }) => clock.sleep(5000, signal)).finally(() => (finished = true));
-    while (!finished) await clock.advance(100);
+    const state = { finished: false };
+    const running = dispatcher.run((_, { signal }) => clock.sleep(5000, signal)).finally(() => {
+      state.finished = true;
+    });
+    while (!state.finished) await clock.advance(100);
     const record = recorder.record(await running, { runId: '20260101T000000000Z-000000', graph, concurrency: 3, startedAt: 0, endedAt: clock.now(), logDir: '/logs' });
     expect(record.results[0]?.attemptRecords).toEqual([expect.objectContaining({ attempt: 1, outcome: 'timed-out', endedAt: expect.any(Number) as number })]);
   });

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Dispatcher, RunReport } from '@sdp/dispatcher';
 import type { DependencyGraph } from '@sdp/graph';
-import { formatDuration } from '../reporter.js';
+import { formatDuration, type Output } from '../reporter.js';
 import { renderHtml } from './render-html.js';
 import { planFromHistory, readHistory, type HistoryPlan } from './run-history.js';
 import type { StoredRunRecord } from './run-record.js';
@@ -105,12 +105,21 @@ export class RunRecording {
   }
 }
 
-export async function writeHtml(record: StoredRunRecord, path: string): Promise<void> {
+async function writeHtml(record: StoredRunRecord, path: string): Promise<void> {
   await writeFile(resolve(path), renderHtml(record));
 }
 
-/** What `run` says instead of running a feature whose latest run completed it, graph unchanged. */
-export function alreadyCompletedText(record: StoredRunRecord, json: boolean): string {
+/**
+ * Instead of running a feature whose latest run completed it, graph unchanged: says which run, when it
+ * ended and how long it took (and writes that run's html report when asked). Resolves to exit code 0.
+ */
+export async function sayAlreadyCompleted(record: StoredRunRecord, out: Output, options: { readonly json: boolean; readonly htmlPath?: string }): Promise<0> {
+  out.write(alreadyCompletedText(record, options.json));
+  if (options.htmlPath !== undefined) await writeHtml(record, options.htmlPath);
+  return 0;
+}
+
+function alreadyCompletedText(record: StoredRunRecord, json: boolean): string {
   const endedAt = new Date(record.endedAt).toISOString();
   const durationMs = record.endedAt - record.startedAt;
   if (json) return `${JSON.stringify({ event: 'already-completed', featureId: record.featureId, runId: record.runId, endedAt, durationMs })}\n`;

@@ -49,7 +49,7 @@ export async function simulatedRun(options: SimulatedRunOptions): Promise<Stored
   const detach = recorder.attach(dispatcher);
   const controller = new AbortController();
   const startedAt = clock.now();
-  let finished = false;
+  const state = { finished: false };
   const running = dispatcher
     .run(
       async (id, { attempt, signal }) => {
@@ -59,9 +59,9 @@ export async function simulatedRun(options: SimulatedRunOptions): Promise<Stored
       { signal: controller.signal },
     )
     .finally(() => {
-      finished = true;
+      state.finished = true;
     });
-  while (!finished) {
+  while (!state.finished) {
     if (options.cancelAfterMs !== undefined && clock.now() - startedAt >= options.cancelAfterMs) controller.abort(new Error('interrupted by SIGINT'));
     await clock.advance(100);
   }
