@@ -24,10 +24,10 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 .tick { position: absolute; top: 4px; transform: translateX(-50%); white-space: nowrap; }
 .tick:first-child { transform: none; }
 .tick:last-child:not(:first-child) { transform: translateX(-100%); }
-.label { flex: 0 0 var(--label); width: var(--label); padding-right: 8px; position: sticky; left: 0; z-index: 3; background: #fff; height: 100%; line-height: calc(var(--row) - 1px); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
-.track { flex: 1 1 auto; position: relative; height: 100%; }
+.label { flex: 0 0 var(--label); width: var(--label); padding-right: 8px; position: sticky; left: 0; z-index: 3; background: #fff; height: 100%; line-height: calc(var(--row) - 1px); padding-top: 2px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
+.track { flex: 1 1 auto; position: relative; height: 100%; margin: 0 4px; }
 .rows { position: relative; }
-.bands { position: absolute; top: 0; bottom: 0; left: var(--label); right: 0; pointer-events: none; z-index: 0; }
+.bands { position: absolute; top: 0; bottom: 0; left: calc(var(--label) + 4px); right: 4px; pointer-events: none; z-index: 0; }
 .breaker-open { background: repeating-linear-gradient(135deg, rgba(217,59,59,.10) 0 6px, rgba(217,59,59,.20) 6px 12px); }
 .bands .breaker-open { position: absolute; top: 0; bottom: 0; }
 .row { display: flex; align-items: center; height: var(--row); border-bottom: 1px solid #f1f3f5; position: relative; z-index: 1; }
@@ -52,7 +52,7 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 .row.status-skipped .label, .row.status-not-run .label { color: #8c959f; }
 .row.status-skipped .note { color: var(--failed); }
 .dense { --row: 12px; }
-.dense .label { font-size: 10px; }
+.dense .label { font-size: 10px; padding-top: 1px; }
 .dense .note { font-size: 9px; }
 .dense .track .attempt { top: 2px; bottom: 2px; border-radius: 1px; }
 .dense .track .wait, .dense .track .retry-wait { top: 5px; bottom: 5px; }
