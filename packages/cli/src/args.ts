@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './cli-error.js';
 import { stateRootOf, statePathsOf } from './state-dir.js';
+import { reportFormats, type ReportArgs, type ReportFormat } from './report/report-command.js';
 
 /** Bad command-line usage: exit code 2 with the message and a pointer to --help. */
 export class UsageError extends CliError {
@@ -28,6 +29,7 @@ Usage:
   sdp-dispatch plan <dir> [options]                     validate and print the waves and critical path
   sdp-dispatch status <dir> [options]                   show the feature's checkpoint (--json: as one JSON document)
   sdp-dispatch clean <dir> [options]                    remove the feature's checkpoint and logs
+  sdp-dispatch report [dir] [options]                   show a finished or stopped run (records in .sdp/runs)
   sdp-dispatch --help | --version
 
 Options:
@@ -49,6 +51,12 @@ Run options:
       --breaker-timeout <dur>   first open period of the breaker, doubling up to 5m (default 60s)
       --on-breaker-open <p>     wait (default): wait and send one trial; stop: end the run
       --lock-stale <duration>   a checkpoint lock whose heartbeat is older than this is taken over (default 30s)
+      --report <file.html>      write the run's html timeline there when it stops, however it stops
+Report options:
+      --run <latest|id>         which run (default latest; ids are the names in .sdp/runs/<feature>/)
+      --format <f>              text (default), json (the record), html (a self-contained timeline),
+                                trace (Chrome Trace Event format, for Perfetto or chrome://tracing)
+  -o, --output <file>           write the report there instead of stdout
 
 The command gets SDP_WS_ID, SDP_FEATURE_ID, SDP_WS_FILE and SDP_ATTEMPT in its environment; its
 output goes to <root>/.sdp/logs/<feature>/<ws>.log. <root> is the nearest folder above <dir> (or <dir>
@@ -76,6 +84,10 @@ export const options = {
   'on-breaker-open': { type: 'string' },
   json: { type: 'boolean' },
   'lock-stale': { type: 'string' },
+  report: { type: 'string' },
+  run: { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
@@ -111,13 +123,16 @@ export interface RunArgs extends CommonArgs {
   onBreakerOpen: 'wait' | 'stop';
   /** `--lock-stale`: the checkpoint store's `staleMs`. */
   lockStaleMs?: number;
+  /** `--report <file.html>` */
+  reportPath?: string;
 }
 
 export type ParsedArgs =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'run'; args: RunArgs }
-  | { kind: 'plan' | 'status' | 'clean'; args: CommonArgs };
+  | { kind: 'plan' | 'status' | 'clean'; args: CommonArgs }
+  | { kind: 'report'; args: ReportArgs };
 
 /** `cwd` is where relative paths are resolved from (default `process.cwd()`). */
 export function parseCommandLine(argv: readonly string[], cwd = process.cwd()): ParsedArgs {
@@ -132,6 +147,8 @@ export function parseCommandLine(argv: readonly string[], cwd = process.cwd()): 
   if (values.version === true) return { kind: 'version' };
   const [command, dir, ...extra] = positionals;
   if (command === undefined) throw new UsageError('missing command: run, plan, status or clean');
+  if (command !== 'report') assertNoReportFlags(command, values);
+  if (command === 'report') return { kind: 'report', args: parseReportArgs(values, positionals.slice(1)) };
   if (!commands.includes(command as Command)) throw new UsageError(`unknown command "${command}": use run, plan, status or clean`);
   if (dir === undefined) throw new UsageError(`missing <dir>: sdp-dispatch ${command} <dir>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`);
@@ -189,7 +206,32 @@ export function parseCommandLine(argv: readonly string[], cwd = process.cwd()): 
       },
       onBreakerOpen,
       ...(values['lock-stale'] === undefined ? {} : { lockStaleMs: parseDuration('--lock-stale', values['lock-stale'], 3) }),
+      json: values.json === true,
+      ...(values.report === undefined ? {} : { reportPath: values.report }),
     },
+  };
+}
+
+function assertNoReportFlags(command: string, values: Partial<Record<'run' | 'format' | 'output' | 'report', string>>): void {
+  const misplaced = (['run', 'format', 'output'] as const).find((name) => values[name] !== undefined);
+  if (misplaced !== undefined) throw new UsageError(`--${misplaced} applies to "report" only`);
+  if (command !== 'run' && values.report !== undefined) throw new UsageError('--report applies to "run" only');
+}
+
+function parseReportArgs(values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'], rest: readonly string[]): ReportArgs {
+  if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1] ?? ''}"`);
+  const misplaced = [...runOnly, 'report' as const].find((name) => values[name] !== undefined);
+  if (misplaced !== undefined) throw new UsageError(`--${misplaced} applies to "run" only`);
+  const format = values.format ?? 'text';
+  if (!reportFormats.includes(format as ReportFormat)) throw new UsageError(`--format must be ${reportFormats.join(', ')}, got "${format}"`);
+  const [dir] = rest;
+  return {
+    run: values.run ?? 'latest',
+    format: format as ReportFormat,
+    verbose: values.verbose === true,
+    ...(dir === undefined ? {} : { dir }),
+    ...(values.feature === undefined ? {} : { feature: values.feature }),
+    ...(values.output === undefined ? {} : { output: values.output }),
   };
 }
 

@@ -5,6 +5,7 @@ import { GuardedOutput } from './guarded-output.js';
 import { cleanCommand } from './clean-command.js';
 import { resumeCommandOf } from './paths.js';
 import { planCommand } from './plan-command.js';
+import { reportCommand } from './report/report-command.js';
 import { runCommand } from './run-command.js';
 import { statusCommand } from './status-command.js';
 
@@ -33,6 +34,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await statusCommand(parsed.args, stdout);
       case 'clean':
         return await cleanCommand(parsed.args, stdout);
+      case 'report':
+        return await reportCommand(parsed.args, stdout);
       case 'run':
         return await runCommand(parsed.args, {
           stdout,

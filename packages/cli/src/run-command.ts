@@ -9,11 +9,11 @@ import { LiveReporter } from './live-reporter.js';
 import { loadFeature, skippedFilesText, warningsText } from './load-feature.js';
 import { lockLostReason } from './lock-check.js';
 import { PlainReporter } from './plain-reporter.js';
+import { RunRecording, sayAlreadyCompleted } from './report/run-recording.js';
 import type { Reporter } from './reporter.js';
 import { ShellExecutor } from './shell-executor.js';
 
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-/** `--checkpoint-dir`'s default: the checkpoints then live in the workstream folder's state directory. */
 /**
  * The dispatcher gives a stopped attempt this much longer than the grace period before it abandons it:
  * the executor's SIGKILL (at the grace period) ends the group first, so a slot is never freed while
@@ -52,6 +52,10 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     dir: paths.checkpointDir,
     ...(args.lockStaleMs === undefined ? {} : { staleMs: args.lockStaleMs }),
   });
+  // Run records (report/): no silent re-run of a completed feature, durations from history.
+  const recording = await RunRecording.open({ featureId, graph, runsDir: paths.runsDir, fresh: args.fresh, checkpointFiles: [store.path, store.backupPath, store.journalPath] });
+  for (const note of recording.notes) io.stderr.write(`sdp-dispatch: ${note}\n`);
+  if (recording.plan.kind === 'done') return sayAlreadyCompleted(recording.plan.record, io.stdout, { json: args.json, ...(args.reportPath === undefined ? {} : { htmlPath: args.reportPath }) });
   const reporter: Reporter = args.json
     ? new JsonReporter(io.stdout)
     : io.stdout.isTTY
@@ -90,6 +94,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     graceMs: args.graceMs + SETTLE_AFTER_KILL_MS,
     ...(args.retryDelayMs === undefined ? {} : { retryDelayMs: args.retryDelayMs }),
     ...(args.timeoutMs === undefined ? {} : { attemptTimeoutMs: args.timeoutMs }),
+    ...recording.dispatcherOptions(),
     endInDoubt: inDoubtEnder({
       host: hostname(),
       graceMs: args.graceMs,
@@ -128,14 +133,20 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     }),
   ];
   const detach = reporter.attach(dispatcher);
+  const detachRecording = recording.attach(dispatcher);
   try {
     const report = await dispatcher
-      .run(executor.execute, { signal: controller.signal, completed: done, fresh: args.fresh })
+      .run(executor.execute, { signal: controller.signal, completed: [...done, ...recording.completed], fresh: args.fresh })
       .catch((error: unknown) => {
         // Interrupted before the run started (while the checkpoint was being loaded): nothing ran.
         if (controller.signal.aborted) return undefined;
         throw error;
       });
+    if (report !== undefined) {
+      await recording
+        .finish(report, { concurrency: args.concurrency, logDir: paths.logDir, resumeCommand: io.resumeCommand, ...(args.reportPath === undefined ? {} : { htmlPath: args.reportPath }) })
+        .catch((error: unknown) => io.stderr.write(`sdp-dispatch: warning: the run record could not be written: ${error instanceof Error ? error.message : String(error)}\n`));
+    }
     if (lockLost !== undefined || report?.outcome === 'lock-lost') {
       const lost = lockLost ?? new RunLockLostError(featureId, 'its lock was taken over');
       if (report !== undefined) reporter.finish(report, { resumeCommand: io.resumeCommand, logFile: (id) => executor.logFile(id), stoppedBecause: 'stopped: the lock was lost' });
@@ -155,6 +166,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     // Commands that outlived the grace period are killed: nothing of this run is left running.
     await executor.close(SETTLE_AFTER_KILL_MS);
     detach();
+    detachRecording();
     for (const signal of stopSignals) process.off(signal, onSignal);
     for (const dispose of disposeStoreListeners) dispose();
   }
