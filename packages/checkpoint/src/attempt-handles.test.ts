@@ -57,7 +57,7 @@ describe('attempt handles', () => {
     const writer = store();
     await writer.acquire();
     await writer.save(sampleCheckpoint(20, 10));
-    const bad: [CheckpointUpdate['attempt_handles'], string][] = [
+    const bad: [NonNullable<CheckpointUpdate['attempt_handles']>, string][] = [
       [{ [a]: { nested: { x: 1 } } } as never, `$.attempt_handles["${a}"].nested`],
       [{ [a]: { n: Number.NaN } }, `$.attempt_handles["${a}"].n`],
       [{ [a]: 'pgid 1' } as never, `$.attempt_handles["${a}"]`],
