@@ -55,6 +55,9 @@ export async function repair(context: RepairContext, conclusion: Conclusion): Pr
   const completed = checkpoint?.completed.length ?? 0;
   const recovered = `${plural(completed, 'completed workstream')}${journalRecords > 0 ? `, ${plural(journalRecords, 'journal record')} replayed` : ''}`;
   const events: RecoverEvent[] = [];
+  const report = (from: RecoverEvent['from'], finding: { path: string; problem: string }, movedTo: string, summary: string): void => {
+    events.push({ from, path: finding.path, movedTo, reason: finding.problem, journalRecords, lostRecords, completed, summary });
+  };
   for (const finding of conclusion.findings) {
     await context.verifyLock();
     switch (finding.kind) {
@@ -66,46 +69,19 @@ export async function repair(context: RepairContext, conclusion: Conclusion): Pr
       case 'checkpoint-missing': {
         const movedTo = finding.kind === 'checkpoint-missing' ? finding.path : await keepAside(files, finding.path, clock);
         const kept = movedTo === finding.path ? 'it was missing' : `the damaged file is kept at ${movedTo}`;
-        events.push({
-          from: 'backup',
-          path: finding.path,
-          movedTo,
-          reason: finding.problem,
-          journalRecords,
-          lostRecords,
-          completed,
-          summary: `checkpoint ${finding.path} (${finding.problem}) restored from its backup (${recovered}); ${kept}`,
-        });
+        report('backup', finding, movedTo, `checkpoint ${finding.path} (${finding.problem}) restored from its backup (${recovered}); ${kept}`);
         break;
       }
       case 'backup-damaged':
       case 'backup-version': {
         const movedTo = await keepAside(files, finding.path, clock);
-        events.push({
-          from: 'checkpoint',
-          path: finding.path,
-          movedTo,
-          reason: finding.problem,
-          journalRecords,
-          lostRecords,
-          completed,
-          summary: `backup ${finding.path} (${finding.problem}) written again from the checkpoint; the damaged file is kept at ${movedTo}`,
-        });
+        report('checkpoint', finding, movedTo, `backup ${finding.path} (${finding.problem}) written again from the checkpoint; the damaged file is kept at ${movedTo}`);
         break;
       }
       case 'journal-damaged': {
         const movedTo = await keepAside(files, finding.path, clock);
         const lost = lostRecords.length === 0 ? 'no record lost' : `lost record${lostRecords.length === 1 ? '' : 's'} ${lostRecords.join(', ')}`;
-        events.push({
-          from: 'journal',
-          path: finding.path,
-          movedTo,
-          reason: finding.problem,
-          journalRecords,
-          lostRecords,
-          completed,
-          summary: `journal ${finding.path} damaged: kept ${plural(journalRecords, 'intact record')} (${recovered}), ${lost}; the damaged file is kept at ${movedTo}`,
-        });
+        report('journal', finding, movedTo, `journal ${finding.path} damaged: kept ${plural(journalRecords, 'intact record')} (${recovered}), ${lost}; the damaged file is kept at ${movedTo}`);
         break;
       }
       case 'checkpoint-version':

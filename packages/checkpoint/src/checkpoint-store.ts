@@ -240,8 +240,6 @@ export class CheckpointStore {
     await this.#verifyLock();
     await this.#journal.forget();
     const conclusion = conclude(this.#files, await readStoredFiles(this.#files, signal));
-    // A checkpoint of another feature under this name is not this store's to repair: the caller refuses it.
-    if (conclusion.checkpoint !== null && conclusion.checkpoint.feature_id !== this.featureId) return conclusion.checkpoint;
     const { base, journal } = conclusion;
     this.#knownGood = conclusion.source === 'checkpoint' ? base?.identity : undefined;
     if (base !== undefined) {
@@ -249,6 +247,8 @@ export class CheckpointStore {
       const end = journal?.kind === 'ok' ? journal.end : undefined;
       this.#journal.adopt(base.bytes, base.digest, [...conclusion.updates], end, nodeIdsOf(base.checkpoint));
     }
+    // A checkpoint of another feature under this name is not this store's to repair: the caller decides.
+    if (conclusion.checkpoint !== null && conclusion.checkpoint.feature_id !== this.featureId) return conclusion.checkpoint;
     const events = await repair(
       {
         files: this.#files,

@@ -6,15 +6,30 @@ import {
   type GraphNodeJson,
   type GraphSnapshotJson,
 } from './checkpoint.js';
-import { describeValue, isRfc3339 } from '@sdp/internal';
-import { CheckpointValidationError } from './errors.js';
+import {
+  COUNT,
+  MILLISECONDS,
+  NON_EMPTY_STRING,
+  assertExtras,
+  assertJson,
+  badIdIndex,
+  count,
+  fail,
+  ids,
+  isCount,
+  isMilliseconds,
+  isNonEmptyString,
+  isRecord,
+  member,
+  nonEmptyString,
+  recordOf,
+  time,
+  type Mode,
+} from './validate-values.js';
 
 /** Keys the file format adds itself (see `checkpoint-codec.ts`); a checkpoint to save must not carry them. */
 export const FORMAT_KEYS: readonly string[] = ['checksum', 'writer'];
 
-/** `load`: JSON from a file, possibly Go-written (nil slices as `null`). `save`: exactly the TypeScript type. */
-type Mode = 'load' | 'save';
-type JsonRecord = Record<string, unknown>;
 
 const KNOWN_KEYS = new Set([
   'version',
@@ -41,115 +56,6 @@ const BREAKER_KEYS = new Set([
   'last_failure_time',
   'last_state_change',
 ]);
-
-// Paths are built only when a check fails: a checkpoint of 100k workstreams has a million values.
-
-function fail(path: string, expected: string, value: unknown): never {
-  throw new CheckpointValidationError(`${path} must be ${expected}, got ${describeValue(value)}`, path);
-}
-
-function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function member(path: string, name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function isMilliseconds(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-}
-
-const NON_EMPTY_STRING = 'a non-empty string';
-const COUNT = 'a non-negative integer';
-const MILLISECONDS = 'a non-negative finite number';
-
-function nonEmptyString(value: unknown, path: string): string {
-  if (!isNonEmptyString(value)) fail(path, NON_EMPTY_STRING, value);
-  return value;
-}
-
-function count(value: unknown, path: string): number {
-  if (!isCount(value)) fail(path, COUNT, value);
-  return value;
-}
-
-function time(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !isRfc3339(value)) {
-    fail(path, 'an RFC 3339 date-time such as "2026-02-07T12:34:56.123Z"', value);
-  }
-  return value;
-}
-
-/** The index of the first element of `value` that is not a non-empty string, or -1. */
-function badIdIndex(value: readonly unknown[]): number {
-  for (let index = 0; index < value.length; index += 1) {
-    if (!isNonEmptyString(value[index])) return index;
-  }
-  return -1;
-}
-
-/** An array of ids; `path` is called only to report a bad one. */
-function ids(value: unknown, path: () => string, mode: Mode): string[] {
-  // Go marshals a nil slice as null.
-  if (value === null && mode === 'load') return [];
-  if (!Array.isArray(value)) fail(path(), 'an array of non-empty strings', value);
-  const bad = badIdIndex(value);
-  if (bad >= 0) fail(`${path()}[${bad}]`, NON_EMPTY_STRING, value[bad]);
-  return value as string[];
-}
-
-function recordOf(value: unknown, path: string, isValid: (item: unknown) => boolean, expected: string): void {
-  if (!isRecord(value)) fail(path, 'an object', value);
-  for (const name in value) {
-    if (!Object.hasOwn(value, name)) continue;
-    const item = value[name];
-    if (!isValid(item)) fail(member(path, name), expected, item);
-  }
-}
-
-/** Extra keys may hold anything JSON can carry, so that they read back exactly as they were saved. */
-function assertJson(value: unknown, path: () => string, ancestors: Set<object>): void {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) fail(path(), 'a finite number', value);
-    return;
-  }
-  if (typeof value !== 'object') fail(path(), 'a JSON value', value);
-  if (ancestors.has(value)) fail(path(), 'a JSON value without cycles', value);
-  ancestors.add(value);
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index += 1) {
-      const item: unknown = value[index];
-      const itemPath = (): string => `${path()}[${index}]`;
-      if (item === undefined) fail(itemPath(), 'a JSON value', item);
-      assertJson(item, itemPath, ancestors);
-    }
-  } else {
-    const prototype: unknown = Object.getPrototypeOf(value);
-    if (prototype !== Object.prototype && prototype !== null) fail(path(), 'a plain object', value);
-    for (const [name, item] of Object.entries(value)) {
-      if (item !== undefined) assertJson(item, () => member(path(), name), ancestors);
-    }
-  }
-  ancestors.delete(value);
-}
-
-function assertExtras(record: JsonRecord, known: ReadonlySet<string>, path: () => string): void {
-  for (const name in record) {
-    if (known.has(name) || !Object.hasOwn(record, name)) continue;
-    const item = record[name];
-    if (item !== undefined) assertJson(item, () => member(path(), name), new Set());
-  }
-}
 
 function nodePath(index: number): string {
   return `$.graph.nodes[${index}]`;

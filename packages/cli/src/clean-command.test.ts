@@ -11,10 +11,13 @@ import { statusCommand } from './status-command.js';
 // folder it does not own, never follows a link; `status` changes nothing and says what a run would do.
 
 let root: string;
+let previousCwd: string;
 const ids = ['00-061-01', '00-061-02'];
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'sdp-clean-'));
+  previousCwd = process.cwd();
+  process.chdir(root);
   await mkdir(join(root, '.git'));
   const dir = join(root, 'ws');
   await mkdir(dir);
@@ -25,6 +28,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  process.chdir(previousCwd);
   await rm(root, { recursive: true, force: true });
 });
 

@@ -7,10 +7,15 @@ import { stateRootOf, statePathsOf, type StatePaths } from './state-dir.js';
 
 const DEFAULT_CHECKPOINT_DIR = '.sdp/checkpoints';
 
-/** The state paths of the selected feature: `--checkpoint-dir` when given, else the state root's. */
+/**
+ * The state paths of the selected feature (INTERFACES.md section 4). With the default checkpoint folder the root
+ * is the working directory, where `run` keeps its state today; when `run` takes its root from `stateRootOf`, so
+ * does this (the one place to change). With `--checkpoint-dir`, the checkpoints are there and the logs stay under
+ * the state root's `.sdp/logs`.
+ */
 export function featureStatePaths(args: CommonArgs, featureId: string): StatePaths {
-  const checkpointDir = args.checkpointDir === DEFAULT_CHECKPOINT_DIR ? undefined : args.checkpointDir;
-  return statePathsOf(stateRootOf(args.dir), featureId, checkpointDir);
+  if (args.checkpointDir === DEFAULT_CHECKPOINT_DIR) return statePathsOf(process.cwd(), featureId);
+  return statePathsOf(stateRootOf(args.dir), featureId, args.checkpointDir);
 }
 
 /** What `status` shows, as `status --json` prints it. */
