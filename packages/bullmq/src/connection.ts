@@ -1,4 +1,4 @@
-import type { RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'bullmq';
 
 /**
  * ioredis options for a `redis://[user:password@]host[:port][/db]` (or `rediss://` for TLS) URL, as

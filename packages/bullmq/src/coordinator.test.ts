@@ -40,7 +40,7 @@ function setup(featureId = 'F1') {
     return made;
   };
   const inspect = () => {
-    const made = new Queue<JobData>(queue, { connection });
+    const made = new Queue<JobData, void, string>(queue, { connection });
     open.push(made);
     return made;
   };
@@ -58,10 +58,10 @@ describe('a run spread over workers', () => {
     ]);
     const finished: string[] = [];
     const runs: string[] = [];
-    const execute: WorkerExecute = async (task, { log }) => {
+    const execute: WorkerExecute = async (task, context) => {
       runs.push(task.workstream);
       for (const dependency of graph.dependenciesOf(task.workstream)) expect(finished).toContain(dependency);
-      await log(`output of ${task.workstream}\n`);
+      await context.log(`output of ${task.workstream}\n`);
       expect(task.text).toBe(`# ${task.workstream}`);
       finished.push(task.workstream);
     };
@@ -84,8 +84,9 @@ describe('a run spread over workers', () => {
   it('adopts a job that completed while no coordinator watched: recorded without running again', async () => {
     const { coordinator, worker, inspect, featureId } = setup();
     let runs = 0;
-    await worker(async () => {
+    await worker(() => {
       runs++;
+      return Promise.resolve();
     });
     // An earlier coordinator enqueued it and died; a worker completed it.
     const jobs = inspect();
@@ -130,9 +131,9 @@ describe('a run spread over workers', () => {
   it('retries a failed job under the next attempt id and reports the worker\'s reason', async () => {
     const { coordinator, worker, featureId } = setup();
     let runs = 0;
-    await worker(async () => {
+    await worker(() => {
       runs++;
-      if (runs === 1) throw new Error('command exited with code 3');
+      return runs === 1 ? Promise.reject(new Error('command exited with code 3')) : Promise.resolve();
     });
     const remote = await coordinator();
     const error = await rejectionOf(remote.execute('a', { signal: new AbortController().signal, attempt: 1 }));
@@ -148,7 +149,7 @@ describe('a run spread over workers', () => {
     let aborted: unknown;
     await worker(async (_task, { signal }) => {
       started.resolve();
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      await new Promise((resolve) => { signal.addEventListener('abort', resolve, { once: true }); });
       aborted = signal.reason;
       throw signal.reason;
     });
@@ -173,7 +174,7 @@ describe('a run spread over workers', () => {
     const started = deferred();
     const handle = await worker(async (_task, { signal }) => {
       started.resolve();
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      await new Promise((resolve) => { signal.addEventListener('abort', resolve, { once: true }); });
       reasons.push(signal.reason);
     }, 1000);
     const lost: string[] = [];
@@ -193,9 +194,7 @@ describe('a run spread over workers', () => {
 
   it('pauses the queue while the breaker is open', async () => {
     const { coordinator, worker, inspect, featureId } = setup();
-    await worker(async () => {
-      throw new Error('always fails');
-    });
+    await worker(() => Promise.reject(new Error('always fails')));
     const remote = await coordinator(1);
     const graph = DependencyGraph.fromNodes([{ id: 'a', dependsOn: [] }, { id: 'b', dependsOn: [] }, { id: 'c', dependsOn: [] }]);
     const dispatcher = new Dispatcher(graph, { featureId, concurrency: 1, checkpoint: false, breaker: { threshold: 1, window: 1 }, onBreakerOpen: 'stop' });
@@ -212,7 +211,7 @@ describe('a run spread over workers', () => {
 describe('options', () => {
   it('are validated up front', async () => {
     const connection = connectionOf('redis://127.0.0.1:1');
-    await expect(startWorker({ connection, execute: async () => undefined, lockMs: 10 })).rejects.toThrow('lockMs must be a finite number of milliseconds >= 500, got 10');
+    await expect(startWorker({ connection, execute: () => Promise.resolve(), lockMs: 10 })).rejects.toThrow('lockMs must be a finite number of milliseconds >= 500, got 10');
     await expect(startWorker({ connection, execute: 'x' as unknown as WorkerExecute })).rejects.toThrow('execute must be a function, got "x"');
     await expect(Coordinator.connect({ connection, featureId: 'F', concurrency: 0, textOf: () => '' })).rejects.toThrow('concurrency must be an integer >= 1, got 0');
     await expect(Coordinator.connect({ connection, featureId: 'F', concurrency: 1, textOf: () => '', queue: 'a b' })).rejects.toThrow('queue must be a name');

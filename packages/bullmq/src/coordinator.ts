@@ -28,7 +28,7 @@ export interface BreakerEvents {
   onBreakerStateChange(listener: (event: { readonly to: string }) => void): Dispose;
 }
 
-type Adoption = { readonly jobId: string; readonly adopted: AdoptEvent['state'] | undefined };
+interface Adoption { readonly jobId: string; readonly adopted: AdoptEvent['state'] | undefined }
 const unfinished = new Set(['active', 'waiting', 'prioritized', 'delayed', 'waiting-children']);
 
 /**
@@ -56,7 +56,7 @@ export class Coordinator {
     this.#queue = new Queue<JobData>(queue, { connection });
     this.#events = new QueueEvents(queue, { connection });
     this.#producer = new QueueEventsProducer(queue, { connection });
-    this.#waiter = new JobWaiter(this.#queue as unknown as Queue, this.#events, options.pollMs);
+    this.#waiter = new JobWaiter(this.#queue, this.#events, options.pollMs);
   }
 
   /** Connects, sets the run's global concurrency and resumes a queue an earlier coordinator left paused. */

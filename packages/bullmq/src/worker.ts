@@ -131,7 +131,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     maxStalledCount,
     autorun: false,
   });
-  worker.on('error', (error) => on.error.emit(error));
+  worker.on('error', (error) => { on.error.emit(error); });
   worker.on('locksRenewed', ({ jobIds }) => {
     const now = Date.now();
     for (const jobId of jobIds) {
@@ -154,14 +154,14 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   overdue.unref();
 
   const events = new QueueEvents(queue, { connection });
-  events.on('error', (error) => on.error.emit(error));
+  events.on('error', (error) => { on.error.emit(error); });
   const onCancel = ({ jobId }: { jobId: string }) => {
     running.get(jobId)?.controller.abort(new Error(`job ${jobId} was cancelled by the coordinator`));
   };
   (events as unknown as NodeJS.EventEmitter).on(cancelEvent, onCancel);
   await events.waitUntilReady();
   await worker.waitUntilReady();
-  void worker.run().catch((error: unknown) => on.error.emit(error instanceof Error ? error : new Error(String(error))));
+  void worker.run().catch((error: unknown) => { on.error.emit(error instanceof Error ? error : new Error(String(error))); });
 
   let closing: Promise<void> | undefined;
   return {
