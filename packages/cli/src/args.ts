@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { distributedHelp, parseRemoteArgs, parseWorkerArgs, type RemoteArgs, type WorkerArgs } from './distributed/distributed-args.js';
 
 /** Bad command-line usage: exit code 2 with the message and a pointer to --help. */
 export class UsageError extends Error {
@@ -39,6 +40,8 @@ output goes to .sdp/logs/<feature>/<ws>.log.
 Exit codes: 0 all completed; 1 some failed or were skipped; 2 invalid input (bad files, cycle,
 missing dependency, damaged checkpoint, lock held); 130 interrupted.
 `;
+// Distributed runs (kept apart so that the text above merges cleanly).
+export const fullHelpText = `${helpText}\n${distributedHelp}`;
 
 const options = {
   feature: { type: 'string', short: 'f' },
@@ -58,6 +61,10 @@ const options = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  // Distributed runs: see distributed/distributed-args.ts.
+  redis: { type: 'string' },
+  queue: { type: 'string' },
+  lock: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export type Command = 'run' | 'plan' | 'status' | 'clean';
@@ -82,13 +89,16 @@ export interface RunArgs extends CommonArgs {
   breaker: { threshold: number; window: number; timeout: number };
   onBreakerOpen: 'wait' | 'stop';
   json: boolean;
+  /** `--redis`: coordinate workers instead of running `exec` here (then `exec` is ''). */
+  redis?: RemoteArgs;
 }
 
 export type ParsedArgs =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'run'; args: RunArgs }
-  | { kind: 'plan' | 'status' | 'clean'; args: CommonArgs };
+  | { kind: 'plan' | 'status' | 'clean'; args: CommonArgs }
+  | { kind: 'worker'; args: WorkerArgs };
 
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   let parsed;
@@ -102,6 +112,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   if (values.version === true) return { kind: 'version' };
   const [command, dir, ...extra] = positionals;
   if (command === undefined) throw new UsageError('missing command: run, plan, status or clean');
+  if (command === 'worker') return { kind: 'worker', args: parseWorkerArgs(values, positionals.slice(1)) };
   if (!commands.includes(command as Command)) throw new UsageError(`unknown command "${command}": use run, plan, status or clean`);
   if (dir === undefined) throw new UsageError(`missing <dir>: sdp-dispatch ${command} <dir>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`);
@@ -113,11 +124,12 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     ...(values.feature === undefined ? {} : { feature: values.feature }),
   };
   if (command !== 'run') {
-    const misplaced = runOnly.find((name) => values[name] !== undefined);
+    const misplaced = [...runOnly, 'redis', 'queue', 'lock'].find((name) => values[name as keyof typeof values] !== undefined);
     if (misplaced !== undefined) throw new UsageError(`--${misplaced} applies to "run" only`);
     return { kind: command as 'plan' | 'status' | 'clean', args: common };
   }
-  if (values.exec === undefined || values.exec.trim() === '') {
+  const redis = parseRemoteArgs(values);
+  if (redis === undefined && (values.exec === undefined || values.exec.trim() === '')) {
     throw new UsageError(`"run" needs --exec '<command>', e.g. sdp-dispatch run ${dir} --exec 'make -C "$SDP_WS_ID"'`);
   }
   const onBreakerOpen = values['on-breaker-open'] ?? 'wait';
@@ -135,7 +147,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     kind: 'run',
     args: {
       ...common,
-      exec: values.exec,
+      exec: values.exec ?? '',
+      ...(redis === undefined ? {} : { redis }),
       concurrency: parseCount('--concurrency', values.concurrency, 3, 1),
       fresh: values.fresh === true,
       retries: parseCount('--retries', values.retries, 0, 0),

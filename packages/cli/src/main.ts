@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseCommandLine, helpText, UsageError } from './args.js';
+import { parseCommandLine, fullHelpText, UsageError } from './args.js';
+import { workerCommand } from './distributed/worker-command.js';
 import { cleanCommand } from './clean-command.js';
 import { resumeCommandOf } from './paths.js';
 import { planCommand } from './plan-command.js';
@@ -15,7 +16,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const parsed = parseCommandLine(argv);
     switch (parsed.kind) {
       case 'help':
-        process.stdout.write(helpText);
+        process.stdout.write(fullHelpText);
         return 0;
       case 'version':
         process.stdout.write(`${version()}\n`);
@@ -26,6 +27,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await statusCommand(parsed.args, process.stdout);
       case 'clean':
         return await cleanCommand(parsed.args, process.stdout);
+      case 'worker':
+        return await workerCommand(parsed.args, { stderr: process.stderr });
       case 'run':
         return await runCommand(parsed.args, {
           stdout: process.stdout,

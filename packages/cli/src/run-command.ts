@@ -8,6 +8,7 @@ import { logDirOf } from './paths.js';
 import { PlainReporter } from './plain-reporter.js';
 import type { Reporter } from './reporter.js';
 import { ShellExecutor } from './shell-executor.js';
+import { RemoteExecutor } from './distributed/remote-executor.js';
 
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -23,7 +24,12 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   const { featureId } = loaded;
   if (args.verbose) io.stderr.write(skippedFilesText(loaded));
   const store = new CheckpointStore({ featureId, dir: args.checkpointDir });
-  const executor = new ShellExecutor({
+  // --redis: workers run the commands; this process coordinates (distributed/remote-executor.ts).
+  const remote = args.redis === undefined ? undefined : await RemoteExecutor.connect(args.redis, {
+    featureId, graph, files, concurrency: args.concurrency, fresh: args.fresh,
+    logDir: logDirOf(args.checkpointDir, featureId), note: (line) => io.stderr.write(`sdp-dispatch: ${line}\n`),
+  });
+  const executor = remote ?? new ShellExecutor({
     command: args.exec,
     featureId,
     files,
@@ -77,6 +83,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     }),
   ];
   const detach = reporter.attach(dispatcher);
+  const detachRemote = remote?.attach(dispatcher);
   try {
     const report = await dispatcher
       .run(executor.execute, { signal: controller.signal, completed: done, fresh: args.fresh })
@@ -86,6 +93,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
         throw error;
       });
     if (report === undefined) return 130;
+    await remote?.finish(report.outcome);
     reporter.finish(report, { resumeCommand: io.resumeCommand, logFile: (id) => executor.logFile(id) });
     if (report.outcome === 'cancelled') return 130;
     return report.outcome === 'completed' ? 0 : 1;
@@ -93,6 +101,8 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     // Commands that outlived the grace period are killed: nothing of this run is left running.
     executor.killAll('SIGKILL');
     detach();
+    detachRemote?.();
+    await remote?.close();
     for (const signal of stopSignals) process.off(signal, onSignal);
     process.off('SIGXFSZ', ignoreFileSizeLimit);
     for (const dispose of disposeStoreListeners) dispose();
