@@ -106,9 +106,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
         },
       );
     } catch (error) {
-      if (controller.signal.reason instanceof WorkerStopping && token !== undefined) {
-        // Hand the job back instead of failing it: the coordinator's attempt goes on elsewhere.
-        await job.moveToWait(token);
+      const reason: unknown = controller.signal.reason;
+      if ((reason instanceof WorkerStopping || reason instanceof LockLostError) && token !== undefined) {
+        // Hand the job back instead of failing it: the coordinator's attempt goes on elsewhere. Refused
+        // when the lock is no longer ours (the stalled check already did it, or another worker runs it).
+        await job.moveToWait(token).catch(() => undefined);
         throw new WaitingError();
       }
       throw controller.signal.aborted ? (controller.signal.reason as Error) : error;
@@ -129,6 +131,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     lockRenewTime: lockMs / 4,
     stalledInterval: stalledIntervalMs,
     maxStalledCount,
+    // BullMQ retries a failed completion step after 15 s by default; after a Redis outage that would
+    // keep a slot busy long after the job went on elsewhere.
+    runRetryDelay: Math.min(15_000, lockMs),
     autorun: false,
   });
   worker.on('error', (error) => { on.error.emit(error); });
