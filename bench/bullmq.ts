@@ -26,7 +26,7 @@ interface WorkerProcess {
 async function startWorkerProcess(queue: string, workMs: number): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [workerScript, redis.url, queue, String(workMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const listeners: ((jobId: string) => void)[] = [];
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   await new Promise<void>((resolve) => {
     lines.on('line', (line) => {
       if (line === 'ready') resolve();
@@ -65,11 +65,19 @@ async function failover(): Promise<void> {
   const queue = 'bench-failover';
   const first = await startWorkerProcess(queue, 60_000);
   const coordinator = await Coordinator.connect({ connection, queue, featureId: 'FAILOVER', concurrency: 1, textOf: () => '# a' });
-  const started = new Promise<void>((resolve) => first.starts(() => resolve()));
+  const started = new Promise<void>((resolve) => {
+    first.starts(() => {
+      resolve();
+    });
+  });
   const run = coordinator.execute('a', { signal: new AbortController().signal, attempt: 1 });
   await started;
   const second = await startWorkerProcess(queue, 0);
-  const restarted = new Promise<number>((resolve) => second.starts(() => resolve(performance.now())));
+  const restarted = new Promise<number>((resolve) => {
+    second.starts(() => {
+      resolve(performance.now());
+    });
+  });
   const killedAt = performance.now();
   first.child.kill('SIGKILL');
   const restartedAt = await restarted;
