@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { parseCommandLine, fullHelpText, UsageError } from './args.js';
-import { workerCommand } from './distributed/worker-command.js';
 import { cleanCommand } from './clean-command.js';
 import { resumeCommandOf } from './paths.js';
 import { planCommand } from './plan-command.js';
@@ -27,8 +26,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await statusCommand(parsed.args, process.stdout);
       case 'clean':
         return await cleanCommand(parsed.args, process.stdout);
-      case 'worker':
+      case 'worker': {
+        // Loaded on demand: BullMQ and ioredis would double the start-up time of every other command.
+        const { workerCommand } = await import('./distributed/worker-command.js');
         return await workerCommand(parsed.args, { stderr: process.stderr });
+      }
       case 'run':
         return await runCommand(parsed.args, {
           stdout: process.stdout,

@@ -8,7 +8,7 @@ import { logDirOf } from './paths.js';
 import { PlainReporter } from './plain-reporter.js';
 import type { Reporter } from './reporter.js';
 import { ShellExecutor } from './shell-executor.js';
-import { RemoteExecutor } from './distributed/remote-executor.js';
+import type { RemoteExecutor } from './distributed/remote-executor.js';
 
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -25,7 +25,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   if (args.verbose) io.stderr.write(skippedFilesText(loaded));
   const store = new CheckpointStore({ featureId, dir: args.checkpointDir });
   // --redis: workers run the commands; this process coordinates (distributed/remote-executor.ts).
-  const remote = args.redis === undefined ? undefined : await RemoteExecutor.connect(args.redis, {
+  const remote: RemoteExecutor | undefined = args.redis === undefined ? undefined : await (await import('./distributed/remote-executor.js')).RemoteExecutor.connect(args.redis, {
     featureId, graph, files, concurrency: args.concurrency, fresh: args.fresh,
     logDir: logDirOf(args.checkpointDir, featureId), note: (line) => io.stderr.write(`sdp-dispatch: ${line}\n`),
   });
