@@ -44,7 +44,15 @@ function setup(featureId = 'F1') {
     open.push(made);
     return made;
   };
-  return { queue, connection, coordinator, worker, inspect, featureId };
+  /** Workstream `a` enqueued by a coordinator that then died, once a worker brought its job to `state`. */
+  const leftByEarlierCoordinator = async (state: 'active' | 'completed') => {
+    const jobs = inspect();
+    const jobId = jobIdOf(featureId, 'a', 1);
+    await jobs.add('workstream', { featureId, workstream: 'a', text: '# a', sequence: 1 }, { jobId });
+    await expect.poll(async () => (await jobs.getJob(jobId))?.getState(), { timeout: 10_000 }).toBe(state);
+    return jobs;
+  };
+  return { queue, connection, coordinator, worker, inspect, leftByEarlierCoordinator, featureId };
 }
 
 describe('a run spread over workers', () => {
@@ -82,17 +90,14 @@ describe('a run spread over workers', () => {
   });
 
   it('adopts a job that completed while no coordinator watched: recorded without running again', async () => {
-    const { coordinator, worker, inspect, featureId } = setup();
+    const { coordinator, worker, leftByEarlierCoordinator } = setup();
     let runs = 0;
     await worker(() => {
       runs++;
       return Promise.resolve();
     });
     // An earlier coordinator enqueued it and died; a worker completed it.
-    const jobs = inspect();
-    const jobId = jobIdOf(featureId, 'a', 1);
-    await jobs.add('workstream', { featureId, workstream: 'a', text: '# a', sequence: 1 }, { jobId });
-    await expect.poll(async () => (await jobs.getJob(jobId))?.getState(), { timeout: 10_000 }).toBe('completed');
+    await leftByEarlierCoordinator('completed');
     const remote = await coordinator();
     const adopted: string[] = [];
     remote.onAdopt(({ id, state }) => adopted.push(`${id} ${state}`));
@@ -102,17 +107,14 @@ describe('a run spread over workers', () => {
   });
 
   it('awaits a job still running on a worker instead of enqueueing it again; an edited file runs again', async () => {
-    const { coordinator, worker, inspect, featureId } = setup();
+    const { coordinator, worker, leftByEarlierCoordinator, featureId } = setup();
     const release = deferred();
     let runs = 0;
     await worker(async () => {
       runs++;
       await release.promise;
     });
-    const jobs = inspect();
-    const jobId = jobIdOf(featureId, 'a', 1);
-    await jobs.add('workstream', { featureId, workstream: 'a', text: '# a', sequence: 1 }, { jobId });
-    await expect.poll(async () => (await jobs.getJob(jobId))?.getState(), { timeout: 10_000 }).toBe('active');
+    const jobs = await leftByEarlierCoordinator('active');
     const remote = await coordinator();
     const adopted: string[] = [];
     remote.onAdopt(({ state }) => adopted.push(state));
