@@ -132,7 +132,8 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
         await fault();
       }
     } catch (error) {
-      for (const run of [coordinator, ...workers]) process.kill(run.pid, 'SIGKILL');
+      console.log(`chaos failed: ${String(error)}`);
+      await sandbox.killAll();
       // What each process said last, to see where the run got stuck.
       for (const run of [coordinator, ...workers]) console.log(`process ${run.pid}:\n${(await run.done).stderr.slice(-3000)}`);
       console.log(`last agent events:\n${(await events()).slice(-30).join('\n')}`);

@@ -1,52 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { shellQuote } from '../paths.js';
 
 /**
- * The watchdog a worker puts between the shell executor and the command (plain CommonJS, written
- * to the worker's folder). It runs the command in its own process group and SIGKILLs the whole
- * group when the keepalive file has not been touched for `silenceMs`, or is gone: so a worker that is
- * frozen (SIGSTOP, swapped out) or killed cannot leave a command running once its job's lock may
- * lapse and another worker take the job. Signals reach the whole group anyway, so it ignores them and
- * exits as the command did (status, or 128 + signal number).
+ * The supervisor of a worker's commands: one plain CommonJS process per worker, started detached
+ * (so a frozen worker does not freeze it), holding a pipe from the worker. Every job folder
+ * (`<workDir>/job-*`) holds `pgid` (the command's process group, written by its shell) and
+ * `keepalive` (touched by the worker each time the job's lock is renewed). It SIGKILLs a command's
+ * whole group when its keepalive is older than `silenceMs` (the worker stopped renewing: frozen,
+ * blocked, cut off from Redis), and every command at once when the pipe closes (the worker died),
+ * then exits. `silenceMs` is half the lock: the command is gone before the lock can lapse and
+ * another worker take the job. It ignores terminal signals: the worker decides what a Ctrl-C does.
  *
- * Seam for the process supervisor (helper E's): when it lands, the supervisor should take over this
- * role (a keepalive with a silence limit besides "die with the parent"), and this file goes.
+ * Seam for the integrator: helper E's process supervisor (commands die with their parent) should
+ * take over this role — a keepalive per attempt with a silence limit, besides the parent pipe.
  */
 const watchdogScript = `'use strict';
-const { spawn } = require('node:child_process');
-const { statSync } = require('node:fs');
-const { constants } = require('node:os');
-const [keepalive, silenceText, command] = process.argv.slice(2);
+const { readdirSync, readFileSync, statSync } = require('node:fs');
+const { join } = require('node:path');
+const [workDir, silenceText] = process.argv.slice(2);
 const silenceMs = Number(silenceText);
-for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => undefined);
-const child = spawn('/bin/sh', ['-c', command], { stdio: 'inherit' });
-const check = setInterval(() => {
-  let age;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => undefined);
+function jobs() {
   try {
-    age = Date.now() - statSync(keepalive).mtimeMs;
+    return readdirSync(workDir).filter((entry) => entry.startsWith('job-')).map((entry) => join(workDir, entry));
   } catch {
-    age = Number.POSITIVE_INFINITY;
+    return [];
   }
-  if (age > silenceMs) {
-    process.stderr.write('sdp-dispatch worker: the worker stopped renewing this job for ' + silenceMs + ' ms; command killed\\n');
-    process.kill(0, 'SIGKILL');
+}
+function kill(dir, why) {
+  let pgid;
+  try {
+    pgid = Number(readFileSync(join(dir, 'pgid'), 'utf8'));
+  } catch {
+    return;
+  }
+  if (!(pgid > 1)) return;
+  try {
+    process.kill(-pgid, 'SIGKILL');
+    process.stderr.write('sdp-dispatch worker: ' + why + '; killed the command of ' + dir + '\\n');
+  } catch {
+    // Already gone.
+  }
+}
+setInterval(() => {
+  const now = Date.now();
+  for (const dir of jobs()) {
+    let age;
+    try {
+      age = now - statSync(join(dir, 'keepalive')).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (age > silenceMs) kill(dir, 'its lock was not renewed for ' + Math.round(age) + ' ms');
   }
 }, Math.max(20, Math.round(silenceMs / 10)));
-child.on('exit', (code, signal) => {
-  clearInterval(check);
-  process.exit(signal === null ? (code ?? 1) : 128 + (constants.signals[signal] ?? 0));
+process.stdin.on('data', () => undefined);
+process.stdin.on('close', () => {
+  for (const dir of jobs()) kill(dir, 'the worker is gone');
+  process.exit(0);
 });
 `;
 
-/** Writes the watchdog script into `dir`; returns its path. */
-export async function writeWatchdog(dir: string): Promise<string> {
-  const file = join(dir, 'keepalive-watchdog.cjs');
-  await writeFile(file, watchdogScript);
-  return file;
+/** Starts the watchdog for the job folders of `workDir`; closing its stdin (or dying) ends it. */
+export async function startWatchdog(workDir: string, silenceMs: number): Promise<ChildProcess> {
+  const script = join(workDir, 'keepalive-watchdog.cjs');
+  await writeFile(script, watchdogScript);
+  const child = spawn(process.execPath, [script, workDir, String(silenceMs)], { detached: true, stdio: ['pipe', 'ignore', 'inherit'] });
+  child.unref();
+  return child;
 }
 
-/** The shell command that runs `command` under the watchdog (`exec`: the watchdog leads the process group). */
-export function watchdogCommand(watchdog: string, keepalive: string, silenceMs: number, command: string): string {
-  return ['exec', process.execPath, watchdog, keepalive, String(silenceMs), command].map(shellQuote).join(' ');
+/** The command as the job's shell runs it: first its process group id into the job folder, for the watchdog. */
+export function supervisedCommand(jobDir: string, command: string): string {
+  return `echo $$ > '${join(jobDir, 'pgid').replaceAll("'", `'\\''`)}'\n${command}`;
 }

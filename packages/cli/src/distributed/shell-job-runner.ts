@@ -3,14 +3,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkerExecute } from '@sdp/bullmq';
 import { ShellExecutor } from '../shell-executor.js';
-import { watchdogCommand } from './keepalive-watchdog.js';
+import { LockLostError } from '@sdp/bullmq';
+import { supervisedCommand } from './keepalive-watchdog.js';
 
 export interface ShellJobRunnerOptions {
   readonly command: string;
-  /** The worker's folder: one temporary folder per job inside it. */
+  /** The worker's folder: one `job-*` folder per job inside it, watched by the keepalive watchdog. */
   readonly workDir: string;
-  /** The watchdog script (see `writeWatchdog`). */
-  readonly watchdog: string;
   /** After asking a command to stop, how long until SIGKILL, in ms. */
   readonly killAfterMs: number;
 }
@@ -20,7 +19,7 @@ const maxOutputBytes = 1 << 20;
 
 /**
  * Runs a job's command on a worker through the CLI's shell executor: the workstream file's text in a
- * temporary copy (`SDP_WS_FILE`), the command under the keepalive watchdog (silence limit half the lock),
+ * temporary copy (`SDP_WS_FILE`), the job's keepalive touched at each lock renewal for the watchdog,
  * its output shipped back to the coordinator when it ends.
  */
 export function shellJobRunner(options: ShellJobRunnerOptions): WorkerExecute {
@@ -40,15 +39,21 @@ export function shellJobRunner(options: ShellJobRunnerOptions): WorkerExecute {
         }
       });
       const executor = new ShellExecutor({
-        command: watchdogCommand(options.watchdog, keepalive, Math.floor(context.lockMs / 2), options.command),
+        command: supervisedCommand(dir, options.command),
         featureId: task.featureId,
         files: new Map([[task.workstream, file]]),
         logDir: dir,
         killAfterMs: options.killAfterMs,
       });
+      // A lost lock allows no grace: the job may already run elsewhere. (Listeners run in order: this one first.)
+      const onAbort = () => {
+        if (context.signal.reason instanceof LockLostError) executor.stopSignal = 'SIGKILL';
+      };
+      context.signal.addEventListener('abort', onAbort, { once: true });
       try {
         await executor.execute(task.workstream, { signal: context.signal, attempt: task.sequence });
       } finally {
+        context.signal.removeEventListener('abort', onAbort);
         stopRenewing();
         const output = await readFile(executor.logFile(task.workstream)).catch(() => Buffer.alloc(0));
         await context.log(output.subarray(Math.max(0, output.length - maxOutputBytes)).toString()).catch(() => undefined);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectionOf, startWorker } from '@sdp/bullmq';
 import type { WorkerArgs } from './distributed-args.js';
-import { writeWatchdog } from './keepalive-watchdog.js';
+import { startWatchdog } from './keepalive-watchdog.js';
 import { shellJobRunner } from './shell-job-runner.js';
 
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -15,13 +15,14 @@ const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export async function workerCommand(args: WorkerArgs, io: { stderr: NodeJS.WriteStream }): Promise<number> {
   const workDir = await mkdtemp(join(tmpdir(), 'sdp-worker-'));
   const say = (line: string) => io.stderr.write(`sdp-dispatch worker: ${line}\n`);
+  const watchdog = await startWatchdog(workDir, Math.floor(args.lockMs / 2));
   try {
     const worker = await startWorker({
       connection: connectionOf(args.redis),
       queue: args.queue,
       concurrency: args.concurrency,
       lockMs: args.lockMs,
-      execute: shellJobRunner({ command: args.exec, workDir, watchdog: await writeWatchdog(workDir), killAfterMs: args.graceMs }),
+      execute: shellJobRunner({ command: args.exec, workDir, killAfterMs: args.graceMs }),
     });
     // Redis going away repeats the same error at every reconnect attempt: say each one once.
     let lastError = '';
@@ -48,6 +49,7 @@ export async function workerCommand(args: WorkerArgs, io: { stderr: NodeJS.Write
     });
     return 0;
   } finally {
+    watchdog.stdin?.end();
     await rm(workDir, { recursive: true, force: true });
   }
 }
