@@ -46,7 +46,11 @@ export class Coordinator {
   readonly #waiter: JobWaiter;
   /** Latest known attempt sequence per workstream. */
   readonly #sequences = new Map<string, number>();
-  readonly #on = { adopt: new Listeners<AdoptEvent>('Coordinator'), output: new Listeners<OutputEvent>('Coordinator') };
+  readonly #on = {
+    adopt: new Listeners<AdoptEvent>('Coordinator'),
+    output: new Listeners<OutputEvent>('Coordinator'),
+    error: new Listeners<Error>('Coordinator'),
+  };
   #closed = false;
 
   private constructor(options: ResolvedCoordinatorOptions) {
@@ -57,6 +61,12 @@ export class Coordinator {
     this.#events = new QueueEvents(queue, { connection });
     this.#producer = new QueueEventsProducer(queue, { connection });
     this.#waiter = new JobWaiter(this.#queue, this.#events, options.pollMs);
+    // Connection errors (Redis restarting) are reported, never thrown: the connections retry.
+    for (const emitter of [this.#queue, this.#events, this.#producer] as NodeJS.EventEmitter[]) {
+      emitter.on('error', (error: Error) => {
+        this.#on.error.emit(error);
+      });
+    }
   }
 
   /** Connects, sets the run's global concurrency and resumes a queue an earlier coordinator left paused. */
@@ -74,6 +84,11 @@ export class Coordinator {
 
   onOutput(listener: (event: OutputEvent) => void): Dispose {
     return this.#on.output.add(listener, 'onOutput');
+  }
+
+  /** Connection problems (Redis down, say); the coordinator keeps trying. */
+  onError(listener: (error: Error) => void): Dispose {
+    return this.#on.error.add(listener, 'onError');
   }
 
   /** While the breaker is open the queue is paused (the dispatcher enqueues nothing); a trial or a close resumes it. */

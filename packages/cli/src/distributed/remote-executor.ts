@@ -47,6 +47,12 @@ export class RemoteExecutor {
     coordinator.onAdopt(({ id, jobId, state }) => {
       inputs.note(state === 'completed' ? `${id} completed while no coordinator ran (job ${jobId}); recorded, not run again` : `${id} is still running on a worker (job ${jobId}); waiting for it`);
     });
+    // Redis going away repeats the same error at every reconnect attempt: say each one once.
+    let lastError = '';
+    coordinator.onError((error) => {
+      if (error.message !== lastError) inputs.note(`Redis: ${error.message} (retrying)`);
+      lastError = error.message;
+    });
     coordinator.onOutput(({ id, text }) => {
       executor.#append(id, text);
     });
