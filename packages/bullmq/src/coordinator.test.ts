@@ -194,6 +194,29 @@ describe('a run spread over workers', () => {
     void run.catch(() => undefined);
   });
 
+  it('a worker stopping with cancel hands its job back; another worker completes it and the attempt succeeds', async () => {
+    const { coordinator, worker } = setup();
+    const started = deferred();
+    const first = await worker(async (_task, { signal }) => {
+      started.resolve();
+      await new Promise((resolve) => {
+        signal.addEventListener('abort', resolve, { once: true });
+      });
+      throw signal.reason;
+    });
+    const remote = await coordinator(1);
+    const run = remote.execute('a', { signal: new AbortController().signal, attempt: 1 });
+    await started.promise;
+    await first.close({ cancel: true });
+    let secondRuns = 0;
+    await worker(() => {
+      secondRuns++;
+      return Promise.resolve();
+    });
+    await run;
+    expect(secondRuns).toBe(1);
+  });
+
   it('pauses the queue while the breaker is open', async () => {
     const { coordinator, worker, inspect, featureId } = setup();
     await worker(() => Promise.reject(new Error('always fails')));
