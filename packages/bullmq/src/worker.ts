@@ -166,9 +166,20 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   (events as unknown as NodeJS.EventEmitter).on(cancelEvent, onCancel);
   await events.waitUntilReady();
   await worker.waitUntilReady();
-  void worker.run().catch((error: unknown) => { on.error.emit(error instanceof Error ? error : new Error(String(error))); });
-
   let closing: Promise<void> | undefined;
+  // BullMQ's run loop can end after a lost connection (a Redis restart) while the worker is not
+  // closing, and then no job is taken again: start it again until the worker closes.
+  const keepRunning = () => {
+    worker
+      .run()
+      .catch((error: unknown) => {
+        on.error.emit(error instanceof Error ? error : new Error(String(error)));
+      })
+      .finally(() => {
+        if (closing === undefined) setTimeout(keepRunning, Math.min(1000, lockMs / 4)).unref();
+      });
+  };
+  keepRunning();
   return {
     get running() {
       return running.size;
