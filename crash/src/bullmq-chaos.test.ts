@@ -69,6 +69,32 @@ async function queueEvents(queue: string): Promise<Record<string, string>[]> {
   }
 }
 
+/** The parent of `pid` (Linux /proc), or 0. */
+async function parentOf(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Index of a worker whose command is running now (agent -> its shell -> the worker), once there is one. */
+async function busyWorker(workers: readonly CliRun[]): Promise<number> {
+  let found = -1;
+  await until(async () => {
+    const dir = join(chaosDir, 'running');
+    for (const id of existsSync(dir) ? await readdir(dir) : []) {
+      const agent = Number(await readFile(join(dir, id), 'utf8').catch(() => '0'));
+      const worker = await parentOf(await parentOf(agent));
+      found = workers.findIndex((run) => run.pid === worker);
+      if (found >= 0) return true;
+    }
+    return false;
+  }, 'a worker running a command');
+  return found;
+}
+
 async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -98,16 +124,17 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
     // Each fault at a seeded moment: when this many workstreams have finished.
     const at = (low: number) => low + random.int(0, 8);
     const faults: [number, string, () => Promise<void>][] = [
-      [at(6), 'kill -9 a worker', async () => {
-        await kill(workers[0]!);
-        workers[0] = startWorker(queue, { CHAOS_SLEEP_MS: '50' });
+      [at(6), 'kill -9 a worker running a command', async () => {
+        const busy = await busyWorker(workers);
+        await kill(workers[busy]!);
+        workers[busy] = startWorker(queue, { CHAOS_SLEEP_MS: '50' });
       }],
       [at(18), 'kill -9 the coordinator', async () => {
         await kill(coordinator);
         coordinator = sandbox.start(coordinatorArgs, env());
       }],
-      [at(32), 'freeze a worker past its lock', async () => {
-        const frozen = workers[1]!.pid;
+      [at(32), 'freeze a worker running a command past its lock', async () => {
+        const frozen = workers[await busyWorker(workers)]!.pid;
         process.kill(frozen, 'SIGSTOP');
         await sleep(lockMs * 2.5);
         process.kill(frozen, 'SIGCONT');
@@ -121,9 +148,10 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
         await kill(coordinator);
         coordinator = sandbox.start(coordinatorArgs, env());
       }],
-      [at(80), 'kill -9 another worker', async () => {
-        await kill(workers[2]!);
-        workers[2] = startWorker(queue, { CHAOS_SLEEP_MS: '50' });
+      [at(80), 'kill -9 another worker running a command', async () => {
+        const busy = await busyWorker(workers);
+        await kill(workers[busy]!);
+        workers[busy] = startWorker(queue, { CHAOS_SLEEP_MS: '50' });
       }],
     ];
     try {
@@ -145,7 +173,7 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
     const log = await events();
     // No two live copies of one workstream, none before its dependencies finished, each got its own file.
     expect(log.filter((line) => /^(overlap|early|wrong-file) /.test(line))).toEqual([]);
-    // The faults hit running work: some workstreams started again after their first copy was killed.
+    // The faults hit running commands: their workstreams started again elsewhere.
     const starts = log.filter((line) => line.startsWith('start ')).map((line) => line.split(' ')[1]);
     expect(starts.length).toBeGreaterThan(nodes.length);
     // Every workstream completed, and BullMQ committed exactly one completion each.
