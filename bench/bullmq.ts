@@ -88,7 +88,7 @@ async function failover(): Promise<void> {
 }
 
 try {
-  await scenario('1,000 no-op workstreams', Number(process.env['N'] ?? 1000), 0);
+  await scenario('1,000 no-op workstreams', 1000, 0);
   await scenario('200 sleep-50 ms workstreams', 200, 50);
   await failover();
 } finally {
