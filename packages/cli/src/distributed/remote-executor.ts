@@ -4,6 +4,7 @@ import { Coordinator, connectionOf } from '@sdp/bullmq';
 import type { Dispatcher, Execute } from '@sdp/dispatcher';
 import type { DependencyGraph } from '@sdp/graph';
 import type { RemoteArgs } from './distributed-args.js';
+import { sayChangedErrors } from './repeated-errors.js';
 
 export interface RemoteRunInputs {
   readonly featureId: string;
@@ -47,12 +48,9 @@ export class RemoteExecutor {
     coordinator.onAdopt(({ id, jobId, state }) => {
       inputs.note(state === 'completed' ? `${id} completed while no coordinator ran (job ${jobId}); recorded, not run again` : `${id} is still running on a worker (job ${jobId}); waiting for it`);
     });
-    // Redis going away repeats the same error at every reconnect attempt: say each one once.
-    let lastError = '';
-    coordinator.onError((error) => {
-      if (error.message !== lastError) inputs.note(`Redis: ${error.message} (retrying)`);
-      lastError = error.message;
-    });
+    coordinator.onError(sayChangedErrors((error) => {
+      inputs.note(`Redis: ${error.message} (retrying)`);
+    }));
     coordinator.onOutput(({ id, text }) => {
       executor.#append(id, text);
     });

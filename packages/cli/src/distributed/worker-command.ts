@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { connectionOf, startWorker } from '@sdp/bullmq';
 import type { WorkerArgs } from './distributed-args.js';
 import { startWatchdog } from './keepalive-watchdog.js';
+import { sayChangedErrors } from './repeated-errors.js';
 import { shellJobRunner } from './shell-job-runner.js';
 
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -24,12 +25,9 @@ export async function workerCommand(args: WorkerArgs, io: { stderr: NodeJS.Write
       lockMs: args.lockMs,
       execute: shellJobRunner({ command: args.exec, workDir, killAfterMs: args.graceMs }),
     });
-    // Redis going away repeats the same error at every reconnect attempt: say each one once.
-    let lastError = '';
-    worker.onError((error) => {
-      if (error.message !== lastError) say(`${error.message}${args.verbose && error.stack !== undefined ? `\n${error.stack}` : ''}`);
-      lastError = error.message;
-    });
+    worker.onError(sayChangedErrors((error) => {
+      say(`${error.message}${args.verbose && error.stack !== undefined ? `\n${error.stack}` : ''}`);
+    }));
     worker.onLockLost(({ jobId, reason }) => {
       say(`job ${jobId} lost its lock (${reason}); its command was cancelled and the job goes on elsewhere`);
     });
