@@ -14,3 +14,6 @@ export const holdLockPath = fileURLToPath(new URL('./fixtures/hold-lock.mjs', im
 
 /** A library user's process running a Dispatcher (see the file). */
 export const dispatchChildPath = fileURLToPath(new URL('./fixtures/dispatch-child.mjs', import.meta.url));
+
+/** The BullMQ chaos test's workstream command: overlap and order checks (see the file). */
+export const bullmqAgentPath = fileURLToPath(new URL('./fixtures/bullmq-agent.mjs', import.meta.url));

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './cli-error.js';
 import { stateRootOf, statePathsOf } from './state-dir.js';
 import { reportFormats, type ReportArgs, type ReportFormat } from './report/report-command.js';
+import { distributedHelp, parseRemoteArgs, parseWorkerArgs, type RemoteArgs, type WorkerArgs } from './distributed/distributed-args.js';
 
 /** Bad command-line usage: exit code 2 with the message and a pointer to --help. */
 export class UsageError extends CliError {
@@ -65,6 +66,8 @@ itself) that has .sdp/ or .git/, else the current directory: every directory see
 Exit codes: 0 all completed; 1 some failed or were skipped; 2 invalid input (bad files, cycle,
 missing dependency, damaged checkpoint, lock held); 3 another run took the lock over; 130 interrupted.
 `;
+// Distributed runs (kept apart so that the text above merges cleanly).
+export const fullHelpText = `${helpText}\n${distributedHelp}`;
 
 export const options = {
   feature: { type: 'string', short: 'f' },
@@ -90,6 +93,10 @@ export const options = {
   output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  // Distributed runs: see distributed/distributed-args.ts.
+  redis: { type: 'string' },
+  queue: { type: 'string' },
+  lock: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export type Command = 'run' | 'plan' | 'status' | 'clean';
@@ -125,6 +132,8 @@ export interface RunArgs extends CommonArgs {
   lockStaleMs?: number;
   /** `--report <file.html>` */
   reportPath?: string;
+  /** `--redis`: coordinate workers instead of running `exec` here (then `exec` is ''). */
+  redis?: RemoteArgs;
 }
 
 export type ParsedArgs =
@@ -132,7 +141,8 @@ export type ParsedArgs =
   | { kind: 'version' }
   | { kind: 'run'; args: RunArgs }
   | { kind: 'plan' | 'status' | 'clean'; args: CommonArgs }
-  | { kind: 'report'; args: ReportArgs };
+  | { kind: 'report'; args: ReportArgs }
+  | { kind: 'worker'; args: WorkerArgs };
 
 /** `cwd` is where relative paths are resolved from (default `process.cwd()`). */
 export function parseCommandLine(argv: readonly string[], cwd = process.cwd()): ParsedArgs {
@@ -149,6 +159,7 @@ export function parseCommandLine(argv: readonly string[], cwd = process.cwd()): 
   if (command === undefined) throw new UsageError('missing command: run, plan, status or clean');
   if (command !== 'report') assertNoReportFlags(command, values);
   if (command === 'report') return { kind: 'report', args: parseReportArgs(values, positionals.slice(1)) };
+  if (command === 'worker') return { kind: 'worker', args: parseWorkerArgs(values, positionals.slice(1)) };
   if (!commands.includes(command as Command)) throw new UsageError(`unknown command "${command}": use run, plan, status or clean`);
   if (dir === undefined) throw new UsageError(`missing <dir>: sdp-dispatch ${command} <dir>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`);
@@ -169,12 +180,13 @@ export function parseCommandLine(argv: readonly string[], cwd = process.cwd()): 
     ...(values.feature === undefined ? {} : { feature: values.feature }),
   };
   if (command !== 'run') {
-    const misplaced = runOnly.find((name) => values[name] !== undefined);
+    const misplaced = [...runOnly, 'redis', 'queue', 'lock'].find((name) => values[name as keyof typeof values] !== undefined);
     if (misplaced !== undefined) throw new UsageError(`--${misplaced} applies to "run" only`);
     if (command === 'clean' && common.json) throw new UsageError('--json applies to run, plan and status only');
     return { kind: command as 'plan' | 'status' | 'clean', args: common };
   }
-  if (values.exec === undefined || values.exec.trim() === '') {
+  const redis = parseRemoteArgs(values);
+  if (redis === undefined && (values.exec === undefined || values.exec.trim() === '')) {
     throw new UsageError(`"run" needs --exec '<command>', e.g. sdp-dispatch run ${dir} --exec 'make -C "$SDP_WS_ID"'`);
   }
   const onBreakerOpen = values['on-breaker-open'] ?? 'wait';
@@ -192,7 +204,8 @@ export function parseCommandLine(argv: readonly string[], cwd = process.cwd()): 
     kind: 'run',
     args: {
       ...common,
-      exec: values.exec,
+      exec: values.exec ?? '',
+      ...(redis === undefined ? {} : { redis }),
       concurrency: parseCount('--concurrency', values.concurrency, 3, 1),
       fresh: values.fresh === true,
       retries: parseCount('--retries', values.retries, 0, 0),

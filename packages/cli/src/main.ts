@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isCheckpointLockedError } from '@sdp/checkpoint';
-import { parseCommandLine, helpText, UsageError } from './args.js';
+import { parseCommandLine, fullHelpText, UsageError } from './args.js';
 import { GuardedOutput } from './guarded-output.js';
 import { cleanCommand } from './clean-command.js';
 import { resumeCommandOf } from './paths.js';
@@ -23,7 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const parsed = parseCommandLine(argv);
     switch (parsed.kind) {
       case 'help':
-        stdout.write(helpText);
+        stdout.write(fullHelpText);
         return 0;
       case 'version':
         stdout.write(`${version()}\n`);
@@ -36,6 +36,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await cleanCommand(parsed.args, stdout);
       case 'report':
         return await reportCommand(parsed.args, stdout);
+      case 'worker': {
+        // Loaded on demand: BullMQ and ioredis would double the start-up time of every other command.
+        const { workerCommand } = await import('./distributed/worker-command.js');
+        return await workerCommand(parsed.args, { stderr });
+      }
       case 'run':
         return await runCommand(parsed.args, {
           stdout,

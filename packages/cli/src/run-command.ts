@@ -12,6 +12,7 @@ import { PlainReporter } from './plain-reporter.js';
 import { RunRecording, sayAlreadyCompleted } from './report/run-recording.js';
 import type { Reporter } from './reporter.js';
 import { ShellExecutor } from './shell-executor.js';
+import type { RemoteExecutor } from './distributed/remote-executor.js';
 
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /**
@@ -72,7 +73,15 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     controller.abort(lost);
     return lost;
   };
-  const executor = new ShellExecutor({
+  // --redis: workers run the commands; this process coordinates (distributed/remote-executor.ts).
+  const remote: RemoteExecutor | undefined =
+    args.redis === undefined
+      ? undefined
+      : await (await import('./distributed/remote-executor.js')).RemoteExecutor.connect(args.redis, {
+          featureId, graph, files, concurrency: args.concurrency, fresh: args.fresh,
+          logDir: paths.logDir, note: (line) => io.stderr.write(`sdp-dispatch: ${line}\n`),
+        });
+  const executor = remote ?? new ShellExecutor({
     command: args.exec,
     featureId,
     files,
@@ -134,6 +143,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   ];
   const detach = reporter.attach(dispatcher);
   const detachRecording = recording.attach(dispatcher);
+  const detachRemote = remote?.attach(dispatcher);
   try {
     const report = await dispatcher
       .run(executor.execute, { signal: controller.signal, completed: [...done, ...recording.completed], fresh: args.fresh })
@@ -154,6 +164,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
       return 3;
     }
     if (report === undefined) return 130;
+    await remote?.finish(report.outcome);
     reporter.finish(report, { resumeCommand: io.resumeCommand, logFile: (id) => executor.logFile(id) });
     const elsewhere = report.results.map((result) => result.error).find((error) => error instanceof InDoubtElsewhereError);
     if (elsewhere !== undefined) {
@@ -167,6 +178,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     await executor.close(SETTLE_AFTER_KILL_MS);
     detach();
     detachRecording();
+    detachRemote?.();
     for (const signal of stopSignals) process.off(signal, onSignal);
     for (const dispose of disposeStoreListeners) dispose();
   }
