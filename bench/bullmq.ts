@@ -70,7 +70,7 @@ async function failover(): Promise<void> {
       resolve();
     });
   });
-  const run = coordinator.execute('a', { signal: new AbortController().signal, attempt: 1 });
+  const run = coordinator.execute('a', { signal: new AbortController().signal, attempt: 1, setHandle: () => undefined });
   await started;
   const second = await startWorkerProcess(queue, 0);
   const restarted = new Promise<number>((resolve) => {

@@ -101,7 +101,7 @@ describe('a run spread over workers', () => {
     const remote = await coordinator();
     const adopted: string[] = [];
     remote.onAdopt(({ id, state }) => adopted.push(`${id} ${state}`));
-    await remote.execute('a', { signal: new AbortController().signal, attempt: 1 });
+    await remote.execute('a', { signal: new AbortController().signal, attempt: 1, setHandle: () => undefined });
     expect(adopted).toEqual(['a completed']);
     expect(runs).toBe(1);
   });
@@ -118,14 +118,14 @@ describe('a run spread over workers', () => {
     const remote = await coordinator();
     const adopted: string[] = [];
     remote.onAdopt(({ state }) => adopted.push(state));
-    const done = remote.execute('a', { signal: new AbortController().signal, attempt: 1 });
+    const done = remote.execute('a', { signal: new AbortController().signal, attempt: 1, setHandle: () => undefined });
     await expect.poll(() => adopted).toEqual(['running']);
     release.resolve();
     await done;
     expect(runs).toBe(1);
     // The same workstream with another text is not the completed one: it gets a new attempt.
     const edited = await coordinator(2, { a: '# a, edited' });
-    await edited.execute('a', { signal: new AbortController().signal, attempt: 1 });
+    await edited.execute('a', { signal: new AbortController().signal, attempt: 1, setHandle: () => undefined });
     expect(runs).toBe(2);
     expect(await jobs.getJob(jobIdOf(featureId, 'a', 2))).toBeDefined();
   });
@@ -138,10 +138,10 @@ describe('a run spread over workers', () => {
       return runs === 1 ? Promise.reject(new Error('command exited with code 3')) : Promise.resolve();
     });
     const remote = await coordinator();
-    const error = await rejectionOf(remote.execute('a', { signal: new AbortController().signal, attempt: 1 }));
+    const error = await rejectionOf(remote.execute('a', { signal: new AbortController().signal, attempt: 1, setHandle: () => undefined }));
     expect(isAttemptFailedError(error) && isBullmqError(error)).toBe(true);
     expect(String(error)).toContain(`workstream a failed on a worker (job ${jobIdOf(featureId, 'a', 1)}): command exited with code 3`);
-    await remote.execute('a', { signal: new AbortController().signal, attempt: 2 });
+    await remote.execute('a', { signal: new AbortController().signal, attempt: 2, setHandle: () => undefined });
     expect(runs).toBe(2);
   });
 
@@ -157,10 +157,10 @@ describe('a run spread over workers', () => {
     });
     const remote = await coordinator(1);
     const running = new AbortController();
-    const first = remote.execute('a', { signal: running.signal, attempt: 1 });
+    const first = remote.execute('a', { signal: running.signal, attempt: 1, setHandle: () => undefined });
     await started.promise;
     const waiting = new AbortController();
-    const second = remote.execute('b', { signal: waiting.signal, attempt: 1 });
+    const second = remote.execute('b', { signal: waiting.signal, attempt: 1, setHandle: () => undefined });
     // The waiting one first: the worker's only slot is still taken, so it cannot have started.
     waiting.abort(new Error('run cancelled'));
     expect(String(await rejectionOf(second))).toBe('Error: run cancelled');
@@ -182,7 +182,7 @@ describe('a run spread over workers', () => {
     const lost: string[] = [];
     handle.onLockLost(({ jobId }) => lost.push(jobId));
     const remote = await coordinator(1);
-    const run = remote.execute('a', { signal: new AbortController().signal, attempt: 1 });
+    const run = remote.execute('a', { signal: new AbortController().signal, attempt: 1, setHandle: () => undefined });
     await started.promise;
     // Another holder's token in the lock key: this worker's next renewal is refused.
     const client = new Redis(connectionOf(redis.url));
@@ -205,7 +205,7 @@ describe('a run spread over workers', () => {
       throw signal.reason;
     });
     const remote = await coordinator(1);
-    const run = remote.execute('a', { signal: new AbortController().signal, attempt: 1 });
+    const run = remote.execute('a', { signal: new AbortController().signal, attempt: 1, setHandle: () => undefined });
     await started.promise;
     await first.close({ cancel: true });
     let secondRuns = 0;

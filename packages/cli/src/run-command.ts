@@ -22,6 +22,9 @@ const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  */
 const SETTLE_AFTER_KILL_MS = 2000;
 
+/** What `run` needs of its executor: the local shell executor, or the coordinator of `--redis` workers. */
+type RunExecutor = Pick<ShellExecutor, 'execute' | 'logFile' | 'killAll' | 'note' | 'stopSignal'> & { close(graceMs: number): Promise<void> };
+
 export interface RunIo {
   stdout: GuardedOutput;
   stderr: GuardedOutput;
@@ -81,7 +84,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
           featureId, graph, files, concurrency: args.concurrency, fresh: args.fresh,
           logDir: paths.logDir, note: (line) => io.stderr.write(`sdp-dispatch: ${line}\n`),
         });
-  const executor = remote ?? new ShellExecutor({
+  const executor: RunExecutor = remote ?? new ShellExecutor({
     command: args.exec,
     featureId,
     files,

@@ -78,12 +78,9 @@ export class RemoteExecutor {
     // Intentionally empty.
   }
 
-  /** The signal a local stop would pass on; the workers get a cancel instead. */
-  stopSignal: NodeJS.Signals = 'SIGTERM';
-
-  /** A note for the run's logs: the coordinator has no command of its own, so it goes nowhere. */
+  /** A note for the run's logs: the coordinator has no command of its own, so it goes to its stderr. */
   note(line: string): void {
-    void line;
+    this.inputs.note(line);
   }
 
   /** Pauses the queue while the dispatcher's breaker is open. */
@@ -96,9 +93,8 @@ export class RemoteExecutor {
     await this.coordinator.finish(outcome, this.inputs.graph.ids());
   }
 
-  /** `graceMs` is the workers' business; here only the log writes and the connection are closed. */
-  async close(graceMs?: number): Promise<void> {
-    void graceMs;
+  /** The grace period is the workers' business; here only the log writes and the connection are closed. */
+  async close(): Promise<void> {
     await this.#writes;
     await this.coordinator.close();
   }

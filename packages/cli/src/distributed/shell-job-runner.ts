@@ -11,7 +11,7 @@ export interface ShellJobRunnerOptions {
   /** The worker's folder: one `job-*` folder per job inside it, watched by the keepalive watchdog. */
   readonly workDir: string;
   /** After asking a command to stop, how long until SIGKILL, in ms. */
-  readonly killAfterMs: number;
+  readonly graceMs: number;
 }
 
 /** Output shipped back to the coordinator per attempt, at most (the end is kept). */
@@ -43,7 +43,7 @@ export function shellJobRunner(options: ShellJobRunnerOptions): WorkerExecute {
         featureId: task.featureId,
         files: new Map([[task.workstream, file]]),
         logDir: dir,
-        killAfterMs: options.killAfterMs,
+        graceMs: options.graceMs,
       });
       // A lost lock allows no grace: the job may already run elsewhere. (Listeners run in order: this one first.)
       const onAbort = () => {
@@ -51,7 +51,8 @@ export function shellJobRunner(options: ShellJobRunnerOptions): WorkerExecute {
       };
       context.signal.addEventListener('abort', onAbort, { once: true });
       try {
-        await executor.execute(task.workstream, { signal: context.signal, attempt: task.sequence });
+        // No checkpoint here to record a handle in: the worker's keepalive watchdog ends what a lost job started.
+        await executor.execute(task.workstream, { signal: context.signal, attempt: task.sequence, setHandle: () => undefined });
       } finally {
         context.signal.removeEventListener('abort', onAbort);
         stopRenewing();

@@ -13,7 +13,7 @@ const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * `sdp-dispatch worker`: runs jobs until stopped. First SIGINT/SIGTERM: take no more jobs, let the
  * running ones finish; a second one cancels them and hands them back to the queue. Exit 0.
  */
-export async function workerCommand(args: WorkerArgs, io: { stderr: NodeJS.WriteStream }): Promise<number> {
+export async function workerCommand(args: WorkerArgs, io: { stderr: { write(text: string): unknown } }): Promise<number> {
   const workDir = await mkdtemp(join(tmpdir(), 'sdp-worker-'));
   const say = (line: string) => io.stderr.write(`sdp-dispatch worker: ${line}\n`);
   const watchdog = await startWatchdog(workDir, Math.floor(args.lockMs / 2));
@@ -23,7 +23,7 @@ export async function workerCommand(args: WorkerArgs, io: { stderr: NodeJS.Write
       queue: args.queue,
       concurrency: args.concurrency,
       lockMs: args.lockMs,
-      execute: shellJobRunner({ command: args.exec, workDir, killAfterMs: args.graceMs }),
+      execute: shellJobRunner({ command: args.exec, workDir, graceMs: args.graceMs }),
     });
     worker.onError(sayChangedErrors((error) => {
       say(`${error.message}${args.verbose && error.stack !== undefined ? `\n${error.stack}` : ''}`);

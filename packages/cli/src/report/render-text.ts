@@ -21,6 +21,7 @@ function reportOf(record: StoredRunRecord): RunReport {
       attempts: result.attempts,
       alreadyCompleted: result.alreadyCompleted,
       rerunAfterCrash: result.rerunAfterCrash,
+      attemptRecords: result.attemptRecords,
       ...(error === undefined ? {} : { error: errorOf(error) }),
       ...(blockedBy === undefined ? {} : { blockedBy }),
       ...(startedAt === undefined ? {} : { startedAt: new Date(startedAt) }),
@@ -29,14 +30,21 @@ function reportOf(record: StoredRunRecord): RunReport {
   });
   return {
     featureId: record.featureId,
-    // The summary words every outcome the dispatcher can report; `lock-lost` arrives with it.
-    outcome: record.outcome as RunReport['outcome'],
+    outcome: record.outcome,
     results,
     totals: record.totals,
     resumed: record.resumed,
     ...(record.graphChanges === undefined ? {} : { graphChanges: record.graphChanges }),
     makespanMs: record.makespanMs,
     lowerBoundMs: record.lowerBoundMs,
+    startedAt: record.startedAt,
+    endedAt: record.endedAt,
+    concurrency: record.concurrency,
+    graphFingerprint: record.graphFingerprint,
+    criticalPath: record.criticalPath,
+    breakerChanges: record.breakerChanges,
+    inDoubt: record.inDoubt,
+    abandoned: [],
     ...(record.checkpoint === undefined ? {} : { checkpoint: record.checkpoint }),
     checkpointErrors: record.checkpointErrors.map(errorOf),
   };

@@ -65,7 +65,7 @@ async function findRecord(args: ReportArgs): Promise<StoredRunRecord> {
 /** The feature: from the workstream folder when given, else the one feature (or the --feature) with records. */
 async function featureOf(args: ReportArgs, root: string): Promise<string> {
   if (args.dir !== undefined) {
-    const { loaded } = await loadFeature({ dir: args.dir, checkpointDir: '', verbose: args.verbose, ...(args.feature === undefined ? {} : { feature: args.feature }) });
+    const { loaded } = await loadFeature({ dir: args.dir, checkpointDir: '', stateRoot: root, exclude: [], json: false, verbose: args.verbose, ...(args.feature === undefined ? {} : { feature: args.feature }) });
     return loaded.featureId;
   }
   const runsRoot = join(root, '.sdp', 'runs');

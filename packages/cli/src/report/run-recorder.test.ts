@@ -45,7 +45,7 @@ describe('RunRecorder', () => {
   it('marks an attempt past its timeout as timed-out', async () => {
     const clock = new ManualClock();
     const graph = DependencyGraph.fromNodes([{ id: 'slow' }]);
-    const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: false, clock, timeout: 1000, gracePeriod: 0 });
+    const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: false, clock, attemptTimeoutMs: 1000, graceMs: 0 });
     const recorder = new RunRecorder();
     recorder.attach(dispatcher);
     const state = { finished: false };

@@ -1,4 +1,4 @@
-import { isWorkstreamTimeoutError, type Dispatcher, type RunReport } from '@sdp/dispatcher';
+import { isAttemptTimeoutError, type Dispatcher, type RunReport } from '@sdp/dispatcher';
 import type { DependencyGraph } from '@sdp/graph';
 import {
   errorRecordOf,
@@ -46,8 +46,8 @@ export class RunRecorder {
       dispatcher.onComplete(({ id, durationMs }) => {
         this.#close(id, durationMs, 'completed');
       }),
-      dispatcher.onFail(({ id, durationMs, error }) => {
-        this.#close(id, durationMs, isWorkstreamTimeoutError(error) ? 'timed-out' : 'failed', error);
+      dispatcher.onFailure(({ id, durationMs, error }) => {
+        this.#close(id, durationMs, isAttemptTimeoutError(error) ? 'timed-out' : 'failed', error);
       }),
       dispatcher.onBreakerStateChange(({ from, to, at }) => {
         this.#breakerChanges.push({ from, to, at });

@@ -72,12 +72,20 @@ describe('RunRecording', () => {
     const report = {
       featureId: 'F001',
       outcome: 'cancelled' as const,
-      results: finished.results.map((result) => ({ id: result.id, status: 'not-run' as const, attempts: 0, alreadyCompleted: false, rerunAfterCrash: false })),
+      results: finished.results.map((result) => ({ id: result.id, status: 'not-run' as const, attempts: 0, attemptRecords: [], alreadyCompleted: false, rerunAfterCrash: false })),
       totals: { completed: 0, failed: 0, skipped: 0, cancelled: 0, 'not-run': 3 },
       resumed: false,
       makespanMs: 0,
       lowerBoundMs: 0,
       checkpointErrors: [],
+      startedAt: 0,
+      endedAt: 0,
+      concurrency: 3,
+      graphFingerprint: '',
+      criticalPath: [],
+      breakerChanges: [],
+      inDoubt: [],
+      abandoned: [],
     };
     const nothing = await recording.finish(report, { concurrency: 3, logDir: '/logs', resumeCommand: 'sdp-dispatch run ws', htmlPath: join(dir, 'stopped.html') });
     expect(nothing.path).toBeUndefined();

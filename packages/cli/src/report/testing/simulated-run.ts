@@ -40,7 +40,7 @@ export async function simulatedRun(options: SimulatedRunOptions): Promise<Stored
     checkpoint: false,
     clock,
     retries: 1,
-    retryDelay: 250,
+    retryDelayMs: 250,
     breaker: options.breaker ?? { threshold: 1000, window: 1000, timeout: 1000 },
   });
   const failOnce = new Set(options.failOnce);
