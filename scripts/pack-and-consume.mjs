@@ -27,6 +27,7 @@ const packages = [
   { name: '@sdp/circuit-breaker', dir: 'circuit-breaker' },
   { name: '@sdp/checkpoint', dir: 'checkpoint' },
   { name: '@sdp/dispatcher', dir: 'dispatcher' },
+  { name: '@sdp/bullmq', dir: 'bullmq' },
   { name: '@sdp/cli', dir: 'cli' },
 ];
 const packageNames = new Set(packages.map(({ name }) => name));
@@ -44,10 +45,10 @@ const scenarios = [
     absent: ['yaml'],
   },
   {
-    label: '(e) @sdp/cli (the sdp-dispatch command) with the dispatcher and the three leaves',
+    label: '(e) @sdp/cli (the sdp-dispatch command) with @sdp/bullmq, the dispatcher and the three leaves',
     main: '@sdp/cli',
     fixture: 'cli',
-    installs: ['@sdp/cli', '@sdp/dispatcher', '@sdp/graph', '@sdp/circuit-breaker', '@sdp/checkpoint'],
+    installs: ['@sdp/cli', '@sdp/bullmq', '@sdp/dispatcher', '@sdp/graph', '@sdp/circuit-breaker', '@sdp/checkpoint'],
     cli: true,
   },
 ];

@@ -44,10 +44,10 @@ async function cli(sandbox: Sandbox, args: readonly string[]): Promise<string> {
   return sandbox.normalize(`exit ${String(result.code)}: ${result.stderr.trimEnd()}`);
 }
 
-/** Writes the files of a folder `ws/` in the sandbox (name -> content) and runs `plan` on it. */
-async function plan(sandbox: Sandbox, files: Record<string, string>, extra: readonly string[] = []): Promise<string> {
+/** Writes the files of a folder `ws/` in the sandbox (name -> content) and runs `plan` (or `command`) on it. */
+async function plan(sandbox: Sandbox, files: Record<string, string>, extra: readonly string[] = [], command = 'plan'): Promise<string> {
   for (const [name, text] of Object.entries(files)) await sandbox.writeRaw(join('ws', name), text);
-  return cli(sandbox, ['plan', join(sandbox.root, 'ws'), ...extra]);
+  return cli(sandbox, [command, join(sandbox.root, 'ws'), ...extra]);
 }
 
 const frontMatter = (...lines: string[]) => ['---', ...lines, '---', '# A workstream', ''].join('\n');
@@ -85,55 +85,55 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Graph',
     input: "a cycle: `fromNodes([{ id: 'a', dependsOn: ['c'] }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['b'] }])`",
-    expected: 'GraphError CYCLE: cycle: a -> c -> b -> a',
+    expected: 'GraphError GRAPH_CYCLE: cycle: a -> c -> b -> a',
     attempt: () => outcomeOf(graph([{ id: 'a', dependsOn: ['c'] }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['b'] }])),
   },
   {
     area: 'Graph',
     input: "a missing dependency: `fromNodes([{ id: 'a', dependsOn: ['z'] }])`",
-    expected: 'GraphError MISSING_DEPENDENCY: node "a" depends on missing node "z"',
+    expected: 'GraphError GRAPH_MISSING_DEPENDENCY: node "a" depends on missing node "z"',
     attempt: () => outcomeOf(graph([{ id: 'a', dependsOn: ['z'] }])),
   },
   {
     area: 'Graph',
     input: "a duplicate node: `fromNodes([{ id: 'a' }, { id: 'a' }])`",
-    expected: 'GraphError DUPLICATE_NODE: duplicate node "a"',
+    expected: 'GraphError GRAPH_DUPLICATE_NODE: duplicate node "a"',
     attempt: () => outcomeOf(graph([{ id: 'a' }, { id: 'a' }])),
   },
   {
     area: 'Graph',
     input: "a self-dependency: `fromNodes([{ id: 'a', dependsOn: ['a'] }])`",
-    expected: 'GraphError SELF_DEPENDENCY: node "a" depends on itself',
+    expected: 'GraphError GRAPH_SELF_DEPENDENCY: node "a" depends on itself',
     attempt: () => outcomeOf(graph([{ id: 'a', dependsOn: ['a'] }])),
   },
   {
     area: 'Graph',
     input: "an empty id: `fromNodes([{ id: '' }])`",
-    expected: 'GraphError INVALID_ID: invalid node id "": must not be empty',
+    expected: 'GraphError GRAPH_INVALID_ID: invalid node id "": must not be empty',
     attempt: () => outcomeOf(graph([{ id: '' }])),
   },
   {
     area: 'Graph',
     input: "several problems at once: `fromNodes([{ id: 'a', dependsOn: ['a', 'z'] }, { id: 'a' }])`",
-    expected: 'GraphError SELF_DEPENDENCY: 3 problems in the dependency graph:\n- node "a" depends on itself\n- node "a" depends on missing node "z"\n- duplicate node "a"',
+    expected: 'GraphError GRAPH_SELF_DEPENDENCY: 3 problems in the dependency graph:\n- node "a" depends on itself\n- node "a" depends on missing node "z"\n- duplicate node "a"',
     attempt: () => outcomeOf(graph([{ id: 'a', dependsOn: ['a', 'z'] }, { id: 'a' }])),
   },
   {
     area: 'Graph',
     input: "dependencies that are not a list: `fromNodes([{ id: 'a', dependsOn: 'b' }])`",
-    expected: 'TypeError: fromNodes: nodes[0].dependsOn must be an array of ids, got the string "b"',
+    expected: 'TypeError: fromNodes: nodes[0].dependsOn must be an array of ids, got "b"',
     attempt: () => outcomeOf(graph([{ id: 'a', dependsOn: 'b' }])),
   },
   {
     area: 'Graph',
     input: "`addNode('b', ['x'])` on a graph without `x`",
-    expected: 'GraphError MISSING_DEPENDENCY: node "b" depends on missing node "x"',
+    expected: 'GraphError GRAPH_MISSING_DEPENDENCY: node "b" depends on missing node "x"',
     attempt: () => outcomeOf(() => new DependencyGraph().addNode('b', ['x'])),
   },
   {
     area: 'Graph',
     input: "a snapshot whose `edges` disagree with `depends_on`: `fromSnapshot({ nodes: [a, b depends on a], edges: { a: [] } })`",
-    expected: 'GraphError INVALID_SNAPSHOT: invalid snapshot: edges["a"] omits "b", which depends on "a"',
+    expected: 'GraphError GRAPH_INVALID_SNAPSHOT: invalid snapshot: edges["a"] omits "b", which depends on "a"',
     attempt: () =>
       outcomeOf(() =>
         DependencyGraph.fromSnapshot({
@@ -156,7 +156,7 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Workstream files',
     input: 'an id that is not a workstream id: `ws_id: auth-api`',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/auth.md:2: ws_id "auth-api" is not a workstream id (expected project-feature-sequence digits like 00-052-14)',
+    expected: 'exit 2: sdp-dispatch: <tmp>/ws/auth.md:2: ws_id "auth-api" is not a workstream id (expected project-feature-sequence digits like 00-052-14, or a fix id like 99-F052-0001)',
     attempt: (sandbox) => plan(sandbox, { 'auth.md': frontMatter('ws_id: auth-api') }),
   },
   {
@@ -172,32 +172,32 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Workstream files',
     input: 'one id declared by two files (`a.md` and `b.md` both `ws_id: 00-078-01`)',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/b.md:2: 00-078-01: workstream id is also declared by <tmp>/ws/a.md:2',
+    expected: 'exit 2: sdp-dispatch: <tmp>/ws/b.md:2: 00-078-01: workstream id is also declared by <tmp>/ws/a.md:2: remove one copy, or --exclude it',
     attempt: (sandbox) => plan(sandbox, { 'a.md': frontMatter('ws_id: 00-078-01'), 'b.md': frontMatter('ws_id: 00-078-01') }),
   },
   {
     area: 'Workstream files',
     input: '`blocks: [00-078-09]` naming a workstream no file declares',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md:3: 00-078-01: blocks names 00-078-09, which no file in <tmp>/ws declares',
+    expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md:3: 00-078-01: blocks names 00-078-09, which no file in <tmp>/ws declares: fix the id or remove it',
     attempt: (sandbox) => plan(sandbox, { '00-078-01.md': frontMatter('ws_id: 00-078-01', 'blocks: [00-078-09]') }),
   },
   {
     area: 'Workstream files',
     input: '`feature_id: F079` in the file of `ws_id: 00-078-01`',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md:3: 00-078-01: feature_id F079 disagrees with ws_id 00-078-01, which belongs to F078',
+    expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md:3: 00-078-01: feature_id F079 disagrees with ws_id 00-078-01, which belongs to F078: fix the id or the feature',
     attempt: (sandbox) => plan(sandbox, { '00-078-01.md': frontMatter('ws_id: 00-078-01', 'feature_id: F079') }),
   },
   {
     area: 'Workstream files',
     input: '`depends_on` in a file without `ws_id`',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/notes.md:2: has depends_on but no ws_id',
+    expected: 'exit 2: sdp-dispatch: <tmp>/ws/notes.md:2: has depends_on but no ws_id: add "ws_id: <id>" beside it',
     attempt: (sandbox) =>
       plan(sandbox, { '00-078-01.md': frontMatter('ws_id: 00-078-01'), 'notes.md': frontMatter('depends_on: [00-078-01]') }),
   },
   {
     area: 'Workstream files',
     input: 'front matter opened by `---` and never closed',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md:2: front matter opened on line 1 is never closed by a "---" line',
+    expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md:2: front matter opened on line 1 is never closed by a "---" line: close it',
     attempt: (sandbox) => plan(sandbox, { '00-078-01.md': '---\nws_id: 00-078-01\n\n# no closing line\n' }),
   },
   {
@@ -232,7 +232,7 @@ export const badInputs: readonly BadInput[] = [
   },
   {
     area: 'Workstream files',
-    input: 'a dependency on a workstream of another feature that is not done (`00-079-01`, `status: todo`)',
+    input: '`run` with a dependency on a workstream of another feature that is not done (`00-079-01`, `status: todo`; `plan` shows the wait)',
     expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md: 00-078-01 depends on 00-079-01 of feature F079, which is not done (<tmp>/ws/00-079-01.md)',
     attempt: (sandbox) =>
       plan(
@@ -241,25 +241,26 @@ export const badInputs: readonly BadInput[] = [
           '00-078-01.md': frontMatter('ws_id: 00-078-01', 'depends_on: [00-079-01]'),
           '00-079-01.md': frontMatter('ws_id: 00-079-01', 'status: todo'),
         },
-        ['--feature', 'F078'],
+        ['--feature', 'F078', '--exec', 'true'],
+        'run',
       ),
   },
   {
     area: 'Workstream files',
     input: 'a folder with two features and no `--feature`',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws holds workstreams of several features (F078, F079); select one with the feature option',
+    expected: 'exit 2: sdp-dispatch: <tmp>/ws holds workstreams of several features (F078, F079); select one with --feature, e.g. --feature F078',
     attempt: (sandbox) => plan(sandbox, { '00-078-01.md': frontMatter('ws_id: 00-078-01'), '00-079-01.md': frontMatter('ws_id: 00-079-01') }),
   },
   {
     area: 'Workstream files',
     input: '`--feature 80` for a folder that holds F078 only',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws holds no workstreams of feature F080; it holds F078',
+    expected: 'exit 2: sdp-dispatch: feature F080 not found in <tmp>/ws; it holds F078',
     attempt: (sandbox) => plan(sandbox, { '00-078-01.md': frontMatter('ws_id: 00-078-01') }, ['--feature', '80']),
   },
   {
     area: 'Workstream files',
     input: 'a folder of markdown files none of which declares a workstream',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws holds no workstreams (1 markdown file, none declares a ws_id)',
+    expected: 'exit 2: sdp-dispatch: <tmp>/ws holds no workstreams (1 markdown file, none declares a workstream id)',
     attempt: (sandbox) => plan(sandbox, { 'README.md': '# Notes\n\nNothing to run here.\n' }),
   },
   {
@@ -320,8 +321,8 @@ export const badInputs: readonly BadInput[] = [
   { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", concurrency: 0 })`', expected: 'RangeError: concurrency must be an integer >= 1, got 0', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', concurrency: 0 })) },
   { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", concurrency: "4" })`', expected: 'TypeError: concurrency must be a number, got "4"', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', concurrency: '4' })) },
   { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", retries: 1.5 })`', expected: 'RangeError: retries must be an integer >= 0, got 1.5', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', retries: 1.5 })) },
-  { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", timeout: 0 })`', expected: 'RangeError: timeout must be a finite number of milliseconds >= 1, got 0', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', timeout: 0 })) },
-  { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", gracePeriod: -1 })`', expected: 'RangeError: gracePeriod must be a finite number of milliseconds >= 0, got -1', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', gracePeriod: -1 })) },
+  { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", attemptTimeoutMs: 0 })`', expected: 'RangeError: attemptTimeoutMs must be a finite number of milliseconds >= 1, got 0', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', attemptTimeoutMs: 0 })) },
+  { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", graceMs: -1 })`', expected: 'RangeError: graceMs must be a finite number of milliseconds >= 0, got -1', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', graceMs: -1 })) },
   { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", onBreakerOpen: "later" })`', expected: 'TypeError: onBreakerOpen must be \'wait\' or \'stop\', got "later"', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', onBreakerOpen: 'later' })) },
   { area: 'Options', input: '`new Dispatcher(graph, { featureId: "" })`', expected: 'TypeError: featureId must be a non-empty string, got ""', attempt: () => outcomeOf(dispatcher({ featureId: '' })) },
   {
@@ -397,7 +398,7 @@ export const badInputs: readonly BadInput[] = [
   { area: 'Command line', input: '`sdp-dispatch run ws -e make --timeout 0`', expected: 'exit 2: sdp-dispatch: --timeout must be at least 1ms, got "0"\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--timeout', '0']) },
   { area: 'Command line', input: '`sdp-dispatch run ws -e make --breaker-window 0`', expected: 'exit 2: sdp-dispatch: --breaker-window must be a whole number >= 1, got "0"\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--breaker-window', '0']) },
   { area: 'Command line', input: '`sdp-dispatch run ws -e make --on-breaker-open later`', expected: 'exit 2: sdp-dispatch: --on-breaker-open must be wait or stop, got "later"\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--on-breaker-open', 'later']) },
-  { area: 'Command line', input: '`sdp-dispatch plan ws --json`', expected: 'exit 2: sdp-dispatch: --json applies to "run" only\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['plan', 'ws', '--json']) },
+  { area: 'Command line', input: '`sdp-dispatch clean ws --json`', expected: 'exit 2: sdp-dispatch: --json applies to run, plan and status only\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['clean', 'ws', '--json']) },
   { area: 'Command line', input: '`sdp-dispatch plan ws --concurrency 2`', expected: 'exit 2: sdp-dispatch: --concurrency applies to "run" only\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['plan', 'ws', '--concurrency', '2']) },
   { area: 'Command line', input: '`sdp-dispatch plan ws --nope`', expected: 'exit 2: sdp-dispatch: Unknown option \'--nope\'. To specify a positional argument starting with a \'-\', place it at the end of the command after \'--\', as in \'-- "--nope"\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['plan', 'ws', '--nope']) },
 ];

@@ -45,8 +45,10 @@ afterEach(async () => {
 const store = (dir: string, featureId: string) => new CheckpointStore({ featureId, dir });
 
 describe('sdp-dispatch run when the checkpoint can no longer grow (file-size limit)', () => {
-  const ws = chain(71, 7).map((spec) => spec.id);
-  const [ws1, ws2, , , , , ws7] = ws as [string, string, string, string, string, string, string];
+  // Enough workstreams that the whole checkpoint outgrows the journal of the first two (starts, attempt handles, one completion).
+  const ws = chain(71, 14).map((spec) => spec.id);
+  const [ws1, ws2] = ws as [string, string];
+  const wsLast = ws.at(-1) as string;
   /** The plain reporter's `[hh:mm:ss] checkpoint save failed: ...` lines, without the time. */
   const failedSaves = (stdout: string) =>
     stdout
@@ -55,8 +57,8 @@ describe('sdp-dispatch run when the checkpoint can no longer grow (file-size lim
       .filter((line) => line.startsWith('checkpoint save failed: '));
 
   it('reports every failed write and goes on; the last durable checkpoint stays; a resume redoes only the work it lacks', async () => {
-    const feature = await sandbox.writeFeature('feature', chain(71, 7));
-    const run = sandbox.start(['run', feature, '--exec', gatedExecutor, '-c', '1'], { GATE_IDS: ws2, FAIL_IDS: ws7 });
+    const feature = await sandbox.writeFeature('feature', chain(71, 14));
+    const run = sandbox.start(['run', feature, '--exec', gatedExecutor, '-c', '1'], { GATE_IDS: ws2, FAIL_IDS: wsLast });
     await sandbox.started(ws2);
     const file = sandbox.checkpointFile('F071');
     const sizes = await settle(file, 'F071', { completed: [ws1], running: [ws2] });
@@ -88,7 +90,7 @@ describe('sdp-dispatch run when the checkpoint can no longer grow (file-size lim
     // ws1 was saved as completed: it never runs again. Everything else completes (at-least-once).
     expect(starts.filter((id) => id === ws1)).toEqual([ws1]);
     expect(new Set(starts)).toEqual(new Set(ws));
-    expect(starts.slice(-6)).toEqual(ws.slice(1));
+    expect(starts.slice(1 - ws.length)).toEqual(ws.slice(1));
     expect(await sandbox.checkpointFiles()).toEqual([]);
   });
 });

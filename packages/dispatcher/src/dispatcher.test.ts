@@ -73,6 +73,7 @@ describe('Dispatcher scheduling', () => {
         const { signal } = { ...context };
         seen = signal;
         return new Promise((_resolve, reject) => {
+          if (signal.aborted) reject(signal.reason as Error);
           signal.addEventListener('abort', () => {
             reject(signal.reason as Error);
           });
@@ -494,6 +495,30 @@ describe('Dispatcher checkpoints and resume', () => {
     const report = await dispatcher(graph).run(new RecordingExecutor(succeed).execute);
     expect(report.checkpoint?.kept).toBe(false);
     expect(await readdir(test.dir)).toEqual([]);
+  });
+
+  it('keeps an earlier failure recorded until this run retries it (a stop before the retry loses no failure)', async () => {
+    const graph = graphOf({ a: [], b: [], x: [] });
+    const first = await dispatcher(graph, { concurrency: 1 }).run(new RecordingExecutor((id) => (id === 'a' ? true : new Error(`${id} broke`))).execute);
+    expect(first.totals).toMatchObject({ completed: 1, failed: 2 });
+
+    // The resume stops while it retries b: x, failed before, has not been retried yet.
+    const controller = new AbortController();
+    const second = await dispatcher(graph, { concurrency: 1, graceMs: 0 }).run(
+      (_id, { signal }) => {
+        controller.abort(new Error('stop'));
+        return new Promise((_resolve, reject) => {
+          if (signal.aborted) reject(signal.reason as Error);
+          signal.addEventListener('abort', () => {
+            reject(signal.reason as Error);
+          });
+        });
+      },
+      { signal: controller.signal },
+    );
+    expect(second.outcome).toBe('cancelled');
+    const saved = await new CheckpointStore({ featureId: 'F001', dir: test.dir }).load();
+    expect(saved).toMatchObject({ completed: ['a'], failed: ['x'] });
   });
 
   it('resumes after a failed run: completed ones are not executed again, failed and skipped ones are', async () => {

@@ -43,7 +43,7 @@ describe('A run that loses its lock', () => {
     await writeFile(store.lockPath, foreignLock());
     const before = await filesOf(test.dir);
     // The store learns it at its next look (a heartbeat, or a write like this one).
-    await expect(store.compact()).rejects.toThrow('the lock was lost');
+    await expect(store.compact()).rejects.toMatchObject({ code: 'CHECKPOINT_LOCK_LOST' });
     await vi.waitFor(() => {
       expect(executor.signals.get('a')?.aborted).toBe(true);
     });

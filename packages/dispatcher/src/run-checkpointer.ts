@@ -71,6 +71,11 @@ export class RunCheckpointer {
       if (result.status === 'completed') completed.push(result.id);
       else if (result.status === 'failed') failed.push(result.id);
     }
+    // A failure recorded earlier (by Go's implementation too) stays recorded until this run retries it.
+    const settled = new Set([...completed, ...failed]);
+    for (const id of previous?.failed ?? []) {
+      if (graph.has(id) && !run.tracks.has(id) && !settled.has(id)) failed.push(id);
+    }
     const attempts: Record<string, number> = { ...previous?.attempts };
     const durations: Record<string, number> = { ...previous?.durations_ms };
     for (const [id, track] of run.tracks) {

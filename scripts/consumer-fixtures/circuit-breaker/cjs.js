@@ -8,7 +8,7 @@ const { CircuitBreaker, isCircuitOpenError } = require('@sdp/circuit-breaker');
 
 async function main() {
   let now = 0;
-  const breaker = new CircuitBreaker({ threshold: 1, window: 1, timeout: 1000, now: () => now });
+  const breaker = new CircuitBreaker({ threshold: 1, window: 1, halfOpenAfterMs: 1000, now: () => now });
   const transitions = [];
   breaker.onStateChange(({ to }) => transitions.push(to));
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { CircuitBreaker, isCircuitOpenError } from '@sdp/circuit-breaker';
 
 let now = 0;
-const breaker = new CircuitBreaker({ threshold: 1, window: 1, timeout: 1000, now: () => now });
+const breaker = new CircuitBreaker({ threshold: 1, window: 1, halfOpenAfterMs: 1000, now: () => now });
 const transitions = [];
 breaker.onStateChange(({ to }) => transitions.push(to));
 

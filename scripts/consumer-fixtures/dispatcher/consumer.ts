@@ -5,7 +5,7 @@
 // sibling packages checks that the dispatcher's declarations refer to the same sibling declarations.
 import { CircuitBreaker } from '@sdp/circuit-breaker';
 import { CheckpointStore } from '@sdp/checkpoint';
-import { Dispatcher, isWorkstreamTimeoutError, type Execute, type RunReport, type WorkstreamStatus } from '@sdp/dispatcher';
+import { Dispatcher, isAttemptTimeoutError, type Execute, type RunReport, type WorkstreamStatus } from '@sdp/dispatcher';
 import { DependencyGraph } from '@sdp/graph';
 
 const graph = DependencyGraph.fromNodes([{ id: 'schema' }, { id: 'api', dependsOn: ['schema'] }]);
@@ -17,8 +17,8 @@ const execute: Execute = async (id, { signal, attempt }) => {
 
 export function runInMemory(): Promise<RunReport> {
   const dispatcher = new Dispatcher(graph, { featureId: 'F001', checkpoint: false, breaker: new CircuitBreaker({ threshold: 2 }) });
-  dispatcher.onFail(({ id, error }) => {
-    if (isWorkstreamTimeoutError(error)) console.warn(`${id} timed out after ${error.timeoutMs} ms`);
+  dispatcher.onFailure(({ id, error }) => {
+    if (isAttemptTimeoutError(error)) console.warn(`${id} timed out after ${error.timeoutMs} ms`);
   });
   return dispatcher.run(execute);
 }

@@ -18,6 +18,6 @@ try {
 } catch (error) {
   cycle = error;
 }
-assert.ok(isGraphError(cycle) && cycle.code === 'CYCLE');
+assert.ok(isGraphError(cycle) && cycle.code === 'GRAPH_CYCLE');
 
 console.log(JSON.stringify({ resolved: require.resolve('@sdp/graph'), result: `topologicalOrder ${order.join(',')}; a cycle throws ${cycle.code}` }));

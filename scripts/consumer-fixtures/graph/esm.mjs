@@ -22,6 +22,6 @@ const cycle = (() => {
   }
   assert.fail('a cycle was accepted');
 })();
-assert.ok(isGraphError(cycle) && cycle.code === 'CYCLE');
+assert.ok(isGraphError(cycle) && cycle.code === 'GRAPH_CYCLE');
 
 console.log(JSON.stringify({ resolved: import.meta.resolve('@sdp/graph'), result: `topologicalOrder ${order.join(',')}; a cycle throws ${cycle.code}` }));
