@@ -79,16 +79,18 @@ async function parentOf(pid: number): Promise<number> {
   }
 }
 
-/** Index of a worker whose command is running now (agent -> its shell -> the worker), once there is one. */
+/** Index of a worker whose command is running now (agent -> its shell -> its supervisor -> the worker), once there is one. */
 async function busyWorker(workers: readonly CliRun[]): Promise<number> {
   let found = -1;
   await until(async () => {
     const dir = join(chaosDir, 'running');
     for (const id of existsSync(dir) ? await readdir(dir) : []) {
-      const agent = Number(await readFile(join(dir, id), 'utf8').catch(() => '0'));
-      const worker = await parentOf(await parentOf(agent));
-      found = workers.findIndex((run) => run.pid === worker);
-      if (found >= 0) return true;
+      let ancestor = Number(await readFile(join(dir, id), 'utf8').catch(() => '0'));
+      for (let level = 0; level < 4 && ancestor > 1; level++) {
+        ancestor = await parentOf(ancestor);
+        found = workers.findIndex((run) => run.pid === ancestor);
+        if (found >= 0) return true;
+      }
     }
     return false;
   }, 'a worker running a command');
