@@ -41,7 +41,14 @@ async function scenario(name: string, size: number, workMs: number): Promise<voi
   const workers = await Promise.all(Array.from({ length: 4 }, () => startWorkerProcess(queue, workMs)));
   const graph = DependencyGraph.fromNodes(randomDag(size, 42, { maxDependencies: 3, window: 40 }));
   const featureId = 'BENCH';
-  const coordinator = await Coordinator.connect({ connection, queue, featureId, concurrency: 4, textOf: (id) => `# ${id}`, chainLengths: graph.chainLengths() });
+  const coordinator = await Coordinator.connect({
+    connection,
+    queue,
+    featureId,
+    concurrency: 4,
+    textOf: (id) => `# ${id}`,
+    chainLengths: graph.chainLengths(),
+  });
   const dispatcher = new Dispatcher(graph, { featureId, concurrency: 4, checkpoint: false });
   const cpu = process.cpuUsage();
   const report = await dispatcher.run(coordinator.execute);
@@ -82,7 +89,9 @@ async function failover(): Promise<void> {
   first.child.kill('SIGKILL');
   const restartedAt = await restarted;
   await run;
-  console.log(`kill -9 of a worker to its job starting on another: ${(restartedAt - killedAt).toFixed(0)} ms (lock 2000 ms, stalled check 500 ms)`);
+  console.log(
+    `kill -9 of a worker to its job starting on another: ${(restartedAt - killedAt).toFixed(0)} ms (lock 2000 ms, stalled check 500 ms)`,
+  );
   await coordinator.close();
   second.child.kill('SIGTERM');
 }

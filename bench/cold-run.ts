@@ -16,9 +16,13 @@ const benchDir = fileURLToPath(new URL('.', import.meta.url));
 /** One fresh process: `node --import tsx cold-entry.ts <lib> <size> <seed>`; also its whole life as the parent saw it. */
 async function coldOnce(lib: ColdLibrary): Promise<ColdSample & { processMs: number }> {
   const start = performance.now();
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cold-entry.ts', lib, String(COLD_SIZE), String(SEED)], {
-    cwd: benchDir,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'cold-entry.ts', lib, String(COLD_SIZE), String(SEED)],
+    {
+      cwd: benchDir,
+    },
+  );
   const processMs = performance.now() - start;
   return { ...(JSON.parse(stdout) as ColdSample), processMs };
 }

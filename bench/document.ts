@@ -49,7 +49,16 @@ export function document(results: Results, { startedAt, elapsed }: RunInfo): str
     `Each library's first run in a fresh Node process, as the CLI always runs: \`node --import tsx cold-entry.ts <lib> ${COLD_SIZE} ${SEED}\` imports the built package, builds the ${COLD_SIZE.toLocaleString('en-US')}-node no-op seeded DAG, then times construction (the library's own graph) and one run, concurrency 16, \`checkpoint: false\`. ${COLD_RUNS} processes per library, the libraries alternating which goes first each round. Main-thread CPU is the CPU time of the child's main thread over construction + run (Linux \`/proc/thread-self/schedstat\`, which moves in scheduler ticks of a few ms; n/a elsewhere): wall time minus it is mostly time spent waiting for a CPU, so on a busy machine the CPU column is the steadier one. Import is the time to load the runner file and the library (through tsx's resolver, so informative only); process is the whole child process as the parent saw it (Node start, tsx, DAG generation included). The child also holds tsx and the DAG generator with fast-check: about 4 MB more heap than the CLI with all its modules, which moves when the first full garbage collection falls. Profile one with \`node --cpu-prof --import tsx cold-entry.ts sdp ${COLD_SIZE}\` in bench/.`,
     ``,
     table(
-      ['Runner', 'Construction µs / task', 'Run µs / task', 'Total µs / task (median)', 'Main-thread CPU µs / task', 'Import ms', 'Process ms', 'Runs'],
+      [
+        'Runner',
+        'Construction µs / task',
+        'Run µs / task',
+        'Total µs / task (median)',
+        'Main-thread CPU µs / task',
+        'Import ms',
+        'Process ms',
+        'Runs',
+      ],
       results.cold.rows,
     ),
     ``,

@@ -34,8 +34,16 @@ export function targets({ overhead, makespan, priority, checkpoint, breaker, col
   const span = (lib: RunnerName) => priority.makespans.get(lib) ?? Number.NaN;
   const breakerAdded = breaker.added.get(SDP_BREAKER) ?? Number.NaN;
   return [
-    { target: 'Scheduling overhead ≥ 3x lower than p-graph at 20k', measured: `p-graph / @sdp = ${fmt(lead(20_000))}x`, met: lead(20_000) >= 3 },
-    { target: 'Scheduling overhead ≥ 3x lower than p-graph at 100k', measured: `p-graph / @sdp = ${fmt(lead(100_000))}x`, met: lead(100_000) >= 3 },
+    {
+      target: 'Scheduling overhead ≥ 3x lower than p-graph at 20k',
+      measured: `p-graph / @sdp = ${fmt(lead(20_000))}x`,
+      met: lead(20_000) >= 3,
+    },
+    {
+      target: 'Scheduling overhead ≥ 3x lower than p-graph at 100k',
+      measured: `p-graph / @sdp = ${fmt(lead(100_000))}x`,
+      met: lead(100_000) >= 3,
+    },
     {
       target: 'Cold run (first run in a fresh process) ≥ 3x lower than p-graph at 20k',
       measured: `p-graph / @sdp = ${fmt(coldLead)}x (medians of construction + run; main-thread CPU: ${fmt(coldCpuLead)}x; warm rounds: ${fmt(lead(COLD_SIZE))}x)`,
@@ -47,15 +55,27 @@ export function targets({ overhead, makespan, priority, checkpoint, breaker, col
       const pg = ratio(`pgraph:${c}`);
       const overlap = ratio(`sdp:${c}:min`) <= ratio(`pgraph:${c}:max`) && ratio(`pgraph:${c}:min`) <= ratio(`sdp:${c}:max`);
       const note = overlap ? ' (run-to-run ranges overlap: within noise)' : ' (ranges do not overlap)';
-      return { target: `Makespan ratio to lower bound ≤ p-graph's, concurrency ${c}`, measured: `@sdp ${fmt(s, 3)} vs p-graph ${fmt(pg, 3)} (medians)${note}`, met: s <= pg };
+      return {
+        target: `Makespan ratio to lower bound ≤ p-graph's, concurrency ${c}`,
+        measured: `@sdp ${fmt(s, 3)} vs p-graph ${fmt(pg, 3)} (medians)${note}`,
+        met: s <= pg,
+      };
     }),
     {
       target: 'Priority DAG ≥ 1.3x shorter than FIFO greedy',
       measured: `FIFO / @sdp = ${fmt(span('fifo') / span('sdp'))}x (p-graph / @sdp = ${fmt(span('pgraph') / span('sdp'))}x, informative)`,
       met: span('fifo') / span('sdp') >= 1.3,
     },
-    { target: 'Checkpointing on costs ≤ 15% wall time (10k x 1 ms, c=16)', measured: `on/off = ${fmt(checkpoint.wallRatio, 3)}`, met: checkpoint.wallRatio <= 1.15 },
-    { target: 'Total bytes written ≤ 50x the final checkpoint', measured: `${fmt(checkpoint.bytesRatio)}x`, met: checkpoint.bytesRatio <= 50 },
+    {
+      target: 'Checkpointing on costs ≤ 15% wall time (10k x 1 ms, c=16)',
+      measured: `on/off = ${fmt(checkpoint.wallRatio, 3)}`,
+      met: checkpoint.wallRatio <= 1.15,
+    },
+    {
+      target: 'Total bytes written ≤ 50x the final checkpoint',
+      measured: `${fmt(checkpoint.bytesRatio)}x`,
+      met: checkpoint.bytesRatio <= 50,
+    },
     { target: 'Breaker adds ≤ 100 ns per closed call', measured: `${fmt(breakerAdded, 0)} ns`, met: breakerAdded <= 100 },
   ];
 }

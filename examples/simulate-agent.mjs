@@ -117,7 +117,10 @@ async function main(signal) {
 // would report a process killed by it). Exit codes are set rather than forced with
 // process.exit() so that output written to a pipe is never cut off.
 const stop = new AbortController();
-for (const [name, code] of /** @type {const} */ ([['SIGTERM', 143], ['SIGINT', 130]])) {
+for (const [name, code] of /** @type {const} */ ([
+  ['SIGTERM', 143],
+  ['SIGINT', 130],
+])) {
   process.once(name, () => {
     say(`[${process.env['SDP_WS_ID'] ?? ''}] ${name} received: stopping, uncommitted edits discarded`);
     process.exitCode = code;

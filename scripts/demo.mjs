@@ -8,7 +8,10 @@ const cli = fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url
 const feature = 'examples/feature-F060';
 const exec = 'node examples/simulate-agent.mjs';
 
-const envText = (env) => Object.entries(env).map(([key, value]) => `${key}=${value} `).join('');
+const envText = (env) =>
+  Object.entries(env)
+    .map(([key, value]) => `${key}=${value} `)
+    .join('');
 
 function step(title, args, env = {}) {
   const shown = args.map((arg) => (/^[\w./-]+$/.test(arg) ? arg : `'${arg}'`)).join(' ');

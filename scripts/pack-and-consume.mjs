@@ -8,7 +8,19 @@
 // --sizes writes the packed size of each package as JSON (for the root README).
 // Prints one line per check, then "N passed, M failed"; exits 1 if any check failed.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,7 +113,7 @@ function readTarball(file) {
   const data = gunzipSync(readFileSync(file));
   const files = new Map();
   let longName;
-  for (let offset = 0; offset + 512 <= data.length; ) {
+  for (let offset = 0; offset + 512 <= data.length;) {
     const header = data.subarray(offset, offset + 512);
     if (header.every((byte) => byte === 0)) break;
     const field = (start, length) => header.toString('utf8', start, start + length).replace(/\0.*$/s, '');
@@ -187,7 +199,8 @@ process.exitCode = failed === 0 ? 0 : 1;
 
 function main() {
   const outside = path.relative(root, work).startsWith('..') || path.isAbsolute(path.relative(root, work));
-  if (!check(`work directory ${work} is outside the workspace`, () => expect(outside, `${work} is inside ${root}: set TMPDIR elsewhere`))) return;
+  if (!check(`work directory ${work} is outside the workspace`, () => expect(outside, `${work} is inside ${root}: set TMPDIR elsewhere`)))
+    return;
 
   const packed = pack();
   if (packed.size !== packages.length) return;
@@ -217,7 +230,9 @@ function pack() {
     if (!ok) continue;
 
     const outsidePackage = [...files.keys()].filter((entry) => !entry.startsWith('package/'));
-    const contents = new Map([...files].filter(([entry]) => entry.startsWith('package/')).map(([entry, value]) => [entry.slice('package/'.length), value]));
+    const contents = new Map(
+      [...files].filter(([entry]) => entry.startsWith('package/')).map(([entry, value]) => [entry.slice('package/'.length), value]),
+    );
     const manifest = JSON.parse(contents.get('package.json')?.toString('utf8') ?? '{}');
     const packedBytes = statSync(file).size;
     const unpackedBytes = [...contents.values()].reduce((sum, body) => sum + body.length, 0);
@@ -231,8 +246,14 @@ function pack() {
         else if (!allowedFile.test(entry)) problems.push(`${entry} is not under dist/ nor package.json/README/LICENSE/CHANGELOG`);
       }
       expect(contents.has('package.json'), 'package.json is missing');
-      expect([...contents.keys()].some((entry) => /^README(\.md)?$/i.test(entry)), 'README is missing');
-      expect([...contents.keys()].some((entry) => entry.startsWith('dist/')), 'no dist/ files: run `pnpm build` first');
+      expect(
+        [...contents.keys()].some((entry) => /^README(\.md)?$/i.test(entry)),
+        'README is missing',
+      );
+      expect(
+        [...contents.keys()].some((entry) => entry.startsWith('dist/')),
+        'no dist/ files: run `pnpm build` first',
+      );
       const licenses = readdirSync(packageDir).filter((entry) => /^LICEN[CS]E/i.test(entry));
       for (const license of licenses) if (!contents.has(license)) problems.push(`${license} of the package folder is missing`);
       expect(problems.length === 0, problems.join('\n'));
@@ -255,22 +276,33 @@ function pack() {
       const siblings = [];
       for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies']) {
         for (const [dependency, range] of Object.entries(manifest[field] ?? {})) {
-          if (/^(workspace|catalog|link|file|portal|patch):/.test(range)) problems.push(`${field}.${dependency} is "${range}", not a registry range`);
+          if (/^(workspace|catalog|link|file|portal|patch):/.test(range))
+            problems.push(`${field}.${dependency} is "${range}", not a registry range`);
           else if (packageNames.has(dependency) && field !== 'devDependencies') siblings.push([dependency, range]);
         }
       }
       for (const [dependency, range] of siblings) {
         const sibling = packages.find(({ name: other }) => other === dependency);
         const siblingVersion = readJson(path.join(root, 'packages', sibling.dir, 'package.json')).version;
-        if (!satisfies(siblingVersion, range)) problems.push(`${dependency} "${range}" is not a ^, ~ or exact range accepting the packed version ${siblingVersion}`);
+        if (!satisfies(siblingVersion, range))
+          problems.push(`${dependency} "${range}" is not a ^, ~ or exact range accepting the packed version ${siblingVersion}`);
       }
       expect(problems.length === 0, problems.join('\n'));
       const described = siblings.map(([dependency, range]) => `${dependency} ${range}`).join(', ');
       return siblings.length > 0 ? `no workspace: ranges; siblings ${described} match their packed versions` : 'no workspace: ranges';
     });
 
-    console.log(`    size of ${name}@${manifest.version}: ${packedBytes} B packed (${kB(packedBytes)} kB), ${unpackedBytes} B unpacked (${kB(unpackedBytes)} kB)`);
-    sizes[name] = { version: manifest.version, packedBytes, packedKB: kB(packedBytes), unpackedBytes, unpackedKB: kB(unpackedBytes), files: contents.size };
+    console.log(
+      `    size of ${name}@${manifest.version}: ${packedBytes} B packed (${kB(packedBytes)} kB), ${unpackedBytes} B unpacked (${kB(unpackedBytes)} kB)`,
+    );
+    sizes[name] = {
+      version: manifest.version,
+      packedBytes,
+      packedKB: kB(packedBytes),
+      unpackedBytes,
+      unpackedKB: kB(unpackedBytes),
+      files: contents.size,
+    };
     packed.set(name, { file, version: manifest.version });
   }
 
@@ -294,19 +326,30 @@ function consume(scenario, packed) {
   copyFileSync(path.join(source, 'esm.mjs'), path.join(project, 'esm.mjs'));
   copyFileSync(path.join(source, 'cjs.js'), path.join(project, 'cjs.cjs'));
   for (const extension of ['mts', 'cts', 'ts']) copyFileSync(path.join(source, 'consumer.ts'), path.join(project, `consumer.${extension}`));
-  if (existsSync(path.join(source, 'workstreams'))) cpSync(path.join(source, 'workstreams'), path.join(project, 'workstreams'), { recursive: true });
+  if (existsSync(path.join(source, 'workstreams')))
+    cpSync(path.join(source, 'workstreams'), path.join(project, 'workstreams'), { recursive: true });
 
   const tarballs = scenario.installs.map((name) => packed.get(name).file);
   const installed = check(`npm install ${scenario.installs.join(' ')} (tarballs) ${typesNode}`, () => {
-    const { seconds } = run('npm', ['install', '--no-audit', '--no-fund', '--package-lock', '--loglevel=error', ...tarballs, typesNode], project);
+    const { seconds } = run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--package-lock', '--loglevel=error', ...tarballs, typesNode],
+      project,
+    );
     const present = readdirSync(path.join(project, 'node_modules/@sdp')).map((entry) => `@sdp/${entry}`);
-    expect(present.sort().join() === [...scenario.installs].sort().join(), `node_modules/@sdp holds ${present.join(', ')}, expected only ${scenario.installs.join(', ')}`);
+    expect(
+      present.sort().join() === [...scenario.installs].sort().join(),
+      `node_modules/@sdp holds ${present.join(', ')}, expected only ${scenario.installs.join(', ')}`,
+    );
     const lock = readJson(path.join(project, 'package-lock.json')).packages;
     const fromRegistry = [];
     for (const name of scenario.installs) {
       const entry = lock[`node_modules/${name}`];
       expect(entry?.version === packed.get(name).version, `${name} installed ${entry?.version}, packed ${packed.get(name).version}`);
-      expect(entry.resolved?.startsWith('file:') && entry.resolved.endsWith(path.basename(packed.get(name).file)), `${name} came from ${entry.resolved}, not the tarball`);
+      expect(
+        entry.resolved?.startsWith('file:') && entry.resolved.endsWith(path.basename(packed.get(name).file)),
+        `${name} came from ${entry.resolved}, not the tarball`,
+      );
       for (const dependency of Object.keys(entry.dependencies ?? {}).filter((dependency) => !packageNames.has(dependency))) {
         const dependencyEntry = lock[`node_modules/${dependency}`];
         // `resolved` is left out of the lock file when npm's omit-lockfile-registry-resolved is set.
@@ -348,7 +391,9 @@ function consume(scenario, packed) {
 function checkAbsent(scenario, project) {
   check(`${scenario.main} installs without ${scenario.absent.join(', ')} and declares no bin`, () => {
     const lock = readJson(path.join(project, 'package-lock.json')).packages;
-    const present = scenario.absent.filter((name) => Object.keys(lock).some((key) => key === `node_modules/${name}` || key.endsWith(`/node_modules/${name}`)));
+    const present = scenario.absent.filter((name) =>
+      Object.keys(lock).some((key) => key === `node_modules/${name}` || key.endsWith(`/node_modules/${name}`)),
+    );
     expect(present.length === 0, `installed anyway: ${present.join(', ')}`);
     const manifest = readJson(path.join(project, 'node_modules', scenario.main, 'package.json'));
     expect(manifest.bin === undefined, `${scenario.main} still declares a bin: ${JSON.stringify(manifest.bin)}`);
@@ -367,7 +412,10 @@ function checkSiblingResolution(scenario, project) {
     for (const name of scenario.installs.filter((name) => name !== main && requested[name] !== undefined)) {
       const range = requested[name];
       expect(!lock[`node_modules/${main}/node_modules/${name}`], `${name} was installed a second time under ${main}`);
-      expect(satisfies(lock[`node_modules/${name}`].version, range), `${name} ${lock[`node_modules/${name}`].version} does not satisfy ${range}`);
+      expect(
+        satisfies(lock[`node_modules/${name}`].version, range),
+        `${name} ${lock[`node_modules/${name}`].version} does not satisfy ${range}`,
+      );
       described.push(`${name} ${range} → ${lock[`node_modules/${name}`].version} (tarball)`);
     }
     return `${described.join(', ')}; npm ls --all clean`;
@@ -388,30 +436,50 @@ function compileTypeScript(scenario, project) {
     skipLibCheck: false,
   };
   const configs = [
-    { name: 'node16', files: ['consumer.mts', 'consumer.cts'], compilerOptions: { module: 'node16', moduleResolution: 'node16' }, declarations: ['index.d.ts', 'index.d.cts'] },
-    { name: 'bundler', files: ['consumer.ts'], compilerOptions: { module: 'esnext', moduleResolution: 'bundler' }, declarations: ['index.d.ts'] },
+    {
+      name: 'node16',
+      files: ['consumer.mts', 'consumer.cts'],
+      compilerOptions: { module: 'node16', moduleResolution: 'node16' },
+      declarations: ['index.d.ts', 'index.d.cts'],
+    },
+    {
+      name: 'bundler',
+      files: ['consumer.ts'],
+      compilerOptions: { module: 'esnext', moduleResolution: 'bundler' },
+      declarations: ['index.d.ts'],
+    },
   ];
   for (const config of configs) {
-    check(`TypeScript ${tscVersion}, module/moduleResolution ${config.name === 'node16' ? 'node16' : 'esnext/bundler'} (${config.files.join(' + ')})`, () => {
-      const tsconfig = `tsconfig.${config.name}.json`;
-      writeFileSync(path.join(project, tsconfig), JSON.stringify({ compilerOptions: { ...common, ...config.compilerOptions }, files: config.files }, null, 2));
-      const result = run(process.execPath, [tscBin, '-p', tsconfig, '--listFiles'], project, { allowFailure: true, timeout: 120_000 });
-      const lines = result.output.split('\n').map((line) => line.trim());
-      const isListedFile = (line) => path.isAbsolute(line) && /\.[cm]?ts$/.test(line);
-      const diagnostics = lines.filter((line) => line !== '' && !isListedFile(line));
-      expect(!result.error && result.status === 0, `tsc -p ${tsconfig} failed (${result.error?.message ?? `exit ${result.status}`}):\n${diagnostics.join('\n')}`);
-      const listed = lines.filter(isListedFile).map((line) => path.normalize(line));
-      const used = [];
-      for (const name of scenario.installs) {
-        const packageRoot = path.join(project, 'node_modules', name, 'dist');
-        for (const declaration of config.declarations) {
-          expect(listed.includes(path.join(packageRoot, declaration)), `tsc did not use ${name}/dist/${declaration}`);
+    check(
+      `TypeScript ${tscVersion}, module/moduleResolution ${config.name === 'node16' ? 'node16' : 'esnext/bundler'} (${config.files.join(' + ')})`,
+      () => {
+        const tsconfig = `tsconfig.${config.name}.json`;
+        writeFileSync(
+          path.join(project, tsconfig),
+          JSON.stringify({ compilerOptions: { ...common, ...config.compilerOptions }, files: config.files }, null, 2),
+        );
+        const result = run(process.execPath, [tscBin, '-p', tsconfig, '--listFiles'], project, { allowFailure: true, timeout: 120_000 });
+        const lines = result.output.split('\n').map((line) => line.trim());
+        const isListedFile = (line) => path.isAbsolute(line) && /\.[cm]?ts$/.test(line);
+        const diagnostics = lines.filter((line) => line !== '' && !isListedFile(line));
+        expect(
+          !result.error && result.status === 0,
+          `tsc -p ${tsconfig} failed (${result.error?.message ?? `exit ${result.status}`}):\n${diagnostics.join('\n')}`,
+        );
+        const listed = lines.filter(isListedFile).map((line) => path.normalize(line));
+        const used = [];
+        for (const name of scenario.installs) {
+          const packageRoot = path.join(project, 'node_modules', name, 'dist');
+          for (const declaration of config.declarations) {
+            expect(listed.includes(path.join(packageRoot, declaration)), `tsc did not use ${name}/dist/${declaration}`);
+          }
+          if (config.name === 'bundler')
+            expect(!listed.includes(path.join(packageRoot, 'index.d.cts')), `bundler resolution used ${name}/dist/index.d.cts`);
+          used.push(`${name}/dist/{${config.declarations.join(',')}}`);
         }
-        if (config.name === 'bundler') expect(!listed.includes(path.join(packageRoot, 'index.d.cts')), `bundler resolution used ${name}/dist/index.d.cts`);
-        used.push(`${name}/dist/{${config.declarations.join(',')}}`);
-      }
-      return `type-checks; declarations used: ${used.join(', ')}`;
-    });
+        return `type-checks; declarations used: ${used.join(', ')}`;
+      },
+    );
   }
 }
 
@@ -432,7 +500,7 @@ function checkCli(project, version) {
     return stdout.trim();
   });
   check(`npx --no -- sdp-dispatch run workstreams --exec 'node -e 0' --json (3 workstream files)`, () => {
-        const args = [...npx, 'run', 'workstreams', '--exec', 'node -e 0', '--checkpoint-dir', '.sdp/checkpoints', '--json'];
+    const args = [...npx, 'run', 'workstreams', '--exec', 'node -e 0', '--checkpoint-dir', '.sdp/checkpoints', '--json'];
     const { stdout } = run('npx', args, project, { timeout: 120_000 });
     const report = JSON.parse(stdout.trim().split('\n').at(-1));
     expect(report.event === 'report' && report.outcome === 'completed', `last line is not a completed report:\n${stdout}`);

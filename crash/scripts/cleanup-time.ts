@@ -41,7 +41,10 @@ async function trial(kind: 'exits' | 'traps', index: number): Promise<{ commands
   try {
     await mkdir(join(root, 'feature'));
     for (const n of [1, 2, 3]) {
-      await writeFile(join(root, 'feature', `00-089-0${String(n)}.md`), `---\nws_id: 00-089-0${String(n)}\nfeature_id: F089\ndepends_on: []\n---\n`);
+      await writeFile(
+        join(root, 'feature', `00-089-0${String(n)}.md`),
+        `---\nws_id: 00-089-0${String(n)}\nfeature_id: F089\ndepends_on: []\n---\n`,
+      );
     }
     const runLog = join(root, 'run.log');
     const tag = `cleanup-${kind}-${String(index)}-${String(process.pid)}`;
@@ -53,7 +56,12 @@ async function trial(kind: 'exits' | 'traps', index: number): Promise<{ commands
       stdio: 'ignore',
       env: { ...process.env, RUN_TAG: tag, RUN_LOG: runLog },
     });
-    const starts = () => (existsSync(runLog) ? readFileSync(runLog, 'utf8').split('\n').filter((line) => line.startsWith('start ')).length : 0);
+    const starts = () =>
+      existsSync(runLog)
+        ? readFileSync(runLog, 'utf8')
+            .split('\n')
+            .filter((line) => line.startsWith('start ')).length
+        : 0;
     while (starts() < 3) await sleep(5);
     process.kill(cli.pid ?? 0, 'SIGKILL');
     const killedAt = performance.now();

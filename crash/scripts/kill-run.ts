@@ -64,7 +64,9 @@ try {
     },
     onTrial: (trial) => {
       runLines = [];
-      console.log(`trial seed ${trial.seed}: ${trial.kills} kills, ${trial.reExecutions} re-executions, ${(trial.durationMs / 1000).toFixed(1)} s`);
+      console.log(
+        `trial seed ${trial.seed}: ${trial.kills} kills, ${trial.reExecutions} re-executions, ${(trial.durationMs / 1000).toFixed(1)} s`,
+      );
     },
   });
   printReport(report);
@@ -72,7 +74,9 @@ try {
   if (error instanceof TrialFailure) {
     for (const line of runLines) console.log(line);
     console.error(`\nFAILED: ${error.message}`);
-    console.error(`Replay: pnpm --filter @sdp/crash-suite test:crash -- --seed ${error.seed} --trials 1 --workstreams ${workstreams} --concurrency ${concurrency}`);
+    console.error(
+      `Replay: pnpm --filter @sdp/crash-suite test:crash -- --seed ${error.seed} --trials 1 --workstreams ${workstreams} --concurrency ${concurrency}`,
+    );
     process.exit(1);
   }
   throw error;
@@ -82,10 +86,22 @@ function printReport(report: HarnessReport): void {
   const { totals } = report;
   console.log('');
   console.log(`Trials: ${totals.trials} (seeds ${report.firstSeed}..${report.firstSeed + totals.trials - 1}), all passed`);
-  console.log(`Runs: ${totals.runs}; kills: ${totals.kills} (${Object.entries(totals.killsByPlan).map(([kind, n]) => `${kind} ${n}`).join(', ')})`);
-  console.log(`Kills before any checkpoint existed: ${totals.killsBeforeAnyCheckpoint}; before the run's first save: ${totals.killsBeforeFirstSave}; inside a save (temp files left): ${totals.killsDuringSave}; leaving a journal: ${totals.killsLeavingJournal}; with executors running: ${totals.killsWithExecutorsRunning}`);
-  console.log(`Saves seen (a new checkpoint file or journal record): ${totals.savesSeen}; processes of dead runs killed before resuming (shells and executors): ${totals.orphansKilled}`);
-  console.log(`Executions: ${totals.starts} for ${report.trials.reduce((sum, trial) => sum + trial.workstreams, 0)} workstreams; re-executions: ${totals.reExecutions} (${(totals.reExecutions / Math.max(1, totals.kills)).toFixed(2)} per kill)`);
-  console.log(`Per kill, at most: ${totals.maxExecutingAtKill} workstreams executing, ${totals.maxUnsavedCompletions} completions not yet saved, ${totals.maxLostPerKill} executions lost`);
+  console.log(
+    `Runs: ${totals.runs}; kills: ${totals.kills} (${Object.entries(totals.killsByPlan)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ')})`,
+  );
+  console.log(
+    `Kills before any checkpoint existed: ${totals.killsBeforeAnyCheckpoint}; before the run's first save: ${totals.killsBeforeFirstSave}; inside a save (temp files left): ${totals.killsDuringSave}; leaving a journal: ${totals.killsLeavingJournal}; with executors running: ${totals.killsWithExecutorsRunning}`,
+  );
+  console.log(
+    `Saves seen (a new checkpoint file or journal record): ${totals.savesSeen}; processes of dead runs killed before resuming (shells and executors): ${totals.orphansKilled}`,
+  );
+  console.log(
+    `Executions: ${totals.starts} for ${report.trials.reduce((sum, trial) => sum + trial.workstreams, 0)} workstreams; re-executions: ${totals.reExecutions} (${(totals.reExecutions / Math.max(1, totals.kills)).toFixed(2)} per kill)`,
+  );
+  console.log(
+    `Per kill, at most: ${totals.maxExecutingAtKill} workstreams executing, ${totals.maxUnsavedCompletions} completions not yet saved, ${totals.maxLostPerKill} executions lost`,
+  );
   console.log(`Wall time: ${(totals.durationMs / 1000).toFixed(1)} s`);
 }

@@ -30,9 +30,13 @@ const trace = join(root, 'trace.txt');
 
 try {
   const calls = 'openat,write,pwrite64,fsync,fdatasync,close,rename,link,unlink';
-  const recorder = spawn('strace', ['-f', '-y', '-qq', '-e', `trace=${calls}`, '-o', trace, process.execPath, child, dir, String(saves), String(updates)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const recorder = spawn(
+    'strace',
+    ['-f', '-y', '-qq', '-e', `trace=${calls}`, '-o', trace, process.execPath, child, dir, String(saves), String(updates)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let initial = new Map<string, Buffer>();
   const contents = new Map<number, Buffer>();
   const journals = new Map<number, Buffer>();
@@ -42,7 +46,10 @@ try {
   for await (const line of createInterface({ input: recorder.stdout })) {
     const [word, first = '', second = ''] = line.split(' ');
     if (word === 'save' || word === 'update' || word === 'compact') operation = word;
-    if (word === 'files') initial = new Map(Object.entries(JSON.parse(first) as Record<string, string>).map(([name, data]) => [name, Buffer.from(data, 'base64')]));
+    if (word === 'files')
+      initial = new Map(
+        Object.entries(JSON.parse(first) as Record<string, string>).map(([name, data]) => [name, Buffer.from(data, 'base64')]),
+      );
     if (word === 'content') contents.set(Number(first), Buffer.from(second, 'base64'));
     if (word === 'content' && operation === 'update') afterUpdate.set(Number(first), Buffer.from(second, 'base64'));
     if (word === 'journal') journals.set(Number(first), Buffer.from(second, 'base64'));

@@ -16,7 +16,9 @@ afterEach(async () => {
 describe('bad inputs (the table of docs/bad-inputs.md)', () => {
   it('has at least 25, from every area', () => {
     expect(badInputs.length).toBeGreaterThanOrEqual(25);
-    expect(new Set(badInputs.map((input) => input.area))).toEqual(new Set(['Graph', 'Workstream files', 'Checkpoint', 'Options', 'Command line']));
+    expect(new Set(badInputs.map((input) => input.area))).toEqual(
+      new Set(['Graph', 'Workstream files', 'Checkpoint', 'Options', 'Command line']),
+    );
   });
 
   it.each(badInputs.map((input) => [`${input.area}: ${input.input}`, input] as const))('%s', async (_title, input) => {

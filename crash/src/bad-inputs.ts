@@ -86,7 +86,14 @@ export const badInputs: readonly BadInput[] = [
     area: 'Graph',
     input: "a cycle: `fromNodes([{ id: 'a', dependsOn: ['c'] }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['b'] }])`",
     expected: 'GraphError GRAPH_CYCLE: cycle: a -> c -> b -> a',
-    attempt: () => outcomeOf(graph([{ id: 'a', dependsOn: ['c'] }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['b'] }])),
+    attempt: () =>
+      outcomeOf(
+        graph([
+          { id: 'a', dependsOn: ['c'] },
+          { id: 'b', dependsOn: ['a'] },
+          { id: 'c', dependsOn: ['b'] },
+        ]),
+      ),
   },
   {
     area: 'Graph',
@@ -115,7 +122,8 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Graph',
     input: "several problems at once: `fromNodes([{ id: 'a', dependsOn: ['a', 'z'] }, { id: 'a' }])`",
-    expected: 'GraphError GRAPH_SELF_DEPENDENCY: 3 problems in the dependency graph:\n- node "a" depends on itself\n- node "a" depends on missing node "z"\n- duplicate node "a"',
+    expected:
+      'GraphError GRAPH_SELF_DEPENDENCY: 3 problems in the dependency graph:\n- node "a" depends on itself\n- node "a" depends on missing node "z"\n- duplicate node "a"',
     attempt: () => outcomeOf(graph([{ id: 'a', dependsOn: ['a', 'z'] }, { id: 'a' }])),
   },
   {
@@ -132,7 +140,7 @@ export const badInputs: readonly BadInput[] = [
   },
   {
     area: 'Graph',
-    input: "a snapshot whose `edges` disagree with `depends_on`: `fromSnapshot({ nodes: [a, b depends on a], edges: { a: [] } })`",
+    input: 'a snapshot whose `edges` disagree with `depends_on`: `fromSnapshot({ nodes: [a, b depends on a], edges: { a: [] } })`',
     expected: 'GraphError GRAPH_INVALID_SNAPSHOT: invalid snapshot: edges["a"] omits "b", which depends on "a"',
     attempt: () =>
       outcomeOf(() =>
@@ -150,19 +158,22 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Workstream files',
     input: 'front matter that is not YAML: `depends_on: [00-078-01` (unclosed list)',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-02.md:3: front matter is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    expected:
+      'exit 2: sdp-dispatch: <tmp>/ws/00-078-02.md:3: front matter is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
     attempt: (sandbox) => plan(sandbox, { '00-078-02.md': frontMatter('ws_id: 00-078-02', 'depends_on: [00-078-01') }),
   },
   {
     area: 'Workstream files',
     input: 'an id that is not a workstream id: `ws_id: auth-api`',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/auth.md:2: ws_id "auth-api" is not a workstream id (expected project-feature-sequence digits like 00-052-14, or a fix id like 99-F052-0001)',
+    expected:
+      'exit 2: sdp-dispatch: <tmp>/ws/auth.md:2: ws_id "auth-api" is not a workstream id (expected project-feature-sequence digits like 00-052-14, or a fix id like 99-F052-0001)',
     attempt: (sandbox) => plan(sandbox, { 'auth.md': frontMatter('ws_id: auth-api') }),
   },
   {
     area: 'Workstream files',
     input: 'a dependency that cannot be read: `depends_on: the auth stuff`',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-02.md:3: 00-078-02: depends_on "the auth stuff" cannot be read as workstream ids: "the" is not an id like 00-052-14 (write ids separated by commas, spaces or "and", notes in parentheses, or None)',
+    expected:
+      'exit 2: sdp-dispatch: <tmp>/ws/00-078-02.md:3: 00-078-02: depends_on "the auth stuff" cannot be read as workstream ids: "the" is not an id like 00-052-14 (write ids separated by commas, spaces or "and", notes in parentheses, or None)',
     attempt: (sandbox) =>
       plan(sandbox, {
         '00-078-01.md': frontMatter('ws_id: 00-078-01'),
@@ -172,19 +183,22 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Workstream files',
     input: 'one id declared by two files (`a.md` and `b.md` both `ws_id: 00-078-01`)',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/b.md:2: 00-078-01: workstream id is also declared by <tmp>/ws/a.md:2: remove one copy, or --exclude it',
+    expected:
+      'exit 2: sdp-dispatch: <tmp>/ws/b.md:2: 00-078-01: workstream id is also declared by <tmp>/ws/a.md:2: remove one copy, or --exclude it',
     attempt: (sandbox) => plan(sandbox, { 'a.md': frontMatter('ws_id: 00-078-01'), 'b.md': frontMatter('ws_id: 00-078-01') }),
   },
   {
     area: 'Workstream files',
     input: '`blocks: [00-078-09]` naming a workstream no file declares',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md:3: 00-078-01: blocks names 00-078-09, which no file in <tmp>/ws declares: fix the id or remove it',
+    expected:
+      'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md:3: 00-078-01: blocks names 00-078-09, which no file in <tmp>/ws declares: fix the id or remove it',
     attempt: (sandbox) => plan(sandbox, { '00-078-01.md': frontMatter('ws_id: 00-078-01', 'blocks: [00-078-09]') }),
   },
   {
     area: 'Workstream files',
     input: '`feature_id: F079` in the file of `ws_id: 00-078-01`',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md:3: 00-078-01: feature_id F079 disagrees with ws_id 00-078-01, which belongs to F078: fix the id or the feature',
+    expected:
+      'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md:3: 00-078-01: feature_id F079 disagrees with ws_id 00-078-01, which belongs to F078: fix the id or the feature',
     attempt: (sandbox) => plan(sandbox, { '00-078-01.md': frontMatter('ws_id: 00-078-01', 'feature_id: F079') }),
   },
   {
@@ -209,7 +223,8 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Workstream files',
     input: 'the seed format with an unreadable dependency: `- **dependencies**: whatever the API needs`',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md:5: 00-078-01: dependencies "whatever the API needs" cannot be read as workstream ids: "whatever" is not an id like 00-052-14 (write ids separated by commas, spaces or "and", notes in parentheses, or None)',
+    expected:
+      'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md:5: 00-078-01: dependencies "whatever the API needs" cannot be read as workstream ids: "whatever" is not an id like 00-052-14 (write ids separated by commas, spaces or "and", notes in parentheses, or None)',
     attempt: (sandbox) =>
       plan(sandbox, { '00-078-01.md': '# WS\n\n## Metadata\n- **ws_id**: 00-078-01\n- **dependencies**: whatever the API needs\n' }),
   },
@@ -232,8 +247,10 @@ export const badInputs: readonly BadInput[] = [
   },
   {
     area: 'Workstream files',
-    input: '`run` with a dependency on a workstream of another feature that is not done (`00-079-01`, `status: todo`; `plan` shows the wait)',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md: 00-078-01 depends on 00-079-01 of feature F079, which is not done (<tmp>/ws/00-079-01.md)',
+    input:
+      '`run` with a dependency on a workstream of another feature that is not done (`00-079-01`, `status: todo`; `plan` shows the wait)',
+    expected:
+      'exit 2: sdp-dispatch: <tmp>/ws/00-078-01.md: 00-078-01 depends on 00-079-01 of feature F079, which is not done (<tmp>/ws/00-079-01.md)',
     attempt: (sandbox) =>
       plan(
         sandbox,
@@ -248,8 +265,10 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Workstream files',
     input: 'a folder with two features and no `--feature`',
-    expected: 'exit 2: sdp-dispatch: <tmp>/ws holds workstreams of several features (F078, F079); select one with --feature, e.g. --feature F078',
-    attempt: (sandbox) => plan(sandbox, { '00-078-01.md': frontMatter('ws_id: 00-078-01'), '00-079-01.md': frontMatter('ws_id: 00-079-01') }),
+    expected:
+      'exit 2: sdp-dispatch: <tmp>/ws holds workstreams of several features (F078, F079); select one with --feature, e.g. --feature F078',
+    attempt: (sandbox) =>
+      plan(sandbox, { '00-078-01.md': frontMatter('ws_id: 00-078-01'), '00-079-01.md': frontMatter('ws_id: 00-079-01') }),
   },
   {
     area: 'Workstream files',
@@ -266,7 +285,7 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Workstream files',
     input: 'a folder that does not exist',
-    expected: 'exit 2: sdp-dispatch: ENOENT: no such file or directory, scandir \'<tmp>/nowhere\'',
+    expected: "exit 2: sdp-dispatch: ENOENT: no such file or directory, scandir '<tmp>/nowhere'",
     attempt: (sandbox) => cli(sandbox, ['plan', join(sandbox.root, 'nowhere')]),
   },
 
@@ -274,13 +293,15 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Checkpoint',
     input: 'a truncated checkpoint, and an empty `.bak`',
-    expected: "exit 2: sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json is damaged (not valid JSON (Unexpected end of JSON input); backup damaged too (not valid JSON (Unexpected end of JSON input))) and has no usable backup; nothing was moved or removed. To start over, discard it (--fresh on the command line, delete() in the library)",
+    expected:
+      'exit 2: sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json is damaged (not valid JSON (Unexpected end of JSON input); backup damaged too (not valid JSON (Unexpected end of JSON input))) and has no usable backup; nothing was moved or removed. To start over, discard it (--fresh on the command line, delete() in the library)',
     attempt: (sandbox) => runWithCheckpoint(sandbox, (good) => good.slice(0, 100)),
   },
   {
     area: 'Checkpoint',
     input: 'a checkpoint of format `"version":"2.0"` (checksum valid)',
-    expected: "exit 2: sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json has format version \"2.0\"; this package reads \"1.0\" (or no version, as Go writes it). The file was left untouched; a newer tool may read it, or discard it to start over",
+    expected:
+      'exit 2: sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json has format version "2.0"; this package reads "1.0" (or no version, as Go writes it). The file was left untouched; a newer tool may read it, or discard it to start over',
     attempt: (sandbox) => runWithCheckpoint(sandbox, (good) => reseal(good.replace('"version":"1.0"', '"version":"2.0"'))),
   },
   {
@@ -292,13 +313,15 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Checkpoint',
     input: 'a Go-written checkpoint (no checksum) with `"completed": "00-077-01"` (not a list)',
-    expected: "exit 2: sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json is damaged ($.completed must be an array of non-empty strings, got \"00-077-01\"; backup damaged too (not valid JSON (Unexpected end of JSON input))) and has no usable backup; nothing was moved or removed. To start over, discard it (--fresh on the command line, delete() in the library)",
+    expected:
+      'exit 2: sdp-dispatch: Checkpoint <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json is damaged ($.completed must be an array of non-empty strings, got "00-077-01"; backup damaged too (not valid JSON (Unexpected end of JSON input))) and has no usable backup; nothing was moved or removed. To start over, discard it (--fresh on the command line, delete() in the library)',
     attempt: (sandbox) => runWithCheckpoint(sandbox, () => goCheckpoint({ completed: '00-077-01' })),
   },
   {
     area: 'Checkpoint',
     input: 'a lock file that is not a lock record (`garbage`), fresh',
-    expected: 'exit 2: sdp-dispatch: Checkpoint lock <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json.lock is held by pid 0 on unknown since <time>; wait for that run to finish or stop it; is another run of this feature still going?',
+    expected:
+      'exit 2: sdp-dispatch: Checkpoint lock <tmp>/cwd/.sdp/checkpoints/F077-checkpoint.json.lock is held by pid 0 on unknown since <time>; wait for that run to finish or stop it; is another run of this feature still going?',
     attempt: async (sandbox) => {
       const folder = await sandbox.writeFeature('ws', chain(77, 3));
       await mkdir(sandbox.checkpointDir, { recursive: true });
@@ -309,7 +332,7 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Checkpoint',
     input: '`--checkpoint-dir state/checkpoints` where `state` is a regular file',
-    expected: 'exit 2: sdp-dispatch: ENOTDIR: not a directory, mkdir \'<tmp>/cwd/state/checkpoints\'',
+    expected: "exit 2: sdp-dispatch: ENOTDIR: not a directory, mkdir '<tmp>/cwd/state/checkpoints'",
     attempt: async (sandbox) => {
       const folder = await sandbox.writeFeature('ws', chain(77, 3));
       await writeFile(join(sandbox.cwd, 'state'), '');
@@ -318,13 +341,48 @@ export const badInputs: readonly BadInput[] = [
   },
 
   // Options: the libraries' constructors and calls
-  { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", concurrency: 0 })`', expected: 'RangeError: concurrency must be an integer >= 1, got 0', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', concurrency: 0 })) },
-  { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", concurrency: "4" })`', expected: 'TypeError: concurrency must be a number, got "4"', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', concurrency: '4' })) },
-  { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", retries: 1.5 })`', expected: 'RangeError: retries must be an integer >= 0, got 1.5', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', retries: 1.5 })) },
-  { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", attemptTimeoutMs: 0 })`', expected: 'RangeError: attemptTimeoutMs must be a finite number of milliseconds >= 1, got 0', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', attemptTimeoutMs: 0 })) },
-  { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", graceMs: -1 })`', expected: 'RangeError: graceMs must be a finite number of milliseconds >= 0, got -1', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', graceMs: -1 })) },
-  { area: 'Options', input: '`new Dispatcher(graph, { featureId: "F1", onBreakerOpen: "later" })`', expected: 'TypeError: onBreakerOpen must be \'wait\' or \'stop\', got "later"', attempt: () => outcomeOf(dispatcher({ featureId: 'F1', onBreakerOpen: 'later' })) },
-  { area: 'Options', input: '`new Dispatcher(graph, { featureId: "" })`', expected: 'TypeError: featureId must be a non-empty string, got ""', attempt: () => outcomeOf(dispatcher({ featureId: '' })) },
+  {
+    area: 'Options',
+    input: '`new Dispatcher(graph, { featureId: "F1", concurrency: 0 })`',
+    expected: 'RangeError: concurrency must be an integer >= 1, got 0',
+    attempt: () => outcomeOf(dispatcher({ featureId: 'F1', concurrency: 0 })),
+  },
+  {
+    area: 'Options',
+    input: '`new Dispatcher(graph, { featureId: "F1", concurrency: "4" })`',
+    expected: 'TypeError: concurrency must be a number, got "4"',
+    attempt: () => outcomeOf(dispatcher({ featureId: 'F1', concurrency: '4' })),
+  },
+  {
+    area: 'Options',
+    input: '`new Dispatcher(graph, { featureId: "F1", retries: 1.5 })`',
+    expected: 'RangeError: retries must be an integer >= 0, got 1.5',
+    attempt: () => outcomeOf(dispatcher({ featureId: 'F1', retries: 1.5 })),
+  },
+  {
+    area: 'Options',
+    input: '`new Dispatcher(graph, { featureId: "F1", attemptTimeoutMs: 0 })`',
+    expected: 'RangeError: attemptTimeoutMs must be a finite number of milliseconds >= 1, got 0',
+    attempt: () => outcomeOf(dispatcher({ featureId: 'F1', attemptTimeoutMs: 0 })),
+  },
+  {
+    area: 'Options',
+    input: '`new Dispatcher(graph, { featureId: "F1", graceMs: -1 })`',
+    expected: 'RangeError: graceMs must be a finite number of milliseconds >= 0, got -1',
+    attempt: () => outcomeOf(dispatcher({ featureId: 'F1', graceMs: -1 })),
+  },
+  {
+    area: 'Options',
+    input: '`new Dispatcher(graph, { featureId: "F1", onBreakerOpen: "later" })`',
+    expected: "TypeError: onBreakerOpen must be 'wait' or 'stop', got \"later\"",
+    attempt: () => outcomeOf(dispatcher({ featureId: 'F1', onBreakerOpen: 'later' })),
+  },
+  {
+    area: 'Options',
+    input: '`new Dispatcher(graph, { featureId: "" })`',
+    expected: 'TypeError: featureId must be a non-empty string, got ""',
+    attempt: () => outcomeOf(dispatcher({ featureId: '' })),
+  },
   {
     area: 'Options',
     input: '`new Dispatcher(graph, { featureId: "F1", checkpoint: new CheckpointStore({ featureId: "F2" }) })`',
@@ -347,10 +405,24 @@ export const badInputs: readonly BadInput[] = [
     area: 'Options',
     input: '`dispatcher.run("make")` (a command, not a function)',
     expected: 'TypeError: execute must be a function, got string',
-    attempt: () => outcomeOf(() => new Dispatcher(DependencyGraph.fromNodes([{ id: 'a' }]), { featureId: 'F1', checkpoint: false }).run('make' as never)),
+    attempt: () =>
+      outcomeOf(() =>
+        new Dispatcher(DependencyGraph.fromNodes([{ id: 'a' }]), { featureId: 'F1', checkpoint: false }).run('make' as never),
+      ),
   },
-  { area: 'Options', input: '`new CheckpointStore({ featureId: "../F1" })`', expected: 'TypeError: CheckpointStore: featureId must be one file-name component: no "/" or "\\", no "..", no control characters, got "../F1"', attempt: () => outcomeOf(() => new CheckpointStore({ featureId: '../F1' })) },
-  { area: 'Options', input: '`new CheckpointStore({ featureId: "F1", staleMs: 2 })`', expected: 'RangeError: CheckpointStore: staleMs must be at least 3, got 2', attempt: () => outcomeOf(() => new CheckpointStore({ featureId: 'F1', staleMs: 2 })) },
+  {
+    area: 'Options',
+    input: '`new CheckpointStore({ featureId: "../F1" })`',
+    expected:
+      'TypeError: CheckpointStore: featureId must be one file-name component: no "/" or "\\", no "..", no control characters, got "../F1"',
+    attempt: () => outcomeOf(() => new CheckpointStore({ featureId: '../F1' })),
+  },
+  {
+    area: 'Options',
+    input: '`new CheckpointStore({ featureId: "F1", staleMs: 2 })`',
+    expected: 'RangeError: CheckpointStore: staleMs must be at least 3, got 2',
+    attempt: () => outcomeOf(() => new CheckpointStore({ featureId: 'F1', staleMs: 2 })),
+  },
   {
     area: 'Options',
     input: '`new CheckpointStore({ featureId: "F1", staleMs: 1000, heartbeatMs: 600 })`',
@@ -360,23 +432,45 @@ export const badInputs: readonly BadInput[] = [
   {
     area: 'Options',
     input: '`store.save(checkpoint)` without `store.acquire()`',
-    expected: "CheckpointNotLockedError CHECKPOINT_NOT_LOCKED: Checkpoint lock <tmp>/cp/F1-checkpoint.json.lock is not held by this store: call acquire() first",
+    expected:
+      'CheckpointNotLockedError CHECKPOINT_NOT_LOCKED: Checkpoint lock <tmp>/cp/F1-checkpoint.json.lock is not held by this store: call acquire() first',
     attempt: async (sandbox) => {
       const store = new CheckpointStore({ featureId: 'F1', dir: join(sandbox.root, 'cp') });
-      const checkpoint: Checkpoint = { version: '1.0', feature_id: 'F1', timestamp: '2026-02-07T12:00:00Z', completed: [], failed: [], graph: null, circuit_breaker: null };
+      const checkpoint: Checkpoint = {
+        version: '1.0',
+        feature_id: 'F1',
+        timestamp: '2026-02-07T12:00:00Z',
+        completed: [],
+        failed: [],
+        graph: null,
+        circuit_breaker: null,
+      };
       return sandbox.normalize(await outcomeOf(() => store.save(checkpoint)));
     },
   },
   {
     area: 'Options',
     input: "`validateCheckpoint({ ...checkpoint, completed: ['a', 7] })`",
-    expected: "CheckpointValidationError CHECKPOINT_INVALID: $.completed[1] must be a non-empty string, got 7",
+    expected: 'CheckpointValidationError CHECKPOINT_INVALID: $.completed[1] must be a non-empty string, got 7',
     attempt: () =>
       outcomeOf(() =>
-        validateCheckpoint({ version: '1.0', feature_id: 'F1', timestamp: '2026-02-07T12:00:00Z', completed: ['a', 7], failed: [], graph: null, circuit_breaker: null }),
+        validateCheckpoint({
+          version: '1.0',
+          feature_id: 'F1',
+          timestamp: '2026-02-07T12:00:00Z',
+          completed: ['a', 7],
+          failed: [],
+          graph: null,
+          circuit_breaker: null,
+        }),
       ),
   },
-  { area: 'Options', input: '`new CircuitBreaker({ timeout: 0 })`', expected: 'RangeError: CircuitBreaker option "timeout" must be an integer >= 1, got 0', attempt: () => outcomeOf(() => new CircuitBreaker({ timeout: 0 })) },
+  {
+    area: 'Options',
+    input: '`new CircuitBreaker({ timeout: 0 })`',
+    expected: 'RangeError: CircuitBreaker option "timeout" must be an integer >= 1, got 0',
+    attempt: () => outcomeOf(() => new CircuitBreaker({ timeout: 0 })),
+  },
   {
     area: 'Options',
     input: "`loadWorkstreams('ws', { feature: 'auth' })`",
@@ -385,20 +479,105 @@ export const badInputs: readonly BadInput[] = [
   },
 
   // Command line: sdp-dispatch <args>
-  { area: 'Command line', input: '`sdp-dispatch` (no command)', expected: 'exit 2: sdp-dispatch: missing command: run, plan, status or clean\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, []) },
-  { area: 'Command line', input: '`sdp-dispatch go ws`', expected: 'exit 2: sdp-dispatch: unknown command "go": use run, plan, status or clean\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['go', 'ws']) },
-  { area: 'Command line', input: '`sdp-dispatch plan`', expected: 'exit 2: sdp-dispatch: missing <dir>: sdp-dispatch plan <dir>\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['plan']) },
-  { area: 'Command line', input: '`sdp-dispatch plan ws extra`', expected: 'exit 2: sdp-dispatch: unexpected argument "extra"\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['plan', 'ws', 'extra']) },
-  { area: 'Command line', input: '`sdp-dispatch run ws` (no `--exec`)', expected: 'exit 2: sdp-dispatch: "run" needs --exec \'<command>\', e.g. sdp-dispatch run ws --exec \'make -C "$SDP_WS_ID"\'\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['run', 'ws']) },
-  { area: 'Command line', input: "`sdp-dispatch run ws --exec ' '`", expected: 'exit 2: sdp-dispatch: "run" needs --exec \'<command>\', e.g. sdp-dispatch run ws --exec \'make -C "$SDP_WS_ID"\'\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['run', 'ws', '--exec', ' ']) },
-  { area: 'Command line', input: '`sdp-dispatch run ws -e make -c 0`', expected: 'exit 2: sdp-dispatch: --concurrency must be a whole number >= 1, got "0"\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '-c', '0']) },
-  { area: 'Command line', input: '`sdp-dispatch run ws -e make -c 2.5`', expected: 'exit 2: sdp-dispatch: --concurrency must be a whole number >= 1, got "2.5"\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '-c', '2.5']) },
-  { area: 'Command line', input: '`sdp-dispatch run ws -e make --retries -1`', expected: 'exit 2: sdp-dispatch: Option \'--retries\' argument is ambiguous.\nDid you forget to specify the option argument for \'--retries\'?\nTo specify an option argument starting with a dash use \'--retries=-XYZ\'.\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--retries', '-1']) },
-  { area: 'Command line', input: "`sdp-dispatch run ws -e make --timeout '5 minutes'`", expected: 'exit 2: sdp-dispatch: --timeout must be a duration like 1500ms, 90s, 20m or 1h, got "5 minutes"\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--timeout', '5 minutes']) },
-  { area: 'Command line', input: '`sdp-dispatch run ws -e make --timeout 0`', expected: 'exit 2: sdp-dispatch: --timeout must be at least 1ms, got "0"\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--timeout', '0']) },
-  { area: 'Command line', input: '`sdp-dispatch run ws -e make --breaker-window 0`', expected: 'exit 2: sdp-dispatch: --breaker-window must be a whole number >= 1, got "0"\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--breaker-window', '0']) },
-  { area: 'Command line', input: '`sdp-dispatch run ws -e make --on-breaker-open later`', expected: 'exit 2: sdp-dispatch: --on-breaker-open must be wait or stop, got "later"\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--on-breaker-open', 'later']) },
-  { area: 'Command line', input: '`sdp-dispatch clean ws --json`', expected: 'exit 2: sdp-dispatch: --json applies to run, plan and status only\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['clean', 'ws', '--json']) },
-  { area: 'Command line', input: '`sdp-dispatch plan ws --concurrency 2`', expected: 'exit 2: sdp-dispatch: --concurrency applies to "run" only\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['plan', 'ws', '--concurrency', '2']) },
-  { area: 'Command line', input: '`sdp-dispatch plan ws --nope`', expected: 'exit 2: sdp-dispatch: Unknown option \'--nope\'. To specify a positional argument starting with a \'-\', place it at the end of the command after \'--\', as in \'-- "--nope"\nRun sdp-dispatch --help for usage.', attempt: (sandbox) => cli(sandbox, ['plan', 'ws', '--nope']) },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch` (no command)',
+    expected: 'exit 2: sdp-dispatch: missing command: run, plan, status or clean\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, []),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch go ws`',
+    expected: 'exit 2: sdp-dispatch: unknown command "go": use run, plan, status or clean\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['go', 'ws']),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch plan`',
+    expected: 'exit 2: sdp-dispatch: missing <dir>: sdp-dispatch plan <dir>\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['plan']),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch plan ws extra`',
+    expected: 'exit 2: sdp-dispatch: unexpected argument "extra"\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['plan', 'ws', 'extra']),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch run ws` (no `--exec`)',
+    expected:
+      'exit 2: sdp-dispatch: "run" needs --exec \'<command>\', e.g. sdp-dispatch run ws --exec \'make -C "$SDP_WS_ID"\'\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['run', 'ws']),
+  },
+  {
+    area: 'Command line',
+    input: "`sdp-dispatch run ws --exec ' '`",
+    expected:
+      'exit 2: sdp-dispatch: "run" needs --exec \'<command>\', e.g. sdp-dispatch run ws --exec \'make -C "$SDP_WS_ID"\'\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['run', 'ws', '--exec', ' ']),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch run ws -e make -c 0`',
+    expected: 'exit 2: sdp-dispatch: --concurrency must be a whole number >= 1, got "0"\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '-c', '0']),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch run ws -e make -c 2.5`',
+    expected: 'exit 2: sdp-dispatch: --concurrency must be a whole number >= 1, got "2.5"\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '-c', '2.5']),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch run ws -e make --retries -1`',
+    expected:
+      "exit 2: sdp-dispatch: Option '--retries' argument is ambiguous.\nDid you forget to specify the option argument for '--retries'?\nTo specify an option argument starting with a dash use '--retries=-XYZ'.\nRun sdp-dispatch --help for usage.",
+    attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--retries', '-1']),
+  },
+  {
+    area: 'Command line',
+    input: "`sdp-dispatch run ws -e make --timeout '5 minutes'`",
+    expected:
+      'exit 2: sdp-dispatch: --timeout must be a duration like 1500ms, 90s, 20m or 1h, got "5 minutes"\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--timeout', '5 minutes']),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch run ws -e make --timeout 0`',
+    expected: 'exit 2: sdp-dispatch: --timeout must be at least 1ms, got "0"\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--timeout', '0']),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch run ws -e make --breaker-window 0`',
+    expected: 'exit 2: sdp-dispatch: --breaker-window must be a whole number >= 1, got "0"\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--breaker-window', '0']),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch run ws -e make --on-breaker-open later`',
+    expected: 'exit 2: sdp-dispatch: --on-breaker-open must be wait or stop, got "later"\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['run', 'ws', '-e', 'make', '--on-breaker-open', 'later']),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch clean ws --json`',
+    expected: 'exit 2: sdp-dispatch: --json applies to run, plan and status only\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['clean', 'ws', '--json']),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch plan ws --concurrency 2`',
+    expected: 'exit 2: sdp-dispatch: --concurrency applies to "run" only\nRun sdp-dispatch --help for usage.',
+    attempt: (sandbox) => cli(sandbox, ['plan', 'ws', '--concurrency', '2']),
+  },
+  {
+    area: 'Command line',
+    input: '`sdp-dispatch plan ws --nope`',
+    expected:
+      "exit 2: sdp-dispatch: Unknown option '--nope'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--nope\"\nRun sdp-dispatch --help for usage.",
+    attempt: (sandbox) => cli(sandbox, ['plan', 'ws', '--nope']),
+  },
 ];

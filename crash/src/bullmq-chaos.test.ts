@@ -113,7 +113,13 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
     // The shapes flows cannot carry: nodes of many parents, and diamonds (two parents sharing an ancestor).
     const parents = new Map(nodes.map((node) => [node.id, node.dependsOn]));
     expect(nodes.filter((node) => node.dependsOn.length >= 4).length).toBeGreaterThan(20);
-    expect(nodes.some((node) => node.dependsOn.some((a) => node.dependsOn.some((b) => a !== b && (parents.get(a) ?? []).some((x) => (parents.get(b) ?? []).includes(x)))))).toBe(true);
+    expect(
+      nodes.some((node) =>
+        node.dependsOn.some((a) =>
+          node.dependsOn.some((b) => a !== b && (parents.get(a) ?? []).some((x) => (parents.get(b) ?? []).includes(x))),
+        ),
+      ),
+    ).toBe(true);
     const dir = await writeFeature(nodes);
     const queue = 'chaos';
     const workers = Array.from({ length: 4 }, () => startWorker(queue, { CHAOS_SLEEP_MS: '50' }));
@@ -126,35 +132,59 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
     // Each fault at a seeded moment: when this many workstreams have finished.
     const at = (low: number) => low + random.int(0, 8);
     const faults: [number, string, () => Promise<void>][] = [
-      [at(6), 'kill -9 a worker running a command', async () => {
-        const busy = await busyWorker(workers);
-        await kill(workers[busy]!);
-        workers[busy] = startWorker(queue, { CHAOS_SLEEP_MS: '50' });
-      }],
-      [at(18), 'kill -9 the coordinator', async () => {
-        await kill(coordinator);
-        coordinator = sandbox.start(coordinatorArgs, env());
-      }],
-      [at(32), 'freeze a worker running a command past its lock', async () => {
-        const frozen = workers[await busyWorker(workers)]!.pid;
-        process.kill(frozen, 'SIGSTOP');
-        await sleep(lockMs * 2.5);
-        process.kill(frozen, 'SIGCONT');
-      }],
-      [at(48), 'kill -9 Redis', async () => {
-        await redis.kill();
-        await sleep(500);
-        await redis.restart();
-      }],
-      [at(64), 'kill -9 the coordinator again', async () => {
-        await kill(coordinator);
-        coordinator = sandbox.start(coordinatorArgs, env());
-      }],
-      [at(80), 'kill -9 another worker running a command', async () => {
-        const busy = await busyWorker(workers);
-        await kill(workers[busy]!);
-        workers[busy] = startWorker(queue, { CHAOS_SLEEP_MS: '50' });
-      }],
+      [
+        at(6),
+        'kill -9 a worker running a command',
+        async () => {
+          const busy = await busyWorker(workers);
+          await kill(workers[busy]!);
+          workers[busy] = startWorker(queue, { CHAOS_SLEEP_MS: '50' });
+        },
+      ],
+      [
+        at(18),
+        'kill -9 the coordinator',
+        async () => {
+          await kill(coordinator);
+          coordinator = sandbox.start(coordinatorArgs, env());
+        },
+      ],
+      [
+        at(32),
+        'freeze a worker running a command past its lock',
+        async () => {
+          const frozen = workers[await busyWorker(workers)]!.pid;
+          process.kill(frozen, 'SIGSTOP');
+          await sleep(lockMs * 2.5);
+          process.kill(frozen, 'SIGCONT');
+        },
+      ],
+      [
+        at(48),
+        'kill -9 Redis',
+        async () => {
+          await redis.kill();
+          await sleep(500);
+          await redis.restart();
+        },
+      ],
+      [
+        at(64),
+        'kill -9 the coordinator again',
+        async () => {
+          await kill(coordinator);
+          coordinator = sandbox.start(coordinatorArgs, env());
+        },
+      ],
+      [
+        at(80),
+        'kill -9 another worker running a command',
+        async () => {
+          const busy = await busyWorker(workers);
+          await kill(workers[busy]!);
+          workers[busy] = startWorker(queue, { CHAOS_SLEEP_MS: '50' });
+        },
+      ],
     ];
     try {
       for (const [threshold, what, fault] of faults) {
@@ -180,7 +210,9 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
     expect(starts.length).toBeGreaterThan(nodes.length);
     // Every workstream completed, and BullMQ committed exactly one completion each.
     expect(await doneCount()).toBe(nodes.length);
-    const completed = (await queueEvents(queue)).filter((event) => event['event'] === 'completed').map((event) => decodeURIComponent(event['jobId']?.split('/')[1] ?? ''));
+    const completed = (await queueEvents(queue))
+      .filter((event) => event['event'] === 'completed')
+      .map((event) => decodeURIComponent(event['jobId']?.split('/')[1] ?? ''));
     expect(completed.sort()).toEqual(nodes.map((node) => node.id).sort());
     // The finished run left nothing: no checkpoint, no jobs.
     expect(existsSync(sandbox.checkpointFile(featureId))).toBe(false);
@@ -196,7 +228,22 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
     const dir = await writeFeature(nodes);
     startWorker('breaker', { CHAOS_FAIL: '1' });
     const result = await sandbox.run(
-      ['run', dir, '--redis', redis.url, '--queue', 'breaker', '--concurrency', '1', '--breaker-threshold', '2', '--breaker-window', '2', '--on-breaker-open', 'stop'],
+      [
+        'run',
+        dir,
+        '--redis',
+        redis.url,
+        '--queue',
+        'breaker',
+        '--concurrency',
+        '1',
+        '--breaker-threshold',
+        '2',
+        '--breaker-window',
+        '2',
+        '--on-breaker-open',
+        'stop',
+      ],
       env(),
     );
     expect(result.code).toBe(1);
@@ -212,14 +259,18 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
     const dir = await writeFeature(nodes);
     startWorker('cancel', { CHAOS_SLEEP_MS: '60000' });
     startWorker('cancel', { CHAOS_SLEEP_MS: '60000' });
-    const coordinator = sandbox.start(['run', dir, '--redis', redis.url, '--queue', 'cancel', '--concurrency', '2', '--grace', '10s'], env());
+    const coordinator = sandbox.start(
+      ['run', dir, '--redis', redis.url, '--queue', 'cancel', '--concurrency', '2', '--grace', '10s'],
+      env(),
+    );
     await until(async () => (await events()).filter((line) => line.startsWith('start ')).length === 2, 'two jobs running');
     const pids = (await events()).filter((line) => line.startsWith('start ')).map((line) => Number(line.split(' ')[2]));
     process.kill(coordinator.pid, 'SIGINT');
     const result = await coordinator.done;
     expect(result.code).toBe(130);
     // The commands on the workers are gone (well before their 60 s of work), and none finished.
-    for (const pid of pids) expect(existsSync(`/proc/${pid}`) && !(await readFile(`/proc/${pid}/stat`, 'utf8')).includes(') Z')).toBe(false);
+    for (const pid of pids)
+      expect(existsSync(`/proc/${pid}`) && !(await readFile(`/proc/${pid}/stat`, 'utf8')).includes(') Z')).toBe(false);
     expect((await events()).filter((line) => line.startsWith('end '))).toEqual([]);
   });
 });

@@ -108,7 +108,9 @@ describe('a damaged checkpoint', () => {
     const resumed = await resume();
     expect(resumed.code).toBe(0);
     expect(resumed.starts).toEqual([ws5]);
-    expect(resumed.stderr).toMatch(/^sdp-dispatch: recovered: backup \S+\.bak \(checksum mismatch.*\) written again from the checkpoint; the damaged file is kept at \S+\.bak\.corrupt-\d{8}T\d{9}Z-0\n$/);
+    expect(resumed.stderr).toMatch(
+      /^sdp-dispatch: recovered: backup \S+\.bak \(checksum mismatch.*\) written again from the checkpoint; the damaged file is kept at \S+\.bak\.corrupt-\d{8}T\d{9}Z-0\n$/,
+    );
     expect(await sandbox.checkpointFiles()).toEqual([expect.stringMatching(/^F074-checkpoint\.json\.bak\.corrupt-\d{8}T\d{9}Z-0$/)]);
   });
 

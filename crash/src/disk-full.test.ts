@@ -145,7 +145,10 @@ describe('a Dispatcher whose checkpoint writes come up short (file-size limit, S
     expect(first).toEqual(shortAppend);
     expect(rest.length).toBeGreaterThanOrEqual(2);
     for (const error of rest) expect(error).toEqual(shortSave);
-    expect(await kept()).toEqual({ checkpoint: expect.objectContaining({ completed: ['00-072-01'], failed: [], running: ['00-072-02'] }) as unknown, journal });
+    expect(await kept()).toEqual({
+      checkpoint: expect.objectContaining({ completed: ['00-072-01'], failed: [], running: ['00-072-02'] }) as unknown,
+      journal,
+    });
   });
 
   it('with stopOnCheckpointError stops at the first failed write, with the last durable checkpoint kept', async () => {
@@ -157,6 +160,9 @@ describe('a Dispatcher whose checkpoint writes come up short (file-size limit, S
     expect(rest.length).toBeGreaterThanOrEqual(1);
     for (const error of rest) expect(error).toEqual(shortSave);
     expect(report.totals['completed']).toBeLessThan(6);
-    expect(await kept()).toEqual({ checkpoint: expect.objectContaining({ completed: ['00-072-01'], running: ['00-072-02'] }) as unknown, journal });
+    expect(await kept()).toEqual({
+      checkpoint: expect.objectContaining({ completed: ['00-072-01'], running: ['00-072-02'] }) as unknown,
+      journal,
+    });
   });
 });

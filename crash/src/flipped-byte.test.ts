@@ -16,7 +16,12 @@ const base: Checkpoint = {
   completed: [],
   failed: [],
   graph: {
-    nodes: ids.map((id, index) => ({ id, depends_on: index === 0 ? [] : [ids[index - 1]!], indegree: index === 0 ? 0 : 1, completed: false })),
+    nodes: ids.map((id, index) => ({
+      id,
+      depends_on: index === 0 ? [] : [ids[index - 1]!],
+      indegree: index === 0 ? 0 : 1,
+      completed: false,
+    })),
     edges: Object.fromEntries(ids.map((id, index) => [id, index + 1 < ids.length ? [ids[index + 1]!] : []])),
   },
   circuit_breaker: null,
@@ -89,7 +94,10 @@ describe('one flipped byte', () => {
         expect(completed, `byte ${at} bit ${bit}`).not.toBeInstanceOf(Error);
         const lost = all.filter((id) => !(completed as string[]).includes(id));
         // A bad last line is the record being written when a writer stops: the same rule, at most itself.
-        expect(lost.length <= 1 && (lost.length === 0 || lost[0] === ids[recordIndex]), `byte ${at} bit ${bit}: lost ${lost.join(', ')}`).toBe(true);
+        expect(
+          lost.length <= 1 && (lost.length === 0 || lost[0] === ids[recordIndex]),
+          `byte ${at} bit ${bit}: lost ${lost.join(', ')}`,
+        ).toBe(true);
       }
     }
   });

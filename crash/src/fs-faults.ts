@@ -10,13 +10,7 @@ import { vi } from 'vitest';
  * `truncate`; the store fsyncs the folder through a `FileHandle` after a rename and when it creates a journal.
  */
 export type FsCall =
-  | 'whole write'
-  | 'whole fsync'
-  | 'whole rename'
-  | 'journal write'
-  | 'journal fdatasync'
-  | 'journal ftruncate'
-  | 'directory fsync';
+  'whole write' | 'whole fsync' | 'whole rename' | 'journal write' | 'journal fdatasync' | 'journal ftruncate' | 'directory fsync';
 
 /** A fault: the call fails with the system error `fail`, or (a write) writes half of what it was asked. */
 export type FaultRule =

@@ -122,7 +122,12 @@ describe('checkpoints written by the seed Go implementation', () => {
     const path = await placeFixture('F078');
     const status = await sandbox.run(['status', feature, '--json']);
     expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ state: 'ok', completed: [], failed: [], notRun: ['00-078-01', '00-078-02', '00-078-03'] });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      state: 'ok',
+      completed: [],
+      failed: [],
+      notRun: ['00-078-01', '00-078-02', '00-078-03'],
+    });
     const run = await sandbox.run(['run', feature, '--exec', gatedExecutor], { FAIL_IDS: '00-078-03' });
     expect(run.code, run.stderr).toBe(1);
     expect(await sandbox.starts()).toEqual(['00-078-01', '00-078-02', '00-078-03']);
@@ -135,7 +140,15 @@ describe('checkpoints written by the seed Go implementation', () => {
     const store = new CheckpointStore({ featureId: 'F10ü', dir: sandbox.checkpointDir });
     await store.acquire();
     try {
-      await store.save({ version: '1.0', feature_id: 'F10ü', timestamp: '2026-02-07T12:00:00Z', completed: ['a'], failed: [], graph: null, circuit_breaker: null });
+      await store.save({
+        version: '1.0',
+        feature_id: 'F10ü',
+        timestamp: '2026-02-07T12:00:00Z',
+        completed: ['a'],
+        failed: [],
+        graph: null,
+        circuit_breaker: null,
+      });
       expect((await store.load())?.completed).toEqual(['a']);
       expect(store.path).toBe(join(sandbox.checkpointDir, 'F10ü-checkpoint.json'));
     } finally {

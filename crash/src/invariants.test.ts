@@ -36,14 +36,50 @@ describe('TrialChecker', () => {
   });
 
   it.each([
-    ['a start before a dependency ended', records(start('a'), start('b')), null, killedAt(2), 'run 1: b started before its dependency a had an end record'],
-    ['a workstream started twice at once', records(start('a'), end('a'), start('b'), start('c'), start('b')), null, killedAt(5), 'run 1: b started twice at once'],
-    ['a completion without an end record', records(start('a')), { completed: ['a'], running: [] }, killedAt(1), 'run 1: the checkpoint records a completed without an end record in the log'],
-    ['a workstream both completed and running', records(start('a'), end('a')), { completed: ['a'], running: ['a'] }, killedAt(2), 'run 1: the checkpoint records a both completed and running'],
+    [
+      'a start before a dependency ended',
+      records(start('a'), start('b')),
+      null,
+      killedAt(2),
+      'run 1: b started before its dependency a had an end record',
+    ],
+    [
+      'a workstream started twice at once',
+      records(start('a'), end('a'), start('b'), start('c'), start('b')),
+      null,
+      killedAt(5),
+      'run 1: b started twice at once',
+    ],
+    [
+      'a completion without an end record',
+      records(start('a')),
+      { completed: ['a'], running: [] },
+      killedAt(1),
+      'run 1: the checkpoint records a completed without an end record in the log',
+    ],
+    [
+      'a workstream both completed and running',
+      records(start('a'), end('a')),
+      { completed: ['a'], running: ['a'] },
+      killedAt(2),
+      'run 1: the checkpoint records a both completed and running',
+    ],
     ['an end without a start', records(end('a')), null, killedAt(1), 'run 1: end a without a start in the same run'],
     ['an unknown workstream', records(start('x')), null, killedAt(1), 'run 1: the log names x, which is not a workstream of the feature'],
-    ['a success that never ran d', records(start('a'), end('a'), start('b'), end('b'), start('c'), end('c')), null, exited, 'run 1: the run exited 0 but never completed d'],
-    ['a success that left a checkpoint', records(start('a'), end('a'), start('b'), end('b'), start('c'), end('c'), start('d'), end('d')), { completed: ['a', 'b', 'c', 'd'], running: [] }, exited, 'run 1: the run exited 0 but left a checkpoint'],
+    [
+      'a success that never ran d',
+      records(start('a'), end('a'), start('b'), end('b'), start('c'), end('c')),
+      null,
+      exited,
+      'run 1: the run exited 0 but never completed d',
+    ],
+    [
+      'a success that left a checkpoint',
+      records(start('a'), end('a'), start('b'), end('b'), start('c'), end('c'), start('d'), end('d')),
+      { completed: ['a', 'b', 'c', 'd'], running: [] },
+      exited,
+      'run 1: the run exited 0 but left a checkpoint',
+    ],
   ] as const)('catches %s', (_name, run, checkpoint, how, message) => {
     const checker = new TrialChecker(dependsOn, 3);
     expect(() => checker.afterRun(run, checkpoint, how)).toThrow(new InvariantViolation(message));

@@ -80,7 +80,8 @@ export class TrialChecker {
           if (!this.#ended.has(dependency)) fail(`${id} started before its dependency ${dependency} had an end record`);
         }
         open.add(id);
-        if (open.size > this.#concurrency) fail(`${open.size} executors ran at once (${[...open].join(', ')}), above concurrency ${this.#concurrency}`);
+        if (open.size > this.#concurrency)
+          fail(`${open.size} executors ran at once (${[...open].join(', ')}), above concurrency ${this.#concurrency}`);
         if (this.#started.has(id)) reExecutions += 1;
         this.#started.add(id);
         startedHere.add(id);

@@ -120,7 +120,10 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessReport
 function sumReports(trials: readonly TrialReport[]): HarnessReport['totals'] {
   const sum = (pick: (report: TrialReport) => number) => trials.reduce((total, report) => total + pick(report), 0);
   const max = (pick: (report: TrialReport) => number) => trials.reduce((most, report) => Math.max(most, pick(report)), 0);
-  const killsByPlan = Object.fromEntries(killPlanKinds.map((kind) => [kind, sum((report) => report.killsByPlan[kind])])) as Record<KillPlanKind, number>;
+  const killsByPlan = Object.fromEntries(killPlanKinds.map((kind) => [kind, sum((report) => report.killsByPlan[kind])])) as Record<
+    KillPlanKind,
+    number
+  >;
   return {
     trials: trials.length,
     runs: sum((report) => report.runs),
@@ -239,7 +242,11 @@ async function trialIn(dir: string, context: TrialContext): Promise<TrialReport>
     if (corrupt.length > 0) throw new InvariantViolation(`run ${report.runs}: damaged checkpoint moved aside: ${corrupt.join(', ')}`);
     const view = await loadCheckpoint(checkpointDir, feature.featureId, report.runs);
     const log = await readRunLog(logFile);
-    const figures = checker.afterRun(log, view, killed ? { killed, recordsAtKill: await recordsWithin(logFile, ended.logBytesAtKill) } : { killed });
+    const figures = checker.afterRun(
+      log,
+      view,
+      killed ? { killed, recordsAtKill: await recordsWithin(logFile, ended.logBytesAtKill) } : { killed },
+    );
     report.savesSeen += ended.saves;
     const tempLeft = names.some(isSaveTempFile);
     onLine?.(describeRun(report.runs, plan, killed, figures, ended.saves, tempLeft));
@@ -288,22 +295,38 @@ async function loadCheckpoint(dir: string, featureId: string, run: number): Prom
   });
   try {
     const checkpoint = await store.load();
-    if (recovered !== undefined) throw new InvariantViolation(`run ${run}: the checkpoint was damaged (${recovered}); load fell back to the backup`);
+    if (recovered !== undefined)
+      throw new InvariantViolation(`run ${run}: the checkpoint was damaged (${recovered}); load fell back to the backup`);
     const writer = await loadAsNextWriter(dir, featureId);
     const damage = writer.recovered.map(({ from, reason }) => `${from === 'journal' ? 'the journal' : 'the checkpoint'}: ${reason}`);
     if (damage.length > 0) throw new InvariantViolation(`run ${run}: the next writer found damage (${damage.join('; ')})`);
-    if (!isDeepStrictEqual(writer.checkpoint, checkpoint)) throw new InvariantViolation(`run ${run}: a reader and the next writer load different checkpoints`);
+    if (!isDeepStrictEqual(writer.checkpoint, checkpoint))
+      throw new InvariantViolation(`run ${run}: a reader and the next writer load different checkpoints`);
     return checkpoint === null ? null : { completed: checkpoint.completed, running: checkpoint.running ?? [] };
   } catch (error) {
     if (error instanceof InvariantViolation) throw error;
-    throw new InvariantViolation(`run ${run}: the checkpoint does not load: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    throw new InvariantViolation(
+      `run ${run}: the checkpoint does not load: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
   } finally {
     dispose();
   }
 }
 
-function describeRun(run: number, plan: KillPlan | undefined, killed: boolean, figures: RunFigures, saves: number, tempLeft: boolean): string {
-  const what = killed && plan !== undefined ? `killed (${describeKillPlan(plan)})` : plan === undefined ? 'completed' : `completed before the kill (${describeKillPlan(plan)})`;
+function describeRun(
+  run: number,
+  plan: KillPlan | undefined,
+  killed: boolean,
+  figures: RunFigures,
+  saves: number,
+  tempLeft: boolean,
+): string {
+  const what =
+    killed && plan !== undefined
+      ? `killed (${describeKillPlan(plan)})`
+      : plan === undefined
+        ? 'completed'
+        : `completed before the kill (${describeKillPlan(plan)})`;
   const parts = [
     `${figures.starts} starts`,
     `${figures.reExecutions} re-executions`,

@@ -29,8 +29,17 @@ afterEach(async () => {
 const independent = (feature: number, n: number): WorkstreamSpec[] =>
   Array.from({ length: n }, (_, index) => ({ id: `00-0${String(feature)}-${String(index + 1).padStart(2, '0')}` }));
 
-const runArgs = (feature: string, concurrency: number, ...extra: string[]) =>
-  ['run', feature, '--exec', stubbornExec, '--grace', `${String(GRACE_MS)}ms`, '-c', String(concurrency), ...extra];
+const runArgs = (feature: string, concurrency: number, ...extra: string[]) => [
+  'run',
+  feature,
+  '--exec',
+  stubbornExec,
+  '--grace',
+  `${String(GRACE_MS)}ms`,
+  '-c',
+  String(concurrency),
+  ...extra,
+];
 
 /** Waits until `count` commands of run `tag` have started. */
 async function started(tag: string, count: number): Promise<CommandLife[]> {
@@ -141,7 +150,9 @@ describe('output errors never kill a run', () => {
     expect(result.signal).toBeNull();
     expect(statSync(stdoutFile).size).toBe(limit + 1);
     expect(readdirSync(sandbox.checkpointDir).filter((name) => name.endsWith('.lock'))).toEqual([]);
-    const logs = readdirSync(join(sandbox.cwd, '.sdp', 'logs', 'F085')).map((name) => readFileSync(join(sandbox.cwd, '.sdp', 'logs', 'F085', name), 'utf8'));
+    const logs = readdirSync(join(sandbox.cwd, '.sdp', 'logs', 'F085')).map((name) =>
+      readFileSync(join(sandbox.cwd, '.sdp', 'logs', 'F085', name), 'utf8'),
+    );
     expect(logs.some((log) => log.includes("=== sdp-dispatch: the CLI's stdout failed (EFBIG"))).toBe(true);
     // The resume knows what was done: only the failed workstream runs again.
     const resumed = startTagged(sandbox, 'resume', runArgs(feature, 2), { env: { WORK_MS: '50' } });

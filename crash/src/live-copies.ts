@@ -102,7 +102,8 @@ export function violations(lives: readonly CommandLife[], concurrency: number): 
   }
   for (const life of lives) {
     const alive = lives.filter((other) => other.startedAt <= life.startedAt && life.startedAt < end(other));
-    if (alive.length > concurrency) problems.push(`${String(alive.length)} commands alive at once when ${life.id} (pid ${String(life.pid)}) started`);
+    if (alive.length > concurrency)
+      problems.push(`${String(alive.length)} commands alive at once when ${life.id} (pid ${String(life.pid)}) started`);
   }
   return problems;
 }

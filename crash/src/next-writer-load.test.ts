@@ -63,7 +63,9 @@ describe('loadAsNextWriter', () => {
 
     const { checkpoint, recovered } = await loadAsNextWriter(dir, 'F074');
     expect(checkpoint?.completed).toEqual(['00-074-02']);
-    expect(recovered).toEqual([expect.objectContaining({ from: 'journal', reason: expect.stringContaining('journal record 1') as unknown })]);
+    expect(recovered).toEqual([
+      expect.objectContaining({ from: 'journal', reason: expect.stringContaining('journal record 1') as unknown }),
+    ]);
     // The damaged journal is still where it was: only the copy was repaired.
     expect(await readFile(store.journalPath)).toEqual(journal);
   });

@@ -9,7 +9,10 @@ import { CheckpointStore, type Checkpoint, type RecoverEvent } from '@sdp/checkp
  * reported in `recovered`. It works on a copy of the checkpoint file, its backup and its journal, so the
  * folder stays exactly as it was, a dead run's lock included (the resume must take that over itself).
  */
-export async function loadAsNextWriter(dir: string, featureId: string): Promise<{ checkpoint: Checkpoint | null; recovered: RecoverEvent[] }> {
+export async function loadAsNextWriter(
+  dir: string,
+  featureId: string,
+): Promise<{ checkpoint: Checkpoint | null; recovered: RecoverEvent[] }> {
   const copy = await mkdtemp(join(tmpdir(), 'sdp-next-writer-'));
   try {
     const store = new CheckpointStore({ featureId, dir: copy });

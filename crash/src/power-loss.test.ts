@@ -22,7 +22,16 @@ beforeAll(async () => {
   const store = new CheckpointStore({ featureId: 'F080', dir: scratch });
   await store.acquire();
   for (const seq of [1, 2]) {
-    await store.save({ version: '1.0', feature_id: 'F080', timestamp: '2026-02-07T12:00:00Z', completed: Array(seq).fill('00-080-01') as string[], failed: [], graph: null, circuit_breaker: null, seq });
+    await store.save({
+      version: '1.0',
+      feature_id: 'F080',
+      timestamp: '2026-02-07T12:00:00Z',
+      completed: Array(seq).fill('00-080-01') as string[],
+      failed: [],
+      graph: null,
+      circuit_breaker: null,
+      seq,
+    });
     contents.set(seq, await readFile(store.path));
   }
   for (const seq of [3, 4]) {
@@ -58,17 +67,29 @@ function saveTrace(seq: number, { fsyncFile = true, fsyncFolder = true }: Steps 
     `8 close(${fd(temp)}) = 0`,
     `8 rename("${temp}", "${folder}/${file}.new") = 0`,
     ...(seq > 1
-      ? [`8 link("${folder}/${file}", "${folder}/${file}.bak.link-${seq}") = 0`, `8 rename("${folder}/${file}.bak.link-${seq}", "${folder}/${file}.bak") = 0`]
+      ? [
+          `8 link("${folder}/${file}", "${folder}/${file}.bak.link-${seq}") = 0`,
+          `8 rename("${folder}/${file}.bak.link-${seq}", "${folder}/${file}.bak") = 0`,
+        ]
       : []),
     `8 unlink("${folder}/${file}.bak.link-${seq}") = -1 ENOENT (No such file or directory)`,
     `8 rename("${folder}/${file}.new", "${folder}/${file}") = 0`,
-    ...(fsyncFolder ? [`8 openat(AT_FDCWD</x>, "${folder}", O_RDONLY|O_CLOEXEC) = 19<${folder}>`, `8 fsync(19<${folder}>) = 0`, `8 close(19<${folder}>) = 0`] : []),
+    ...(fsyncFolder
+      ? [
+          `8 openat(AT_FDCWD</x>, "${folder}", O_RDONLY|O_CLOEXEC) = 19<${folder}>`,
+          `8 fsync(19<${folder}>) = 0`,
+          `8 close(19<${folder}>) = 0`,
+        ]
+      : []),
     `7 write(1<pipe:[1]>, "saved ${seq}\\n", 8) = 8`,
   ];
 }
 
 /** strace lines of update `seq`: a new journal, or an append to it (optionally without an fsync). */
-function updateTrace(seq: number, { create = false, fdatasync = true, fsyncFolder = true }: Steps & { create?: boolean; fdatasync?: boolean } = {}): string[] {
+function updateTrace(
+  seq: number,
+  { create = false, fdatasync = true, fsyncFolder = true }: Steps & { create?: boolean; fdatasync?: boolean } = {},
+): string[] {
   const journal = `${folder}/${file}.journal`;
   const offset = create ? 0 : (journals.get(seq - 1)?.length ?? 0);
   const length = (journals.get(seq)?.length ?? 0) - offset;
@@ -78,19 +99,46 @@ function updateTrace(seq: number, { create = false, fdatasync = true, fsyncFolde
     ...(create ? [`8 openat(AT_FDCWD</x>, "${journal}", O_WRONLY|O_CREAT|O_EXCL|O_TRUNC|O_CLOEXEC, 0666) = ${fd}`] : []),
     `8 pwrite64(${fd}, "{\\"seq\\":1"..., ${length}, ${offset}) = ${length}`,
     ...(fdatasync ? [`8 fdatasync(${fd}) = 0`] : []),
-    ...(create && fsyncFolder ? [`8 openat(AT_FDCWD</x>, "${folder}", O_RDONLY|O_CLOEXEC) = 19<${folder}>`, `8 fsync(19<${folder}>) = 0`, `8 close(19<${folder}>) = 0`] : []),
+    ...(create && fsyncFolder
+      ? [
+          `8 openat(AT_FDCWD</x>, "${folder}", O_RDONLY|O_CLOEXEC) = 19<${folder}>`,
+          `8 fsync(19<${folder}>) = 0`,
+          `8 close(19<${folder}>) = 0`,
+        ]
+      : []),
     `7 write(1<pipe:[1]>, "updated ${seq}\\n", 10) = 10`,
   ];
 }
 
 function explore(lines: string[]) {
-  return explorePowerLoss({ featureId: 'F080', initial: new Map(), initialSeq: null, ops: parseStrace(lines.join('\n'), folder), contents, journals });
+  return explorePowerLoss({
+    featureId: 'F080',
+    initial: new Map(),
+    initialSeq: null,
+    ops: parseStrace(lines.join('\n'), folder),
+    contents,
+    journals,
+  });
 }
 
 describe('the power-loss model', () => {
   it('reads strace output: the calls on the folder, marks, resumed calls; failed calls dropped', () => {
     const ops = parseStrace(saveTrace(2).join('\n'), folder);
-    expect(ops.map((op) => op.kind)).toEqual(['mark', 'create', 'write', 'fsync', 'close', 'rename', 'link', 'rename', 'rename', 'open-folder', 'fsync', 'close', 'mark']);
+    expect(ops.map((op) => op.kind)).toEqual([
+      'mark',
+      'create',
+      'write',
+      'fsync',
+      'close',
+      'rename',
+      'link',
+      'rename',
+      'rename',
+      'open-folder',
+      'fsync',
+      'close',
+      'mark',
+    ]);
     expect(ops[2]).toEqual({ kind: 'write', fd: 18, length: contents.get(2)?.length, offset: 0 });
   });
 
@@ -115,7 +163,12 @@ describe('the power-loss model', () => {
   it('reads the journal’s pwrite64 at its offset', () => {
     const ops = parseStrace(updateTrace(4).join('\n'), folder);
     expect(ops.map((op) => op.kind)).toEqual(['mark', 'write', 'fsync', 'mark']);
-    expect(ops[1]).toEqual({ kind: 'write', fd: 21, length: journals.get(4)!.length - journals.get(3)!.length, offset: journals.get(3)!.length });
+    expect(ops[1]).toEqual({
+      kind: 'write',
+      fd: 21,
+      length: journals.get(4)!.length - journals.get(3)!.length,
+      offset: journals.get(3)!.length,
+    });
   });
 
   it('finds nothing wrong with the update procedure: a new journal, then an append', async () => {
@@ -125,7 +178,12 @@ describe('the power-loss model', () => {
   });
 
   it('catches an update that resolves before its record is fdatasynced: a cut can take it back', async () => {
-    const report = await explore([...saveTrace(1), ...saveTrace(2), ...updateTrace(3, { create: true }), ...updateTrace(4, { fdatasync: false })]);
+    const report = await explore([
+      ...saveTrace(1),
+      ...saveTrace(2),
+      ...updateTrace(3, { create: true }),
+      ...updateTrace(4, { fdatasync: false }),
+    ]);
     expect(report.findings.map((finding) => finding.what)).toContainEqual(expect.stringMatching(/^loaded 3 where 4 was expected/));
   });
 

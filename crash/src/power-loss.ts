@@ -68,7 +68,11 @@ export function parseStrace(text: string, folder: string): FsOp[] {
         if (resultPath === folder) ops.push({ kind: 'open-folder', fd: Number(result) });
         const inside = inFolder(path);
         if (inside === undefined) break;
-        ops.push(args.includes('O_CREAT') ? { kind: 'create', name: inside, fd: Number(result), truncate: args.includes('O_TRUNC') } : { kind: 'open', name: inside, fd: Number(result) });
+        ops.push(
+          args.includes('O_CREAT')
+            ? { kind: 'create', name: inside, fd: Number(result), truncate: args.includes('O_TRUNC') }
+            : { kind: 'open', name: inside, fd: Number(result) },
+        );
         break;
       }
       case 'write':
@@ -81,7 +85,11 @@ export function parseStrace(text: string, folder: string): FsOp[] {
         }
         if (inFolder(fdPath(first)) === undefined) break;
         // After the (possibly truncated, `"..."`) data: the length, then pwrite's offset.
-        const numbers = args.slice(args.lastIndexOf('"') + 1).split(',').map((part) => part.trim()).filter((part) => /^\d+$/.test(part));
+        const numbers = args
+          .slice(args.lastIndexOf('"') + 1)
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => /^\d+$/.test(part));
         ops.push({ kind: 'write', fd: fdOf(first), length: Number(result), offset: name === 'pwrite64' ? Number(numbers[1]) : undefined });
         break;
       }
@@ -355,7 +363,10 @@ export async function explorePowerLoss(options: {
           let found = 'a checkpoint of no state';
           for (const seq of contents.keys()) if (await matches(seq)) found = String(seq);
           if (outcome.checkpoint === null) found = 'null';
-          findings.push({ after: index, what: `loaded ${found} where ${allowed.map(String).join(' or ')} was expected, with ${describeState(state)}` });
+          findings.push({
+            after: index,
+            what: `loaded ${found} where ${allowed.map(String).join(' or ')} was expected, with ${describeState(state)}`,
+          });
         }
       }
     }

@@ -50,7 +50,10 @@ async function flip(path: string): Promise<void> {
 /** Damages the journal record that holds the completion of `id` (other records hold starts and attempt handles). */
 async function flipJournalRecordOf(id: string): Promise<void> {
   const bytes = await readFile(journal());
-  const record = bytes.toString('utf8').split('\n').find((line) => line.includes(`"completed":["${id}"]`));
+  const record = bytes
+    .toString('utf8')
+    .split('\n')
+    .find((line) => line.includes(`"completed":["${id}"]`));
   if (record === undefined) throw new Error(`no journal record holds the completion of ${id}`);
   await writeFile(journal(), flipByteAt(bytes, bytes.indexOf(record) + 20));
 }
@@ -97,13 +100,22 @@ const states: State[] = [
     name: 'a damaged checkpoint',
     make: () => flip(main()),
     problems: ['checkpoint-damaged', 'lock-stale'],
-    run: { code: 0, starts: resumed, stderr: /checkpoint .*F075-checkpoint\.json \(checksum mismatch.*\) restored from its backup \(2 completed workstreams, \d+ journal records replayed\); the damaged file is kept at .*\.corrupt-/ },
+    run: {
+      code: 0,
+      starts: resumed,
+      stderr:
+        /checkpoint .*F075-checkpoint\.json \(checksum mismatch.*\) restored from its backup \(2 completed workstreams, \d+ journal records replayed\); the damaged file is kept at .*\.corrupt-/,
+    },
   },
   {
     name: 'a damaged backup',
     make: () => flip(backup()),
     problems: ['backup-damaged', 'lock-stale'],
-    run: { code: 0, starts: resumed, stderr: /backup .*\.bak \(checksum mismatch.*\) written again from the checkpoint; the damaged file is kept at .*\.bak\.corrupt-/ },
+    run: {
+      code: 0,
+      starts: resumed,
+      stderr: /backup .*\.bak \(checksum mismatch.*\) written again from the checkpoint; the damaged file is kept at .*\.bak\.corrupt-/,
+    },
   },
   {
     name: 'a damaged checkpoint and backup',
@@ -139,7 +151,11 @@ const states: State[] = [
     name: 'a damaged journal record',
     make: () => flipJournalRecordOf(ids[0]!),
     problems: ['journal-damaged', 'lock-stale'],
-    run: { code: 0, starts: [ids[0]!, ...resumed], stderr: /journal .*\.journal damaged: kept \d+ intact records? .*lost record \d+; the damaged file is kept at .*\.journal\.corrupt-/ },
+    run: {
+      code: 0,
+      starts: [ids[0]!, ...resumed],
+      stderr: /journal .*\.journal damaged: kept \d+ intact records? .*lost record \d+; the damaged file is kept at .*\.journal\.corrupt-/,
+    },
   },
   {
     name: 'temp files of an interrupted write',
@@ -157,7 +173,11 @@ describe('status and plan change nothing, whatever they find; run repairs and sa
   it.each(states)('$name', async (state) => {
     await state.make();
     const before = await snapshot();
-    for (const args of [['status', feature], ['status', feature, '--json'], ['plan', feature]]) {
+    for (const args of [
+      ['status', feature],
+      ['status', feature, '--json'],
+      ['plan', feature],
+    ]) {
       const result = await sandbox.run(args);
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(args[0] === 'status' && state.run.code === 2 ? 2 : 0);
       expect(await snapshot(), args.join(' ')).toEqual(before);

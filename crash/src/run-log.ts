@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 
 /** One record of the executor's append-only log. */
 export type LogRecord =
-  | { readonly kind: 'start'; readonly id: string; readonly pid: number }
-  | { readonly kind: 'end'; readonly id: string };
+  { readonly kind: 'start'; readonly id: string; readonly pid: number } | { readonly kind: 'end'; readonly id: string };
 
 /** Parses the log the executor writes: `start <id> <pid>` and `end <id>` lines. */
 export function parseRunLog(text: string): LogRecord[] {

@@ -66,7 +66,12 @@ async function runChain(
   hooks: Hooks,
   { stopOnCheckpointError = false, chain = ids }: { stopOnCheckpointError?: boolean; chain?: readonly string[] } = {},
 ): Promise<{ report: RunReport; events: CheckpointEvent[] }> {
-  const dispatcher = new Dispatcher(chainOf(chain), { featureId: 'F073', concurrency: 1, checkpoint: { dir: dir() }, stopOnCheckpointError });
+  const dispatcher = new Dispatcher(chainOf(chain), {
+    featureId: 'F073',
+    concurrency: 1,
+    checkpoint: { dir: dir() },
+    stopOnCheckpointError,
+  });
   const events: CheckpointEvent[] = [];
   // A failed expectation in a hook would only fail the workstream: it is rethrown after the run instead.
   let hookError: Error | undefined;
@@ -127,7 +132,14 @@ describe('a journal append that fails: reported, cut off, and the next write is 
     ['ENOSPC on its write', { at: 3, rules: [{ call: 'journal write', fail: 'ENOSPC' }], error: enospc('write') }],
     [
       'a short write, then ENOSPC (the disk fills mid-record)',
-      { at: 3, rules: [{ call: 'journal write', short: true, times: 1 }, { call: 'journal write', fail: 'ENOSPC' }], error: enospc('write') },
+      {
+        at: 3,
+        rules: [
+          { call: 'journal write', short: true, times: 1 },
+          { call: 'journal write', fail: 'ENOSPC' },
+        ],
+        error: enospc('write'),
+      },
     ],
     ['EIO on its fdatasync', { at: 3, rules: [{ call: 'journal fdatasync', fail: 'EIO' }], error: eio('fdatasync') }],
     ['EIO on the fdatasync of a new journal', { at: 2, rules: [{ call: 'journal fdatasync', fail: 'EIO' }], error: eio('fdatasync') }],
@@ -136,14 +148,26 @@ describe('a journal append that fails: reported, cut off, and the next write is 
       'a short write, ENOSPC, and the cut-off fails too (ftruncate EIO)',
       {
         at: 3,
-        rules: [{ call: 'journal write', short: true, times: 1 }, { call: 'journal write', fail: 'ENOSPC' }, { call: 'journal ftruncate', fail: 'EIO' }],
+        rules: [
+          { call: 'journal write', short: true, times: 1 },
+          { call: 'journal write', fail: 'ENOSPC' },
+          { call: 'journal ftruncate', fail: 'EIO' },
+        ],
         error: enospc('write'),
         left: 'torn',
       },
     ],
     [
       'EIO on its fdatasync, and the cut-off fails too (ftruncate EIO)',
-      { at: 3, rules: [{ call: 'journal fdatasync', fail: 'EIO' }, { call: 'journal ftruncate', fail: 'EIO' }], error: eio('fdatasync'), left: 'whole record' },
+      {
+        at: 3,
+        rules: [
+          { call: 'journal fdatasync', fail: 'EIO' },
+          { call: 'journal ftruncate', fail: 'EIO' },
+        ],
+        error: eio('fdatasync'),
+        left: 'whole record',
+      },
     ],
   ];
 
@@ -217,7 +241,11 @@ describe('a whole save that fails (the write after a failed append): reported, t
     [
       'a short write (write-file-atomic writes once; the read-back catches it)',
       { call: 'whole write', short: true },
-      { name: 'CheckpointWriteError', code: 'CHECKPOINT_WRITE', message: expect.stringMatching(/did not read back as written \(\d+ of \d+ bytes\)$/) as unknown },
+      {
+        name: 'CheckpointWriteError',
+        code: 'CHECKPOINT_WRITE',
+        message: expect.stringMatching(/did not read back as written \(\d+ of \d+ bytes\)$/) as unknown,
+      },
     ],
     ['EIO on its fsync', { call: 'whole fsync', fail: 'EIO' }, eio('fsync')],
     ['EROFS on its rename', { call: 'whole rename', fail: 'EROFS' }, { code: 'EROFS', syscall: 'rename' }],
@@ -310,22 +338,25 @@ describe('a compaction that fails', () => {
     ['a short write', { call: 'whole write', short: true }, { name: 'CheckpointWriteError', code: 'CHECKPOINT_WRITE' }],
     ['EIO on its fsync', { call: 'whole fsync', fail: 'EIO' }, eio('fsync')],
     ['EROFS on its rename', { call: 'whole rename', fail: 'EROFS' }, { code: 'EROFS', syscall: 'rename' }],
-  ])('at the end of an unfinished run, %s: reported; the JSON file and its journal stay, and load merges them', async (_name, rule, error) => {
-    const { report } = await runChain({
-      entry: (n) => {
-        // The appends of ws6's start and failure go through; the compaction after them does not.
-        if (n === 6) faults.arm(rule);
-      },
-    });
-    expect(faults.hits.length).toBeGreaterThan(0);
-    expect(report).toMatchObject({ outcome: 'failed', totals: { completed: 5, failed: 1 }, checkpoint: { kept: true } });
-    expect(report.checkpointErrors).toEqual([expect.objectContaining(error)]);
-    // W1 is the only JSON file written; the journal holds the rest of the run.
-    expect(files()).toEqual([main, `${main}.bak`, `${main}.journal`]);
-    expect(await load()).toMatchObject(finalState);
-    faults.disarm();
-    await expectResumeRuns([ids[5]!]);
-  });
+  ])(
+    'at the end of an unfinished run, %s: reported; the JSON file and its journal stay, and load merges them',
+    async (_name, rule, error) => {
+      const { report } = await runChain({
+        entry: (n) => {
+          // The appends of ws6's start and failure go through; the compaction after them does not.
+          if (n === 6) faults.arm(rule);
+        },
+      });
+      expect(faults.hits.length).toBeGreaterThan(0);
+      expect(report).toMatchObject({ outcome: 'failed', totals: { completed: 5, failed: 1 }, checkpoint: { kept: true } });
+      expect(report.checkpointErrors).toEqual([expect.objectContaining(error)]);
+      // W1 is the only JSON file written; the journal holds the rest of the run.
+      expect(files()).toEqual([main, `${main}.bak`, `${main}.journal`]);
+      expect(await load()).toMatchObject(finalState);
+      faults.disarm();
+      await expectResumeRuns([ids[5]!]);
+    },
+  );
 
   it('at the end of an unfinished run, EIO on the directory fsync after its rename: reported; the compacted file is in place', async () => {
     const { report } = await runChain({

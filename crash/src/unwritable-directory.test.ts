@@ -102,7 +102,9 @@ describe('a checkpoint folder that cannot be written', () => {
     // and this one cannot be removed. One line, exit 2, nothing runs, nothing changes.
     const blocked = await sandbox.run(['run', feature, '--exec', gatedExecutor, '-c', '1']);
     expect(blocked.code).toBe(2);
-    expect(sandbox.normalize(blocked.stderr)).toBe("sdp-dispatch: EISDIR: illegal operation on a directory, unlink '<tmp>/cwd/.sdp/checkpoints/F076-checkpoint.json.new'\n");
+    expect(sandbox.normalize(blocked.stderr)).toBe(
+      "sdp-dispatch: EISDIR: illegal operation on a directory, unlink '<tmp>/cwd/.sdp/checkpoints/F076-checkpoint.json.new'\n",
+    );
     expect(await sandbox.checkpointFiles()).toEqual(stays);
     expect(await readFile(`${sandbox.checkpointFile('F076')}.journal`)).toEqual(journal);
 

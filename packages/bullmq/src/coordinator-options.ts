@@ -31,7 +31,8 @@ export interface ResolvedCoordinatorOptions {
 
 export function resolveCoordinatorOptions(options: CoordinatorOptions): ResolvedCoordinatorOptions {
   const given: unknown = options;
-  if (typeof given !== 'object' || given === null) throw new TypeError(`coordinator options must be an object, got ${describeValue(given)}`);
+  if (typeof given !== 'object' || given === null)
+    throw new TypeError(`coordinator options must be an object, got ${describeValue(given)}`);
   assertConnection(options.connection);
   const queue = resolveQueueName(options.queue);
   const { featureId } = options;
@@ -44,5 +45,13 @@ export function resolveCoordinatorOptions(options: CoordinatorOptions): Resolved
   if (!(chainLengths instanceof Map)) throw new TypeError(`chainLengths must be a Map, got ${describeValue(chainLengths)}`);
   const pollMs = options.pollMs ?? 1000;
   assertDuration('pollMs', pollMs, 10);
-  return { connection: options.connection, queue, featureId, concurrency: options.concurrency, textOf: options.textOf, chainLengths, pollMs };
+  return {
+    connection: options.connection,
+    queue,
+    featureId,
+    concurrency: options.concurrency,
+    textOf: options.textOf,
+    chainLengths,
+    pollMs,
+  };
 }

@@ -30,7 +30,14 @@ function setup(featureId = 'F1') {
   const queue = `q${++queueNumber}`;
   const connection = connectionOf(redis.url);
   const coordinator = async (concurrency = 2, texts: Record<string, string> = {}) => {
-    const made = await Coordinator.connect({ connection, queue, featureId, concurrency, textOf: (id) => texts[id] ?? `# ${id}`, pollMs: 100 });
+    const made = await Coordinator.connect({
+      connection,
+      queue,
+      featureId,
+      concurrency,
+      textOf: (id) => texts[id] ?? `# ${id}`,
+      pollMs: 100,
+    });
     open.push(made);
     return made;
   };
@@ -56,7 +63,7 @@ function setup(featureId = 'F1') {
 }
 
 describe('a run spread over workers', () => {
-  it('runs every workstream once, each after its dependencies, and cleans the finished run\'s jobs', async () => {
+  it("runs every workstream once, each after its dependencies, and cleans the finished run's jobs", async () => {
     const { coordinator, worker, inspect, featureId } = setup();
     const graph = DependencyGraph.fromNodes([
       { id: 'a', dependsOn: [] },
@@ -130,7 +137,7 @@ describe('a run spread over workers', () => {
     expect(await jobs.getJob(jobIdOf(featureId, 'a', 2))).toBeDefined();
   });
 
-  it('retries a failed job under the next attempt id and reports the worker\'s reason', async () => {
+  it("retries a failed job under the next attempt id and reports the worker's reason", async () => {
     const { coordinator, worker, featureId } = setup();
     let runs = 0;
     await worker(() => {
@@ -151,7 +158,9 @@ describe('a run spread over workers', () => {
     let aborted: unknown;
     await worker(async (_task, { signal }) => {
       started.resolve();
-      await new Promise((resolve) => { signal.addEventListener('abort', resolve, { once: true }); });
+      await new Promise((resolve) => {
+        signal.addEventListener('abort', resolve, { once: true });
+      });
       aborted = signal.reason;
       throw signal.reason;
     });
@@ -176,7 +185,9 @@ describe('a run spread over workers', () => {
     const started = deferred();
     const handle = await worker(async (_task, { signal }) => {
       started.resolve();
-      await new Promise((resolve) => { signal.addEventListener('abort', resolve, { once: true }); });
+      await new Promise((resolve) => {
+        signal.addEventListener('abort', resolve, { once: true });
+      });
       reasons.push(signal.reason);
     }, 1000);
     const lost: string[] = [];
@@ -221,25 +232,48 @@ describe('a run spread over workers', () => {
     const { coordinator, worker, inspect, featureId } = setup();
     await worker(() => Promise.reject(new Error('always fails')));
     const remote = await coordinator(1);
-    const graph = DependencyGraph.fromNodes([{ id: 'a', dependsOn: [] }, { id: 'b', dependsOn: [] }, { id: 'c', dependsOn: [] }]);
-    const dispatcher = new Dispatcher(graph, { featureId, concurrency: 1, checkpoint: false, breaker: { threshold: 1, window: 1 }, onBreakerOpen: 'stop' });
+    const graph = DependencyGraph.fromNodes([
+      { id: 'a', dependsOn: [] },
+      { id: 'b', dependsOn: [] },
+      { id: 'c', dependsOn: [] },
+    ]);
+    const dispatcher = new Dispatcher(graph, {
+      featureId,
+      concurrency: 1,
+      checkpoint: false,
+      breaker: { threshold: 1, window: 1 },
+      onBreakerOpen: 'stop',
+    });
     remote.attach(dispatcher);
     const report = await dispatcher.run(remote.execute);
     expect(report.outcome).not.toBe('completed');
     const jobs = inspect();
     await expect.poll(() => jobs.isPaused()).toBe(true);
     // Nothing more was enqueued once the breaker opened: one job, one failure.
-    expect(await jobs.getJobCounts('failed', 'waiting', 'prioritized', 'active')).toEqual({ failed: 1, waiting: 0, prioritized: 0, active: 0 });
+    expect(await jobs.getJobCounts('failed', 'waiting', 'prioritized', 'active')).toEqual({
+      failed: 1,
+      waiting: 0,
+      prioritized: 0,
+      active: 0,
+    });
   });
 });
 
 describe('options', () => {
   it('are validated up front', async () => {
     const connection = connectionOf('redis://127.0.0.1:1');
-    await expect(startWorker({ connection, execute: () => Promise.resolve(), lockMs: 10 })).rejects.toThrow('lockMs must be a finite number of milliseconds >= 500, got 10');
-    await expect(startWorker({ connection, execute: 'x' as unknown as WorkerExecute })).rejects.toThrow('execute must be a function, got "x"');
-    await expect(Coordinator.connect({ connection, featureId: 'F', concurrency: 0, textOf: () => '' })).rejects.toThrow('concurrency must be an integer >= 1, got 0');
-    await expect(Coordinator.connect({ connection, featureId: 'F', concurrency: 1, textOf: () => '', queue: 'a b' })).rejects.toThrow('queue must be a name');
+    await expect(startWorker({ connection, execute: () => Promise.resolve(), lockMs: 10 })).rejects.toThrow(
+      'lockMs must be a finite number of milliseconds >= 500, got 10',
+    );
+    await expect(startWorker({ connection, execute: 'x' as unknown as WorkerExecute })).rejects.toThrow(
+      'execute must be a function, got "x"',
+    );
+    await expect(Coordinator.connect({ connection, featureId: 'F', concurrency: 0, textOf: () => '' })).rejects.toThrow(
+      'concurrency must be an integer >= 1, got 0',
+    );
+    await expect(Coordinator.connect({ connection, featureId: 'F', concurrency: 1, textOf: () => '', queue: 'a b' })).rejects.toThrow(
+      'queue must be a name',
+    );
     expect(() => connectionOf('http://x')).toThrow('not a Redis URL');
     expect(connectionOf('redis://u:p%40@host:7000/2')).toMatchObject({ host: 'host', port: 7000, username: 'u', password: 'p@', db: 2 });
   });

@@ -28,7 +28,10 @@ export interface BreakerEvents {
   onBreakerStateChange(listener: (event: { readonly to: string }) => void): Dispose;
 }
 
-interface Adoption { readonly jobId: string; readonly adopted: AdoptEvent['state'] | undefined }
+interface Adoption {
+  readonly jobId: string;
+  readonly adopted: AdoptEvent['state'] | undefined;
+}
 const unfinished = new Set(['active', 'waiting', 'prioritized', 'delayed', 'waiting-children']);
 
 /**
@@ -172,14 +175,18 @@ export class Coordinator {
     const jobId = jobIdOf(featureId, id, sequence);
     this.#sequences.set(id, sequence);
     const priority = this.#priorities.get(id);
-    await this.#queue.add(jobName, { featureId, workstream: id, text, sequence }, {
-      jobId,
-      attempts: 1,
-      // Kept until the run finished: they are what a restarted coordinator adopts from.
-      removeOnComplete: false,
-      removeOnFail: false,
-      ...(priority === undefined ? {} : { priority }),
-    });
+    await this.#queue.add(
+      jobName,
+      { featureId, workstream: id, text, sequence },
+      {
+        jobId,
+        attempts: 1,
+        // Kept until the run finished: they are what a restarted coordinator adopts from.
+        removeOnComplete: false,
+        removeOnFail: false,
+        ...(priority === undefined ? {} : { priority }),
+      },
+    );
     return { jobId, adopted: undefined };
   }
 

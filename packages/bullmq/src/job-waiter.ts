@@ -1,6 +1,7 @@
 import type { Queue, QueueEvents } from 'bullmq';
 
-export type JobOutcome = { readonly state: 'completed' } | { readonly state: 'failed'; readonly reason: string } | { readonly state: 'vanished' };
+export type JobOutcome =
+  { readonly state: 'completed' } | { readonly state: 'failed'; readonly reason: string } | { readonly state: 'vanished' };
 
 interface Waiting {
   readonly resolve: (outcome: JobOutcome) => void;

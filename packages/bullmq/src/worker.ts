@@ -136,7 +136,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     runRetryDelay: Math.min(15_000, lockMs),
     autorun: false,
   });
-  worker.on('error', (error) => { on.error.emit(error); });
+  worker.on('error', (error) => {
+    on.error.emit(error);
+  });
   worker.on('locksRenewed', ({ jobIds }) => {
     const now = Date.now();
     for (const jobId of jobIds) {
@@ -150,16 +152,21 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     for (const jobId of jobIds) lose(jobId, 'Redis refused to renew it');
   });
   // Renewals that do not arrive (Redis unreachable, event loop blocked): give up before the lock lapses.
-  const overdue = setInterval(() => {
-    const now = Date.now();
-    for (const [jobId, job] of running) {
-      if (now - job.lastRenewedAt > lockMs / 2) lose(jobId, `not renewed for ${now - job.lastRenewedAt} ms`);
-    }
-  }, Math.max(50, Math.round(lockMs / 20)));
+  const overdue = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [jobId, job] of running) {
+        if (now - job.lastRenewedAt > lockMs / 2) lose(jobId, `not renewed for ${now - job.lastRenewedAt} ms`);
+      }
+    },
+    Math.max(50, Math.round(lockMs / 20)),
+  );
   overdue.unref();
 
   const events = new QueueEvents(queue, { connection });
-  events.on('error', (error) => { on.error.emit(error); });
+  events.on('error', (error) => {
+    on.error.emit(error);
+  });
   const onCancel = ({ jobId }: { jobId: string }) => {
     running.get(jobId)?.controller.abort(new Error(`job ${jobId} was cancelled by the coordinator`));
   };

@@ -41,10 +41,9 @@ const checkpointArbitrary: fc.Arbitrary<Checkpoint> = fc.record({
   failed: fc.array(id, { maxLength: 5 }),
   graph: fc.option(
     fc.record({
-      nodes: fc.array(
-        fc.record({ id, depends_on: fc.array(id, { maxLength: 3 }), indegree: fc.nat(3), completed: fc.boolean() }),
-        { maxLength: 4 },
-      ),
+      nodes: fc.array(fc.record({ id, depends_on: fc.array(id, { maxLength: 3 }), indegree: fc.nat(3), completed: fc.boolean() }), {
+        maxLength: 4,
+      }),
       edges: fc.dictionary(id, fc.array(id, { maxLength: 3 }), { maxKeys: 4 }),
     }),
     { nil: null },
@@ -137,7 +136,10 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
     );
     expect(decodeCheckpoint(Buffer.from([0x7b, 0xff, 0x7d]))).toEqual({ kind: 'damaged', reason: 'not valid UTF-8' });
     expect(decodeCheckpoint(Buffer.from('[1]'))).toEqual({ kind: 'damaged', reason: 'not a JSON object' });
-    expect(decodeCheckpoint(Buffer.from(''))).toMatchObject({ kind: 'damaged', reason: expect.stringMatching(/^not valid JSON/) as string });
+    expect(decodeCheckpoint(Buffer.from(''))).toMatchObject({
+      kind: 'damaged',
+      reason: expect.stringMatching(/^not valid JSON/) as string,
+    });
   });
 
   it('accepts a checksum-less file (as the seed Go implementation writes) after validating its structure', () => {
@@ -171,7 +173,10 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
     }
     expect(decodeCheckpoint(Buffer.from(JSON.stringify({ ...small, version: 2 })))).toEqual({ kind: 'unsupported-version', version: '2' });
     for (const version of ['', undefined]) {
-      expect(decodeCheckpoint(Buffer.from(JSON.stringify({ ...small, version })))).toMatchObject({ kind: 'ok', checkpoint: { version: '1.0' } });
+      expect(decodeCheckpoint(Buffer.from(JSON.stringify({ ...small, version })))).toMatchObject({
+        kind: 'ok',
+        checkpoint: { version: '1.0' },
+      });
     }
   });
 

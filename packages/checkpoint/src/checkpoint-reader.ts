@@ -97,7 +97,12 @@ export async function readStoredTempFiles(files: CheckpointFiles): Promise<{ tem
     if (hasErrorCode(error, 'ENOENT')) return { tempFiles: [] };
     throw naming(files.dir, error);
   }
-  return { tempFiles: names.filter((name) => files.isTempFile(name)).sort().map((name) => join(files.dir, name)) };
+  return {
+    tempFiles: names
+      .filter((name) => files.isTempFile(name))
+      .sort()
+      .map((name) => join(files.dir, name)),
+  };
 }
 
 /**

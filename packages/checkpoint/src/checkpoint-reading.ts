@@ -113,7 +113,12 @@ export function conclude(files: CheckpointFiles, stored: StoredFiles): Conclusio
     base = undefined;
   } else {
     const problem = main.kind === 'missing' ? 'missing' : describe(main);
-    findings.push({ kind: main.kind === 'missing' ? 'checkpoint-missing' : 'checkpoint-damaged', path: files.path, problem, action: STOPS });
+    findings.push({
+      kind: main.kind === 'missing' ? 'checkpoint-missing' : 'checkpoint-damaged',
+      path: files.path,
+      problem,
+      action: STOPS,
+    });
     if (backup.kind === 'unsupported-version') {
       findings.push({ kind: 'backup-version', path: files.backupPath, problem: describe(backup), action: STOPS });
       return unusable(new CheckpointVersionError(files.backupPath, backup.version));
@@ -130,7 +135,10 @@ export function conclude(files: CheckpointFiles, stored: StoredFiles): Conclusio
     findings.push({
       kind: 'journal-stale',
       path: files.journalPath,
-      problem: base === undefined ? 'a journal without its checkpoint' : `a journal of an earlier ${source === 'backup' ? 'checkpoint file' : 'version of the checkpoint'}, whose updates it does not hold`,
+      problem:
+        base === undefined
+          ? 'a journal without its checkpoint'
+          : `a journal of an earlier ${source === 'backup' ? 'checkpoint file' : 'version of the checkpoint'}, whose updates it does not hold`,
       action: 'a run removes it',
     });
   }

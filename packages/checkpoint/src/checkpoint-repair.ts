@@ -69,19 +69,35 @@ export async function repair(context: RepairContext, conclusion: Conclusion): Pr
       case 'checkpoint-missing': {
         const movedTo = finding.kind === 'checkpoint-missing' ? finding.path : await keepAside(files, finding.path, clock);
         const kept = movedTo === finding.path ? 'it was missing' : `the damaged file is kept at ${movedTo}`;
-        report('backup', finding, movedTo, `checkpoint ${finding.path} (${finding.problem}) restored from its backup (${recovered}); ${kept}`);
+        report(
+          'backup',
+          finding,
+          movedTo,
+          `checkpoint ${finding.path} (${finding.problem}) restored from its backup (${recovered}); ${kept}`,
+        );
         break;
       }
       case 'backup-damaged':
       case 'backup-version': {
         const movedTo = await keepAside(files, finding.path, clock);
-        report('checkpoint', finding, movedTo, `backup ${finding.path} (${finding.problem}) written again from the checkpoint; the damaged file is kept at ${movedTo}`);
+        report(
+          'checkpoint',
+          finding,
+          movedTo,
+          `backup ${finding.path} (${finding.problem}) written again from the checkpoint; the damaged file is kept at ${movedTo}`,
+        );
         break;
       }
       case 'journal-damaged': {
         const movedTo = await keepAside(files, finding.path, clock);
-        const lost = lostRecords.length === 0 ? 'no record lost' : `lost record${lostRecords.length === 1 ? '' : 's'} ${lostRecords.join(', ')}`;
-        report('journal', finding, movedTo, `journal ${finding.path} damaged: kept ${plural(journalRecords, 'intact record')} (${recovered}), ${lost}; the damaged file is kept at ${movedTo}`);
+        const lost =
+          lostRecords.length === 0 ? 'no record lost' : `lost record${lostRecords.length === 1 ? '' : 's'} ${lostRecords.join(', ')}`;
+        report(
+          'journal',
+          finding,
+          movedTo,
+          `journal ${finding.path} damaged: kept ${plural(journalRecords, 'intact record')} (${recovered}), ${lost}; the damaged file is kept at ${movedTo}`,
+        );
         break;
       }
       case 'checkpoint-version':

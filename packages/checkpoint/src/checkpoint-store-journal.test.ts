@@ -125,7 +125,9 @@ describe('update and load', () => {
 
   it('validates at call time naming the path, and takes the update as it was then', async () => {
     const subject = await writer();
-    const error: unknown = await subject.update({ ...step(1), completed: ['a', 'b', 7] } as unknown as CheckpointUpdate).catch((caught: unknown) => caught);
+    const error: unknown = await subject
+      .update({ ...step(1), completed: ['a', 'b', 7] } as unknown as CheckpointUpdate)
+      .catch((caught: unknown) => caught);
     expect(isCheckpointValidationError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'CHECKPOINT_INVALID', jsonPath: '$.completed[2]' });
     const next = step(1);
@@ -372,7 +374,10 @@ describe('a journal that does not fit its checkpoint file', () => {
     await update(next, 4, 4);
     const lines = (await readFile(join(dir, journal))).toString().split('\n');
     expect(lines.slice(0, -2).join('\n')).toBe(complete.toString().slice(0, -1));
-    expect(lines.slice(-2)).toEqual([expect.stringMatching(/^\{"seq":4,"timestamp":"2026-02-07T13:00:04.000Z",.*\t[0-9a-f]{64}$/) as string, '']);
+    expect(lines.slice(-2)).toEqual([
+      expect.stringMatching(/^\{"seq":4,"timestamp":"2026-02-07T13:00:04.000Z",.*\t[0-9a-f]{64}$/) as string,
+      '',
+    ]);
     expect(await store().load()).toEqual(after(4));
   });
 
@@ -401,7 +406,9 @@ describe('a journal that does not fit its checkpoint file', () => {
     subject.onRecover((event) => events.push(event));
     expect(await subject.load()).toEqual(intact);
     const movedTo = join(dir, `${journal}.corrupt-20260207T120000000Z-0`);
-    expect(events).toMatchObject([{ from: 'journal', movedTo, reason: 'journal record 3: check mismatch (record 3 lost)', journalRecords: 3, lostRecords: [3] }]);
+    expect(events).toMatchObject([
+      { from: 'journal', movedTo, reason: 'journal record 3: check mismatch (record 3 lost)', journalRecords: 3, lostRecords: [3] },
+    ]);
     expect(await readFile(movedTo)).toEqual(bytes);
     // The intact records were written into the checkpoint; the damaged journal is gone from its place.
     expect(await listDir(dir)).toEqual([main, backup, `${journal}.corrupt-20260207T120000000Z-0`, lock]);

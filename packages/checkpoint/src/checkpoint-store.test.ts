@@ -6,12 +6,7 @@ import { encodeCheckpoint } from './checkpoint-codec.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import type { CheckpointStoreOptions } from './checkpoint-store-options.js';
 import { disk } from './disk.js';
-import {
-  isCheckpointCorruptError,
-  isCheckpointNotLockedError,
-  isCheckpointValidationError,
-  isCheckpointVersionError,
-} from './errors.js';
+import { isCheckpointCorruptError, isCheckpointNotLockedError, isCheckpointValidationError, isCheckpointVersionError } from './errors.js';
 import type { RecoverEvent } from './checkpoint-store.js';
 import { listDir, makeTempDir, manualClock, sampleCheckpoint, type ManualClock } from './test-support.js';
 
@@ -123,16 +118,17 @@ describe('save and load', () => {
     await expect(writer.save(version(1))).rejects.toSatisfy(isCheckpointNotLockedError);
     await writer.acquire();
     await writer.release();
-    await expect(writer.save(version(1))).rejects.toMatchObject({ code: 'CHECKPOINT_NOT_LOCKED', message: expect.stringContaining('acquire()') as string });
+    await expect(writer.save(version(1))).rejects.toMatchObject({
+      code: 'CHECKPOINT_NOT_LOCKED',
+      message: expect.stringContaining('acquire()') as string,
+    });
     await expect(writer.delete()).rejects.toSatisfy(isCheckpointNotLockedError);
     expect(await listDir(dir)).toEqual([]);
   });
 
   it('validates at call time and saves the content as it was then', async () => {
     const writer = await lockedStore();
-    await expect(writer.save({ ...version(1), completed: [7] } as unknown as Checkpoint)).rejects.toSatisfy(
-      isCheckpointValidationError,
-    );
+    await expect(writer.save({ ...version(1), completed: [7] } as unknown as Checkpoint)).rejects.toSatisfy(isCheckpointValidationError);
     const checkpoint = version(1);
     const saved = writer.save(checkpoint);
     checkpoint.completed.push('added later');
@@ -241,7 +237,13 @@ describe('a damaged checkpoint', () => {
     // The backup is the last save, not the one before: nothing is lost.
     expect(await writer.load()).toEqual(version(2));
     expect(events).toMatchObject([
-      { from: 'backup', path: join(dir, main), movedTo: corrupt(main), reason: 'checksum mismatch: the file was altered or truncated', journalRecords: 0 },
+      {
+        from: 'backup',
+        path: join(dir, main),
+        movedTo: corrupt(main),
+        reason: 'checksum mismatch: the file was altered or truncated',
+        journalRecords: 0,
+      },
     ]);
     expect(events[0]?.summary).toContain(`the damaged file is kept at ${corrupt(main)}`);
     expect(await readFile(corrupt(main))).toEqual(damaged);
@@ -486,7 +488,11 @@ describe('delete and leftovers', () => {
       return unlink(path);
     });
     vi.spyOn(disk, 'link').mockImplementation(async (existing, target) => {
-      steps.push(`link ${String(target).slice(dir.length + 1).replace(/[0-9a-f]{32}/, 'H')}`);
+      steps.push(
+        `link ${String(target)
+          .slice(dir.length + 1)
+          .replace(/[0-9a-f]{32}/, 'H')}`,
+      );
       return linkFile(existing, target);
     });
     vi.spyOn(disk, 'syncDirectory').mockImplementation(async (path) => {

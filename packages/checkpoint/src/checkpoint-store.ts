@@ -93,8 +93,18 @@ export class CheckpointStore {
       const { pid, host, since } = lock.holder;
       const finding: CheckpointFinding =
         lock.kind === 'stale'
-          ? { kind: 'lock-stale', path: this.lockPath, problem: `left by pid ${pid} on ${host} (since ${since}), which is gone`, action: 'a run takes it over' }
-          : { kind: 'lock-held', path: this.lockPath, problem: `held by pid ${pid} on ${host} since ${since}`, action: 'a run stops (exit 2) while that one is going' };
+          ? {
+              kind: 'lock-stale',
+              path: this.lockPath,
+              problem: `left by pid ${pid} on ${host} (since ${since}), which is gone`,
+              action: 'a run takes it over',
+            }
+          : {
+              kind: 'lock-held',
+              path: this.lockPath,
+              problem: `held by pid ${pid} on ${host} since ${since}`,
+              action: 'a run stops (exit 2) while that one is going',
+            };
       return strip({ ...reading, findings: [...reading.findings, finding] });
     });
   }

@@ -89,7 +89,9 @@ export async function makeDirectoryDurably(dir: string): Promise<void> {
   if (first === undefined) return;
   let created = first;
   await disk.syncDirectory(dirname(created));
-  for (const part of relative(first, dir).split(sep).filter((name) => name !== '')) {
+  for (const part of relative(first, dir)
+    .split(sep)
+    .filter((name) => name !== '')) {
     await disk.syncDirectory(created);
     created = join(created, part);
   }

@@ -7,7 +7,11 @@ const base = 'a'.repeat(64);
 const otherBase = 'b'.repeat(64);
 
 function update(seq: number): CheckpointUpdate {
-  return { timestamp: `2026-02-07T12:00:${String(seq % 60).padStart(2, '0')}Z`, completed: [`ws-${seq}`], attempts: { [`ws-${seq}`]: seq } };
+  return {
+    timestamp: `2026-02-07T12:00:${String(seq % 60).padStart(2, '0')}Z`,
+    completed: [`ws-${seq}`],
+    attempts: { [`ws-${seq}`]: seq },
+  };
 }
 
 /** A journal of `count` records on `base`, and the offset where each line ends. */
@@ -33,7 +37,9 @@ describe('the journal format', () => {
     const lines = bytes.toString().split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(new RegExp(`^\\{"journal":2,"base":"${base}","id":"0{32}"\\}\\t[0-9a-f]{64}$`));
-    expect(lines[1]).toMatch(/^\{"seq":1,"timestamp":"2026-02-07T12:00:01Z","completed":\["ws-1"\],"attempts":\{"ws-1":1\}\}\t[0-9a-f]{64}$/);
+    expect(lines[1]).toMatch(
+      /^\{"seq":1,"timestamp":"2026-02-07T12:00:01Z","completed":\["ws-1"\],"attempts":\{"ws-1":1\}\}\t[0-9a-f]{64}$/,
+    );
     expect(lines[3]).toBe('');
     expect(ends.map((end) => end.seq)).toEqual([0, 1, 2]);
     expect(ends.at(-1)?.length).toBe(bytes.length);
@@ -84,7 +90,12 @@ describe('the journal format', () => {
 
     const headerFlipped = Buffer.from(bytes);
     headerFlipped[3]! ^= 0x01;
-    expect(decodeJournal(headerFlipped, base)).toEqual({ kind: 'damaged', updates: [], lost: [], reason: 'journal header: check mismatch' });
+    expect(decodeJournal(headerFlipped, base)).toEqual({
+      kind: 'damaged',
+      updates: [],
+      lost: [],
+      reason: 'journal header: check mismatch',
+    });
   });
 
   it('loses at most the record a single flipped bit lands in, whichever byte of whichever record it is', () => {
@@ -158,19 +169,22 @@ describe('the journal format', () => {
   it('never replays a record out of order or one that is not in the journal, whatever bytes are flipped', () => {
     const { bytes } = journal(4);
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }), (flips) => {
-        const damaged = Buffer.from(bytes);
-        for (const [index, mask] of flips) damaged[index]! ^= mask;
-        const decoded = decodeJournal(damaged, base);
-        const replayed = decoded.kind === 'foreign' ? [] : decoded.updates;
-        // A subsequence of the records, in order.
-        let at = 0;
-        for (const update of replayed) {
-          while (at < 4 && JSON.stringify(updates(4)[at]) !== JSON.stringify(update)) at += 1;
-          expect(at, 'a replayed update that is no record of the journal, or out of order').toBeLessThan(4);
-          at += 1;
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }),
+        (flips) => {
+          const damaged = Buffer.from(bytes);
+          for (const [index, mask] of flips) damaged[index]! ^= mask;
+          const decoded = decodeJournal(damaged, base);
+          const replayed = decoded.kind === 'foreign' ? [] : decoded.updates;
+          // A subsequence of the records, in order.
+          let at = 0;
+          for (const update of replayed) {
+            while (at < 4 && JSON.stringify(updates(4)[at]) !== JSON.stringify(update)) at += 1;
+            expect(at, 'a replayed update that is no record of the journal, or out of order').toBeLessThan(4);
+            at += 1;
+          }
+        },
+      ),
     );
   });
 });

@@ -137,7 +137,6 @@ interface RawLine {
   readonly claimed: string;
 }
 
-
 /**
  * The journal's lines after `start`. A line whose newline was damaged holds two records; it is split where the
  * first one's check ends and the next record begins.

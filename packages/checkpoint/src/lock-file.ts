@@ -1,16 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { Clock } from '@sdp/internal';
-import {
-  disk,
-  hasErrorCode,
-  makeDirectoryDurably,
-  openIfExists,
-  randomHex,
-  removeFile,
-  statIfExists,
-  writeCandidate,
-} from './disk.js';
+import { disk, hasErrorCode, makeDirectoryDurably, openIfExists, randomHex, removeFile, statIfExists, writeCandidate } from './disk.js';
 import { CheckpointLockedError, CheckpointLockLostError, CheckpointNotLockedError, type LockHolder } from './errors.js';
 
 export interface LockFileOptions {
@@ -100,8 +91,7 @@ async function readLockFile(path: string): Promise<LockFileContent | undefined> 
     const stats = await handle.stat();
     const raw = await handle.readFile('utf8');
     const record = parseRecord(raw);
-    const instance =
-      record?.token ?? createHash('sha256').update(raw).update(String(stats.ino)).digest('hex').slice(0, 32);
+    const instance = record?.token ?? createHash('sha256').update(raw).update(String(stats.ino)).digest('hex').slice(0, 32);
     return { instance, record, mtimeMs: stats.mtimeMs };
   } finally {
     await handle.close();
@@ -372,8 +362,7 @@ export class LockFile {
       if (candidate !== null) {
         const [, pidText = '', host, token = ''] = candidate;
         const pid = Number(pidText);
-        const writerGone =
-          host === ourHost && (pid === process.pid ? !liveTokens.has(token) : !isProcessAlive(pid));
+        const writerGone = host === ourHost && (pid === process.pid ? !liveTokens.has(token) : !isProcessAlive(pid));
         const stats = await statIfExists(path);
         if (stats === undefined || (!writerGone && clock.now() - stats.mtimeMs <= staleMs)) continue;
       }

@@ -12,7 +12,10 @@ type FsCallbackFn = (...args: unknown[]) => void;
  * Replaces `fs[name]` (callback API) for the current test. write-file-atomic looks these up on each call, so
  * its faults are injected here; our own steps go through `disk`.
  */
-export function replaceFsCallback(name: string, implementation: (original: FsCallbackFn, args: unknown[], callback: FsCallback) => void): void {
+export function replaceFsCallback(
+  name: string,
+  implementation: (original: FsCallbackFn, args: unknown[], callback: FsCallback) => void,
+): void {
   const callbacks = fs as unknown as Record<string, FsCallbackFn>;
   const original = callbacks[name];
   if (original === undefined) throw new TypeError(`fs.${name} is not a function`);
@@ -42,7 +45,8 @@ export function injectStepFaults(diskSteps: readonly (keyof typeof disk)[]): Ste
   };
   for (const name of diskSteps) {
     const original = disk[name] as (...args: unknown[]) => Promise<unknown>;
-    vi.spyOn(disk, name).mockImplementation(((...args: unknown[]) => (fault() ? Promise.reject(systemError('EIO')) : original(...args))) as never);
+    vi.spyOn(disk, name).mockImplementation(((...args: unknown[]) =>
+      fault() ? Promise.reject(systemError('EIO')) : original(...args)) as never);
   }
   for (const name of ['open', 'write', 'fsync', 'close', 'rename']) {
     replaceFsCallback(name, (original, args, callback) => {

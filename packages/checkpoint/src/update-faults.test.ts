@@ -170,37 +170,53 @@ describe('an update or compaction failing at any single file-system step', () =>
       ['after', 'before'],
     ],
     ['compact()', [step(1)], (): Promise<void> => writer.compact(), after(step(1)), after(step(1)), ['before']],
-  ] as const)('%s: the state before or after it, and the store goes on', { timeout: 60_000 }, async (_, setup, operation, before, afterIt, expectedOutcomes) => {
-    const prepare = async (): Promise<void> => {
-      await writer.save(base);
-      for (const change of setup) await writer.update(change);
-    };
-    const faults = injectStepFaults(['open', 'readFile', 'readdir', 'stat', 'link', 'rename', 'unlink', 'syncDirectory', 'write', 'datasync', 'truncate']);
-    await prepare();
-    faults.reset(0);
-    await operation();
-    const steps = faults.calls();
-    expect(steps).toBeGreaterThan(2);
-
-    const outcomes = new Set<string>();
-    for (let failAt = 1; failAt <= steps; failAt += 1) {
-      faults.reset(0);
+  ] as const)(
+    '%s: the state before or after it, and the store goes on',
+    { timeout: 60_000 },
+    async (_, setup, operation, before, afterIt, expectedOutcomes) => {
+      const prepare = async (): Promise<void> => {
+        await writer.save(base);
+        for (const change of setup) await writer.update(change);
+      };
+      const faults = injectStepFaults([
+        'open',
+        'readFile',
+        'readdir',
+        'stat',
+        'link',
+        'rename',
+        'unlink',
+        'syncDirectory',
+        'write',
+        'datasync',
+        'truncate',
+      ]);
       await prepare();
-      faults.reset(failAt);
-      const failed = await operation().then(
-        () => false,
-        () => true,
-      );
       faults.reset(0);
-      expect({ failAt, failed }).toEqual({ failAt, failed: true });
-      const now = await loaded();
-      outcomes.add(JSON.stringify(now) === JSON.stringify(before) ? 'before' : 'after');
-      expect([before, afterIt]).toContainEqual(now);
-      // No temp file is left, and the store goes on from what it holds (the operation did not happen).
-      expect((await listDir(dir)).filter((name) => /\.(?:new|\d+|link-[0-9a-f]+)$/.test(name))).toEqual([]);
-      await writer.update(step(9));
-      expect(await loaded()).toEqual(applyUpdate(before, step(9)));
-    }
-    expect([...outcomes].sort()).toEqual(expectedOutcomes);
-  });
+      await operation();
+      const steps = faults.calls();
+      expect(steps).toBeGreaterThan(2);
+
+      const outcomes = new Set<string>();
+      for (let failAt = 1; failAt <= steps; failAt += 1) {
+        faults.reset(0);
+        await prepare();
+        faults.reset(failAt);
+        const failed = await operation().then(
+          () => false,
+          () => true,
+        );
+        faults.reset(0);
+        expect({ failAt, failed }).toEqual({ failAt, failed: true });
+        const now = await loaded();
+        outcomes.add(JSON.stringify(now) === JSON.stringify(before) ? 'before' : 'after');
+        expect([before, afterIt]).toContainEqual(now);
+        // No temp file is left, and the store goes on from what it holds (the operation did not happen).
+        expect((await listDir(dir)).filter((name) => /\.(?:new|\d+|link-[0-9a-f]+)$/.test(name))).toEqual([]);
+        await writer.update(step(9));
+        expect(await loaded()).toEqual(applyUpdate(before, step(9)));
+      }
+      expect([...outcomes].sort()).toEqual(expectedOutcomes);
+    },
+  );
 });

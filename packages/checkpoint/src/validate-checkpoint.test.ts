@@ -105,12 +105,32 @@ describe('validateCheckpoint', () => {
     [{ ...seed, completed: undefined }, '$.completed', '$.completed must be an array of non-empty strings, got undefined'],
     [{ ...seed, failed: [1] }, '$.failed[0]', '$.failed[0] must be a non-empty string, got 1'],
     [{ ...seed, graph: [] }, '$.graph', '$.graph must be a graph snapshot object or null, got an array'],
-    [{ ...seed, graph: { nodes: [{ id: 'a', depends_on: [], indegree: -1, completed: false }], edges: {} } }, '$.graph.nodes[0].indegree', 'non-negative integer'],
-    [{ ...seed, graph: { nodes: [{ id: 'a', depends_on: [], indegree: 0, completed: 'no' }], edges: {} } }, '$.graph.nodes[0].completed', 'a boolean'],
+    [
+      { ...seed, graph: { nodes: [{ id: 'a', depends_on: [], indegree: -1, completed: false }], edges: {} } },
+      '$.graph.nodes[0].indegree',
+      'non-negative integer',
+    ],
+    [
+      { ...seed, graph: { nodes: [{ id: 'a', depends_on: [], indegree: 0, completed: 'no' }], edges: {} } },
+      '$.graph.nodes[0].completed',
+      'a boolean',
+    ],
     [{ ...seed, graph: { nodes: [], edges: { 'a-b': 'c' } } }, '$.graph.edges["a-b"]', 'must be an array'],
-    [{ ...seed, circuit_breaker: { ...seed.circuit_breaker, state: 3 } }, '$.circuit_breaker.state', '0 (closed), 1 (open) or 2 (half-open), got 3'],
-    [{ ...seed, circuit_breaker: { ...seed.circuit_breaker, failure_count: 1.5 } }, '$.circuit_breaker.failure_count', 'non-negative integer'],
-    [{ ...seed, circuit_breaker: { ...seed.circuit_breaker, last_state_change: 'now' } }, '$.circuit_breaker.last_state_change', 'RFC 3339'],
+    [
+      { ...seed, circuit_breaker: { ...seed.circuit_breaker, state: 3 } },
+      '$.circuit_breaker.state',
+      '0 (closed), 1 (open) or 2 (half-open), got 3',
+    ],
+    [
+      { ...seed, circuit_breaker: { ...seed.circuit_breaker, failure_count: 1.5 } },
+      '$.circuit_breaker.failure_count',
+      'non-negative integer',
+    ],
+    [
+      { ...seed, circuit_breaker: { ...seed.circuit_breaker, last_state_change: 'now' } },
+      '$.circuit_breaker.last_state_change',
+      'RFC 3339',
+    ],
     [{ ...seed, attempts: { a: -1 } }, '$.attempts.a', 'non-negative integer'],
     [{ ...seed, durations_ms: { a: Number.NaN } }, '$.durations_ms.a', 'non-negative finite number'],
     [{ ...seed, skipped: { a: 3 } }, '$.skipped.a', 'non-empty string'],
@@ -164,7 +184,16 @@ describe('validateCheckpointUpdate', () => {
       other: undefined,
     };
     const valid = validateCheckpointUpdate(update);
-    expect(Object.keys(valid)).toEqual(['timestamp', 'completed', 'failed', 'running', 'skipped', 'attempts', 'durations_ms', 'circuit_breaker']);
+    expect(Object.keys(valid)).toEqual([
+      'timestamp',
+      'completed',
+      'failed',
+      'running',
+      'skipped',
+      'attempts',
+      'durations_ms',
+      'circuit_breaker',
+    ]);
     expect(valid).toEqual(update);
     expect(validateCheckpointUpdate({ timestamp: '2026-02-07T12:00:00Z', circuit_breaker: null })).toEqual({
       timestamp: '2026-02-07T12:00:00Z',

@@ -30,7 +30,6 @@ import {
 /** Keys the file format adds itself (see `checkpoint-codec.ts`); a checkpoint to save must not carry them. */
 export const FORMAT_KEYS: readonly string[] = ['checksum', 'writer'];
 
-
 const KNOWN_KEYS = new Set([
   'version',
   'feature_id',
@@ -48,14 +47,7 @@ const KNOWN_KEYS = new Set([
 ]);
 const NODE_KEYS = new Set(['id', 'depends_on', 'indegree', 'completed']);
 const GRAPH_KEYS = new Set(['nodes', 'edges']);
-const BREAKER_KEYS = new Set([
-  'state',
-  'failure_count',
-  'success_count',
-  'consecutive_opens',
-  'last_failure_time',
-  'last_state_change',
-]);
+const BREAKER_KEYS = new Set(['state', 'failure_count', 'success_count', 'consecutive_opens', 'last_failure_time', 'last_state_change']);
 
 function nodePath(index: number): string {
   return `$.graph.nodes[${index}]`;
@@ -127,9 +119,24 @@ function idList(item: unknown, path: string): void {
 
 /** The dispatcher's per-workstream records, in a checkpoint and in an update alike. */
 const PROGRESS_RECORDS: [string, Check][] = [
-  ['skipped', (item, path) => { recordOf(item, path, isNonEmptyString, NON_EMPTY_STRING); }],
-  ['attempts', (item, path) => { recordOf(item, path, isCount, COUNT); }],
-  ['durations_ms', (item, path) => { recordOf(item, path, isMilliseconds, MILLISECONDS); }],
+  [
+    'skipped',
+    (item, path) => {
+      recordOf(item, path, isNonEmptyString, NON_EMPTY_STRING);
+    },
+  ],
+  [
+    'attempts',
+    (item, path) => {
+      recordOf(item, path, isCount, COUNT);
+    },
+  ],
+  [
+    'durations_ms',
+    (item, path) => {
+      recordOf(item, path, isMilliseconds, MILLISECONDS);
+    },
+  ],
 ];
 
 function isScalar(value: unknown): boolean {
@@ -141,7 +148,8 @@ const HANDLE = 'a flat object of strings, finite numbers and booleans';
 function attemptHandle(value: unknown, path: string): void {
   if (!isRecord(value)) fail(path, HANDLE, value);
   for (const name in value) {
-    if (Object.hasOwn(value, name) && !isScalar(value[name])) fail(member(path, name), 'a string, a finite number or a boolean', value[name]);
+    if (Object.hasOwn(value, name) && !isScalar(value[name]))
+      fail(member(path, name), 'a string, a finite number or a boolean', value[name]);
   }
 }
 
@@ -151,7 +159,7 @@ function attemptHandles(value: unknown, path: string, allowNull: boolean, nodeId
   for (const id in value) {
     if (!Object.hasOwn(value, id)) continue;
     if (id === '') fail(member(path, id), 'keyed by a non-empty workstream id', value[id]);
-    if (nodeIds !== undefined && !nodeIds.has(id)) fail(member(path, id), 'keyed by a workstream of the checkpoint\'s graph', id);
+    if (nodeIds !== undefined && !nodeIds.has(id)) fail(member(path, id), "keyed by a workstream of the checkpoint's graph", id);
     const handle = value[id];
     if (!(allowNull && handle === null)) attemptHandle(handle, member(path, id));
   }
@@ -193,7 +201,12 @@ function validate(value: unknown, mode: Mode): Checkpoint {
     ['graph_fingerprint', nonEmptyString],
     ['running', idList],
     ...PROGRESS_RECORDS,
-    ['attempt_handles', (item, path) => { attemptHandles(item, path, false, nodes && new Set(nodes.map((node) => node.id))); }],
+    [
+      'attempt_handles',
+      (item, path) => {
+        attemptHandles(item, path, false, nodes && new Set(nodes.map((node) => node.id)));
+      },
+    ],
   ];
   for (const [name, check] of optional) {
     const item = value[name];
@@ -236,7 +249,12 @@ const UPDATE_FIELDS: [string, Check][] = [
   ['running', idList],
   ...PROGRESS_RECORDS,
   ['circuit_breaker', (item) => (item === null ? null : breakerSnapshot(item))],
-  ['attempt_handles', (item, path) => { attemptHandles(item, path, true); }],
+  [
+    'attempt_handles',
+    (item, path) => {
+      attemptHandles(item, path, true);
+    },
+  ],
 ];
 const UPDATE_KEYS = new Set(['timestamp', ...UPDATE_FIELDS.map(([name]) => name)]);
 
@@ -249,7 +267,8 @@ const UPDATE_KEYS = new Set(['timestamp', ...UPDATE_FIELDS.map(([name]) => name)
  */
 export function validateCheckpointUpdate(value: unknown, nodeIds?: ReadonlySet<string>): CheckpointUpdate {
   if (!isRecord(value)) fail('$', 'a checkpoint update object', value);
-  if (nodeIds !== undefined && value['attempt_handles'] !== undefined) attemptHandles(value['attempt_handles'], '$.attempt_handles', true, nodeIds);
+  if (nodeIds !== undefined && value['attempt_handles'] !== undefined)
+    attemptHandles(value['attempt_handles'], '$.attempt_handles', true, nodeIds);
   const entries: [string, unknown][] = [['timestamp', time(value['timestamp'], '$.timestamp')]];
   for (const [name, check] of UPDATE_FIELDS) {
     const item = value[name];

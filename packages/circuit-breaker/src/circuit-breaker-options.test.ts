@@ -21,9 +21,14 @@ describe('resolveOptions', () => {
   it('keeps given values', () => {
     const isFailure = (): boolean => true;
     const now = (): number => 1;
-    expect(
-      resolveOptions({ threshold: 1, window: 1, halfOpenAfterMs: 10, maxHalfOpenAfterMs: 10, isFailure, now }),
-    ).toEqual({ threshold: 1, window: 1, halfOpenAfterMs: 10, maxHalfOpenAfterMs: 10, isFailure, now });
+    expect(resolveOptions({ threshold: 1, window: 1, halfOpenAfterMs: 10, maxHalfOpenAfterMs: 10, isFailure, now })).toEqual({
+      threshold: 1,
+      window: 1,
+      halfOpenAfterMs: 10,
+      maxHalfOpenAfterMs: 10,
+      isFailure,
+      now,
+    });
   });
 
   it('still takes the deprecated names timeout and maxBackoff, validated the same', () => {
@@ -58,11 +63,7 @@ describe('resolveOptions', () => {
     // The deprecated names are validated the same, and named as the caller spelled them.
     [{ timeout: 0 }, RangeError, 'CircuitBreaker option "timeout" must be an integer >= 1, got 0'],
     [{ timeout: Infinity }, RangeError, 'CircuitBreaker option "timeout" must be an integer >= 1, got Infinity'],
-    [
-      { timeout: 1000, maxBackoff: 999 },
-      RangeError,
-      'CircuitBreaker option "maxBackoff" must be an integer >= timeout (1000), got 999',
-    ],
+    [{ timeout: 1000, maxBackoff: 999 }, RangeError, 'CircuitBreaker option "maxBackoff" must be an integer >= timeout (1000), got 999'],
     [{ maxBackoff: 1000 }, RangeError, 'CircuitBreaker option "maxBackoff" must be an integer >= halfOpenAfterMs (60000), got 1000'],
     [
       { timeout: 1000, halfOpenAfterMs: 1000 },

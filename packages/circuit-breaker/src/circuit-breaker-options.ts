@@ -48,9 +48,7 @@ function renamed(options: OptionRecord, name: string, deprecated: string): [name
   const old = options[deprecated];
   if (old === undefined) return [name, value];
   if (value !== undefined) {
-    throw new TypeError(
-      `CircuitBreaker options "${name}" and "${deprecated}" (its deprecated name) were both given; give only "${name}"`,
-    );
+    throw new TypeError(`CircuitBreaker options "${name}" and "${deprecated}" (its deprecated name) were both given; give only "${name}"`);
   }
   return [deprecated, old];
 }

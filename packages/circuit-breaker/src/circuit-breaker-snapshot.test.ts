@@ -107,10 +107,20 @@ describe('parseSnapshot', () => {
   it.each<[string, unknown, string | undefined, string]>([
     ['not an object', null, undefined, 'expected an object, got null'],
     ['an array', [], undefined, 'expected an object, got an array'],
-    ['missing state', { ...seedSnapshot, state: undefined }, 'state', '"state" must be 0 (closed), 1 (open) or 2 (half-open), got undefined'],
+    [
+      'missing state',
+      { ...seedSnapshot, state: undefined },
+      'state',
+      '"state" must be 0 (closed), 1 (open) or 2 (half-open), got undefined',
+    ],
     ['state 3', { ...seedSnapshot, state: 3 }, 'state', 'got 3'],
     ['state as name', { ...seedSnapshot, state: 'open' }, 'state', 'got "open"'],
-    ['negative failure_count', { ...seedSnapshot, failure_count: -1 }, 'failure_count', '"failure_count" must be a non-negative integer, got -1'],
+    [
+      'negative failure_count',
+      { ...seedSnapshot, failure_count: -1 },
+      'failure_count',
+      '"failure_count" must be a non-negative integer, got -1',
+    ],
     ['fractional success_count', { ...seedSnapshot, success_count: 0.5 }, 'success_count', 'got 0.5'],
     ['string consecutive_opens', { ...seedSnapshot, consecutive_opens: '1' }, 'consecutive_opens', 'got "1"'],
     ['missing last_failure_time', { ...seedSnapshot, last_failure_time: undefined }, 'last_failure_time', 'got undefined'],
@@ -122,10 +132,25 @@ describe('parseSnapshot', () => {
     ['bad window item', { ...seedSnapshot, window: [1, 2] }, 'window[1]', '"window[1]" must be 0, 1, true or false, got 2'],
     ['counts disagree with window', { ...seedSnapshot, window: [0] }, 'failure_count', 'the number of failures in "window" (0)'],
     ['successes disagree with window', { ...seedSnapshot, window: [1, 0] }, 'success_count', 'the number of successes in "window" (1)'],
-    ['negative open_remaining_ms', { ...seedSnapshot, open_remaining_ms: -1, taken_at: '2026-02-07T12:00:00Z' }, 'open_remaining_ms', 'got -1'],
-    ['NaN open_remaining_ms', { ...seedSnapshot, open_remaining_ms: Number.NaN, taken_at: '2026-02-07T12:00:00Z' }, 'open_remaining_ms', 'got NaN'],
+    [
+      'negative open_remaining_ms',
+      { ...seedSnapshot, open_remaining_ms: -1, taken_at: '2026-02-07T12:00:00Z' },
+      'open_remaining_ms',
+      'got -1',
+    ],
+    [
+      'NaN open_remaining_ms',
+      { ...seedSnapshot, open_remaining_ms: Number.NaN, taken_at: '2026-02-07T12:00:00Z' },
+      'open_remaining_ms',
+      'got NaN',
+    ],
     ['open_remaining_ms without taken_at', { ...seedSnapshot, open_remaining_ms: 5 }, 'taken_at', 'got undefined'],
-    ['open_remaining_ms with zero taken_at', { ...seedSnapshot, open_remaining_ms: 5, taken_at: '0001-01-01T00:00:00Z' }, 'taken_at', 'real time'],
+    [
+      'open_remaining_ms with zero taken_at',
+      { ...seedSnapshot, open_remaining_ms: 5, taken_at: '0001-01-01T00:00:00Z' },
+      'taken_at',
+      'real time',
+    ],
   ])('rejects %s, naming the key', (_, input, path, message) => {
     const error = catchError(() => parseSnapshot(input));
     expect(isCircuitBreakerSnapshotError(error)).toBe(true);
@@ -136,9 +161,7 @@ describe('parseSnapshot', () => {
 
 describe('CircuitBreaker.fromSnapshot', () => {
   it('rejects a malformed snapshot with a typed error', () => {
-    const error = catchError(() =>
-      CircuitBreaker.fromSnapshot({ ...seedSnapshot, state: 5 } as unknown as CircuitBreakerSnapshot),
-    );
+    const error = catchError(() => CircuitBreaker.fromSnapshot({ ...seedSnapshot, state: 5 } as unknown as CircuitBreakerSnapshot));
     expect(isCircuitBreakerSnapshotError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'BREAKER_INVALID_SNAPSHOT', path: 'state' });
   });

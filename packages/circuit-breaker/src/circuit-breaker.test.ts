@@ -452,7 +452,7 @@ describe('isFailure', () => {
     expect(breaker.state).toBe('open');
   });
 
-  it('a predicate that throws counts the error as a failure, and its own error is ignored, as a listener\'s is', async () => {
+  it("a predicate that throws counts the error as a failure, and its own error is ignored, as a listener's is", async () => {
     const scheduled = vi.spyOn(globalThis, 'queueMicrotask');
     const bug = new Error('predicate bug');
     const { breaker } = setup({

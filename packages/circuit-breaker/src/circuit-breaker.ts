@@ -148,13 +148,7 @@ export class CircuitBreaker {
     }
   }
 
-  #settleRejected(
-    error: unknown,
-    generation: number,
-    trial: boolean,
-    startedAt: number,
-    signal: AbortSignal | undefined,
-  ): void {
+  #settleRejected(error: unknown, generation: number, trial: boolean, startedAt: number, signal: AbortSignal | undefined): void {
     const kind = classifyFailure(error, signal, this.#isFailure);
     const counted = this.#machine.count(generation, trial, kind === 'ignored' ? 'success' : kind);
     if (this.#on.failure.size !== 0) {

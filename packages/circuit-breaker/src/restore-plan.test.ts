@@ -128,6 +128,9 @@ describe('Go-written snapshots (seed keys only)', () => {
   });
 
   it('open: failures up to the window size are kept for metrics', () => {
-    expect(restoreAt({ ...goOpen, failure_count: 9 }, T0).metrics()).toMatchObject({ failureCount: 5, window: [true, true, true, true, true] });
+    expect(restoreAt({ ...goOpen, failure_count: 9 }, T0).metrics()).toMatchObject({
+      failureCount: 5,
+      window: [true, true, true, true, true],
+    });
   });
 });

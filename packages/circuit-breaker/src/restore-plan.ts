@@ -45,8 +45,7 @@ function windowFromCounts(snapshot: ValidSnapshot, options: ResolvedOptions): bo
  */
 export function planRestore(snapshot: ValidSnapshot, options: ResolvedOptions, now: number): RestorePlan {
   const consecutiveOpens = snapshot.state === CLOSED ? 0 : Math.max(1, snapshot.consecutiveOpens);
-  const window =
-    snapshot.window === undefined ? windowFromCounts(snapshot, options) : snapshot.window.slice(-options.window);
+  const window = snapshot.window === undefined ? windowFromCounts(snapshot, options) : snapshot.window.slice(-options.window);
   const plan = {
     state: snapshot.state,
     consecutiveOpens,

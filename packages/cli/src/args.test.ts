@@ -31,17 +31,63 @@ describe('parseCommandLine', () => {
   });
 
   it('parses every run option', () => {
-    const parsed = parseCommandLine([
-      'run', 'ws', '-e', 'x', '-c', '8', '-f', '052', '--checkpoint-dir', 'cp', '--fresh', '--retries', '2', '--retry-delay', '5s',
-      '--timeout', '20m', '--grace', '0', '--breaker-threshold', '2', '--breaker-window', '4',
-      '--breaker-timeout', '90s', '--on-breaker-open', 'stop', '--json', '-v', '--exclude', 'TEMPLATE.md', '--exclude', 'archive/**',
-    ], cwd);
+    const parsed = parseCommandLine(
+      [
+        'run',
+        'ws',
+        '-e',
+        'x',
+        '-c',
+        '8',
+        '-f',
+        '052',
+        '--checkpoint-dir',
+        'cp',
+        '--fresh',
+        '--retries',
+        '2',
+        '--retry-delay',
+        '5s',
+        '--timeout',
+        '20m',
+        '--grace',
+        '0',
+        '--breaker-threshold',
+        '2',
+        '--breaker-window',
+        '4',
+        '--breaker-timeout',
+        '90s',
+        '--on-breaker-open',
+        'stop',
+        '--json',
+        '-v',
+        '--exclude',
+        'TEMPLATE.md',
+        '--exclude',
+        'archive/**',
+      ],
+      cwd,
+    );
     expect(parsed).toEqual({
       kind: 'run',
       args: {
-        dir: 'ws', feature: '052', checkpointDir: join(cwd, 'cp'), stateRoot: cwd, exclude: ['TEMPLATE.md', 'archive/**'], verbose: true, exec: 'x', concurrency: 8, fresh: true,
-        retries: 2, retryDelayMs: 5000, timeoutMs: 1_200_000, graceMs: 0, breaker: { threshold: 2, window: 4, halfOpenAfterMs: 90_000 },
-        onBreakerOpen: 'stop', json: true,
+        dir: 'ws',
+        feature: '052',
+        checkpointDir: join(cwd, 'cp'),
+        stateRoot: cwd,
+        exclude: ['TEMPLATE.md', 'archive/**'],
+        verbose: true,
+        exec: 'x',
+        concurrency: 8,
+        fresh: true,
+        retries: 2,
+        retryDelayMs: 5000,
+        timeoutMs: 1_200_000,
+        graceMs: 0,
+        breaker: { threshold: 2, window: 4, halfOpenAfterMs: 90_000 },
+        onBreakerOpen: 'stop',
+        json: true,
       },
     });
   });
@@ -110,7 +156,9 @@ describe('parseDuration', () => {
   });
 
   it('refuses what is not a duration, and zero unless allowed', () => {
-    expect(() => parseDuration('--timeout', '5 minutes')).toThrow('--timeout must be a duration like 1500ms, 90s, 20m or 1h, got "5 minutes"');
+    expect(() => parseDuration('--timeout', '5 minutes')).toThrow(
+      '--timeout must be a duration like 1500ms, 90s, 20m or 1h, got "5 minutes"',
+    );
     expect(() => parseDuration('--timeout', '0')).toThrow('--timeout must be at least 1ms, got "0"');
     expect(parseDuration('--grace', '0', 0)).toBe(0);
   });

@@ -101,7 +101,20 @@ export const options = {
 
 export type Command = 'run' | 'plan' | 'status' | 'clean';
 const commands: readonly Command[] = ['run', 'plan', 'status', 'clean'];
-const runOnly = ['exec', 'concurrency', 'fresh', 'retries', 'retry-delay', 'timeout', 'grace', 'breaker-threshold', 'breaker-window', 'breaker-timeout', 'on-breaker-open', 'lock-stale'] as const;
+const runOnly = [
+  'exec',
+  'concurrency',
+  'fresh',
+  'retries',
+  'retry-delay',
+  'timeout',
+  'grace',
+  'breaker-threshold',
+  'breaker-window',
+  'breaker-timeout',
+  'on-breaker-open',
+  'lock-stale',
+] as const;
 
 export interface CommonArgs {
   /** The workstream folder as given. */
@@ -236,7 +249,8 @@ function parseReportArgs(values: ReturnType<typeof parseArgs<{ options: typeof o
   const misplaced = [...runOnly, 'report' as const].find((name) => values[name] !== undefined);
   if (misplaced !== undefined) throw new UsageError(`--${misplaced} applies to "run" only`);
   const format = values.format ?? 'text';
-  if (!reportFormats.includes(format as ReportFormat)) throw new UsageError(`--format must be ${reportFormats.join(', ')}, got "${format}"`);
+  if (!reportFormats.includes(format as ReportFormat))
+    throw new UsageError(`--format must be ${reportFormats.join(', ')}, got "${format}"`);
   const [dir] = rest;
   return {
     run: values.run ?? 'latest',

@@ -43,12 +43,28 @@ function output(): { write: (text: string) => boolean; text: () => string } {
   };
 }
 
-const args = (extra: Partial<CommonArgs> = {}): CommonArgs => ({ dir: join(root, 'ws'), checkpointDir: join(root, '.sdp/checkpoints'), stateRoot: root, exclude: [], json: false, verbose: false, ...extra });
+const args = (extra: Partial<CommonArgs> = {}): CommonArgs => ({
+  dir: join(root, 'ws'),
+  checkpointDir: join(root, '.sdp/checkpoints'),
+  stateRoot: root,
+  exclude: [],
+  json: false,
+  verbose: false,
+  ...extra,
+});
 
 async function seedCheckpoint(dir: string): Promise<CheckpointStore> {
   const store = new CheckpointStore({ featureId: 'F061', dir });
   await store.acquire();
-  await store.save({ version: '1.0', feature_id: 'F061', timestamp: '2026-02-07T12:00:00Z', completed: [ids[0]!], failed: [], graph: null, circuit_breaker: null });
+  await store.save({
+    version: '1.0',
+    feature_id: 'F061',
+    timestamp: '2026-02-07T12:00:00Z',
+    completed: [ids[0]!],
+    failed: [],
+    graph: null,
+    circuit_breaker: null,
+  });
   await store.update({ timestamp: '2026-02-07T12:00:01Z', running: [ids[1]!] });
   await store.release();
   return store;
@@ -69,7 +85,12 @@ describe('clean', () => {
 
     const out = output();
     expect(await cleanCommand(args(), out)).toBe(0);
-    const removed = out.text().trim().split('\n').slice(1).map((line) => line.trim());
+    const removed = out
+      .text()
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim());
     expect(removed.sort()).toEqual(
       [store.journalPath, store.backupPath, store.path, join(logs, `${ids[0]!}.log`), join(logs, `${ids[1]!}.log`)].sort(),
     );

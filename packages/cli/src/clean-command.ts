@@ -44,7 +44,10 @@ export async function cleanCommand(args: CommonArgs, out: Output): Promise<numbe
     if (await removeOwnFile(log)) removed.push(log);
   }
   await rmdir(logDir).catch(() => undefined);
-  const lines = removed.length === 0 ? [`Feature ${loaded.featureId}: nothing to remove`] : [`Feature ${loaded.featureId}: removed`, ...removed.map((path) => `  ${path}`)];
+  const lines =
+    removed.length === 0
+      ? [`Feature ${loaded.featureId}: nothing to remove`]
+      : [`Feature ${loaded.featureId}: removed`, ...removed.map((path) => `  ${path}`)];
   out.write(`${lines.join('\n')}\n`);
   return 0;
 }

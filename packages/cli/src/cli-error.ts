@@ -1,12 +1,7 @@
 import { hasErrorCode } from '@sdp/internal';
 
 /** The stable codes of {@link CliError}: one per error class of `@sdp/cli`. */
-export type CliErrorCode =
-  | 'CLI_USAGE'
-  | 'CLI_WORKSTREAM_FILE'
-  | 'CLI_SELECTION'
-  | 'CLI_EXTERNAL_DEPENDENCY'
-  | 'CLI_GRAPH';
+export type CliErrorCode = 'CLI_USAGE' | 'CLI_WORKSTREAM_FILE' | 'CLI_SELECTION' | 'CLI_EXTERNAL_DEPENDENCY' | 'CLI_GRAPH';
 
 export const CLI_ERROR_CODES: ReadonlySet<string> = new Set<CliErrorCode>([
   'CLI_USAGE',

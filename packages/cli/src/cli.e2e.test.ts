@@ -222,7 +222,20 @@ describe('sdp-dispatch run', () => {
 
     await rm(join(cwd, '.sdp'), { recursive: true });
     const waited = await sdp(
-      ['run', fixture('valid'), '--exec', agent, '--concurrency', '1', '--breaker-threshold', '1', '--breaker-window', '1', '--breaker-timeout', '100ms'],
+      [
+        'run',
+        fixture('valid'),
+        '--exec',
+        agent,
+        '--concurrency',
+        '1',
+        '--breaker-threshold',
+        '1',
+        '--breaker-window',
+        '1',
+        '--breaker-timeout',
+        '100ms',
+      ],
       { FAIL_IDS: '00-001-01' },
     );
     expect(waited.code).toBe(1);

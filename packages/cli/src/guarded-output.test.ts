@@ -33,7 +33,13 @@ describe('GuardedOutput', () => {
   }
 
   it('catches a write that throws', () => {
-    const stream = { on: () => undefined, write: () => { throw new Error('EBADF'); }, destroyed: false } as unknown as NodeJS.WriteStream;
+    const stream = {
+      on: () => undefined,
+      write: () => {
+        throw new Error('EBADF');
+      },
+      destroyed: false,
+    } as unknown as NodeJS.WriteStream;
     const output = new GuardedOutput(stream, 'stderr');
     expect(output.write('x')).toBe(false);
     expect(output.lost?.message).toBe('EBADF');

@@ -45,7 +45,13 @@ describe('the CLI ending in-doubt attempts', () => {
   it('a start time of another boot means gone; of this boot but not its leader, the attempt token still proves the group its own', async () => {
     const pgid = await survivor('abad1dea');
     expect(await ender('00-001-02', { pgid, host, startTime: 'other-boot:1', token: 'abad1dea' }, never)).toBe('gone');
-    expect(await ender('00-001-02', { pgid, host, startTime: `${readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim()}:1`, token: 'abad1dea' }, never)).toBe('ended');
+    expect(
+      await ender(
+        '00-001-02',
+        { pgid, host, startTime: `${readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim()}:1`, token: 'abad1dea' },
+        never,
+      ),
+    ).toBe('ended');
   });
 
   it('leaves alone a live group that is not the recorded one (a reused number): another start time, no token', async () => {

@@ -24,7 +24,11 @@ describe('loadFeature', () => {
     const at = (file: string) => path.join(folder, file);
     expect(error.problems.map((problem) => [problem.file, problem.line, problem.problem])).toEqual([
       [at('00-081-01-login.md'), 3, expect.stringContaining('depends_on "the auth stuff" cannot be read as workstream ids')],
-      [at('00-081-02-logout.md'), 8, 'Dependencies line "Phases 1-5 must be complete." names no workstream id: write the ids it means (like 00-052-14), or None'],
+      [
+        at('00-081-02-logout.md'),
+        8,
+        'Dependencies line "Phases 1-5 must be complete." names no workstream id: write the ids it means (like 00-052-14), or None',
+      ],
       [at('00-081-03-session.md'), 2, `workstream id is also declared by ${at('00-081-01-login.md')}:2: remove one copy, or --exclude it`],
       [at('00-081-05-audit.md'), 6, 'status "in progress" disagrees with status "done" on line 3: keep one'],
       // The graph's problem comes in the same run.
@@ -55,7 +59,9 @@ describe('loadFeature', () => {
   });
 
   it('counts what it passed over in one line, and lists it with --verbose', async () => {
-    const feature = await loadFeature(argsOf(path.join(FIXTURES, 'wild'), '--feature', 'F052', '--exclude', 'archive'), { allowWaiting: true });
+    const feature = await loadFeature(argsOf(path.join(FIXTURES, 'wild'), '--feature', 'F052', '--exclude', 'archive'), {
+      allowWaiting: true,
+    });
     expect(skippedFilesText(feature.loaded, false)).toBe(
       'Passed over: 2 files that are not workstreams (1 template, 1 report), 1 excluded, 3 problems in files of other features; --verbose lists them\n',
     );

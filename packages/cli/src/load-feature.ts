@@ -49,7 +49,9 @@ export async function loadFeature(args: CommonArgs, options: LoadFeatureOptions 
   let graph: DependencyGraph | undefined;
   let graphError: GraphError | undefined;
   try {
-    graph = DependencyGraph.fromNodes(loaded.nodes.map((node) => ({ id: node.id, dependsOn: node.dependsOn.filter((id) => !outside.has(id)) })));
+    graph = DependencyGraph.fromNodes(
+      loaded.nodes.map((node) => ({ id: node.id, dependsOn: node.dependsOn.filter((id) => !outside.has(id)) })),
+    );
   } catch (error) {
     if (!isGraphError(error)) throw error;
     graphError = error;
@@ -84,16 +86,27 @@ export function skippedFilesText(loaded: LoadedWorkstreams, verbose = true): str
   const { skippedFiles, excludedFiles, otherProblems } = loaded;
   if (!verbose) {
     const parts = [
-      ...(skippedFiles.length > 0 ? [`${skippedFiles.length} ${skippedFiles.length === 1 ? 'file that is not a workstream' : 'files that are not workstreams'} (${categoryCounts(loaded)})`] : []),
+      ...(skippedFiles.length > 0
+        ? [
+            `${skippedFiles.length} ${skippedFiles.length === 1 ? 'file that is not a workstream' : 'files that are not workstreams'} (${categoryCounts(loaded)})`,
+          ]
+        : []),
       ...(excludedFiles.length > 0 ? [`${excludedFiles.length} excluded`] : []),
-      ...(otherProblems.length > 0 ? [`${otherProblems.length} problem${otherProblems.length === 1 ? '' : 's'} in files of other features`] : []),
+      ...(otherProblems.length > 0
+        ? [`${otherProblems.length} problem${otherProblems.length === 1 ? '' : 's'} in files of other features`]
+        : []),
     ];
     return parts.length === 0 ? '' : `Passed over: ${parts.join(', ')}; --verbose lists them\n`;
   }
   const lines = [
     ...(skippedFiles.length > 0 ? ['Not workstreams (passed over):', ...skippedFiles.map((file) => `  ${file.file}: ${file.reason}`)] : []),
     ...(excludedFiles.length > 0 ? ['Excluded:', ...excludedFiles.map((file) => `  ${file}`)] : []),
-    ...(otherProblems.length > 0 ? ['Problems in files of other features (they do not block this one):', ...otherProblems.map((problem) => `  ${describeProblem(problem)}`)] : []),
+    ...(otherProblems.length > 0
+      ? [
+          'Problems in files of other features (they do not block this one):',
+          ...otherProblems.map((problem) => `  ${describeProblem(problem)}`),
+        ]
+      : []),
   ];
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
@@ -101,7 +114,11 @@ export function skippedFilesText(loaded: LoadedWorkstreams, verbose = true): str
 function categoryCounts(loaded: LoadedWorkstreams): string {
   const counts = new Map<string, number>();
   for (const file of loaded.skippedFiles) counts.set(file.category, (counts.get(file.category) ?? 0) + 1);
-  const names: Record<string, [string, string]> = { template: ['template', 'templates'], report: ['report', 'reports'], 'not-workstream': ['other', 'others'] };
+  const names: Record<string, [string, string]> = {
+    template: ['template', 'templates'],
+    report: ['report', 'reports'],
+    'not-workstream': ['other', 'others'],
+  };
   return [...counts].map(([category, count]) => `${count} ${(names[category] ?? [category, category])[count === 1 ? 0 : 1]}`).join(', ');
 }
 

@@ -19,7 +19,9 @@ describe('paths', () => {
 
   it('builds the resume command without --fresh, as the user invoked the CLI, working from any directory', () => {
     vi.stubEnv('npm_lifecycle_event', '');
-    expect(resumeCommandOf(['run', 'ws', '--exec', 'make $SDP_WS_ID', '--fresh'], '/repo/docs')).toBe(`sdp-dispatch run /repo/docs/ws --exec 'make $SDP_WS_ID'`);
+    expect(resumeCommandOf(['run', 'ws', '--exec', 'make $SDP_WS_ID', '--fresh'], '/repo/docs')).toBe(
+      `sdp-dispatch run /repo/docs/ws --exec 'make $SDP_WS_ID'`,
+    );
     expect(resumeCommandOf(['run', '--checkpoint-dir=cp', '/abs/ws', '-e', 'x', '--exclude', 'a b.md'], '/here')).toBe(
       `sdp-dispatch run --checkpoint-dir=/here/cp /abs/ws -e x --exclude 'a b.md'`,
     );

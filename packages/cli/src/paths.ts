@@ -33,11 +33,21 @@ export function programOf(cwd = process.cwd()): string {
  * everything else is kept as given, `--fresh` dropped. This is the "Resume with:" line of `run`.
  */
 export function resumeCommandOf(argv: readonly string[], cwd = process.cwd()): string {
-  return [programOf(cwd), ...anywhereArguments(argv, cwd).filter((arg) => arg !== '--fresh').map(shellQuote)].join(' ');
+  return [
+    programOf(cwd),
+    ...anywhereArguments(argv, cwd)
+      .filter((arg) => arg !== '--fresh')
+      .map(shellQuote),
+  ].join(' ');
 }
 
 /** {@link resumeCommandOf} for another command than the one typed: `plan` saying how to `run`, say. */
-export function commandOf(command: string, args: { dir: string; feature?: string; checkpointDir?: string; exclude?: readonly string[] }, extra: readonly string[] = [], cwd = process.cwd()): string {
+export function commandOf(
+  command: string,
+  args: { dir: string; feature?: string; checkpointDir?: string; exclude?: readonly string[] },
+  extra: readonly string[] = [],
+  cwd = process.cwd(),
+): string {
   const words = [command, resolve(cwd, args.dir)];
   if (args.feature !== undefined) words.push('--feature', args.feature);
   for (const glob of args.exclude ?? []) words.push('--exclude', glob);

@@ -58,7 +58,10 @@ export async function planCommand(args: CommonArgs, out: Output): Promise<number
 }
 
 /** The arguments that select the same feature and state from any directory. */
-function anywhereArgs(args: CommonArgs, feature: Feature): { dir: string; feature: string; exclude: readonly string[]; checkpointDir?: string } {
+function anywhereArgs(
+  args: CommonArgs,
+  feature: Feature,
+): { dir: string; feature: string; exclude: readonly string[]; checkpointDir?: string } {
   const defaultDir = statePathsOf(args.stateRoot, feature.loaded.featureId).checkpointDir;
   return {
     dir: resolve(args.dir),

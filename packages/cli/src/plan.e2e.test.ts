@@ -23,14 +23,20 @@ afterEach(async () => {
 });
 
 function sdp(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, npm_lifecycle_event: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd,
+    env: { ...process.env, npm_lifecycle_event: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => {
-    resolve({ code, stdout, stderr });
-  }));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 // A generous timeout as a safety net only: the machine running the suite may be busy.
@@ -43,7 +49,9 @@ describe('sdp-dispatch plan on a folder as found in the wild', { timeout: 30_000
     expect(result.stdout).toContain('Wave 3: 00-052-03 (waits for 00-053-01)');
     expect(result.stdout).toContain('00-052-03 depends on 00-053-01 of feature F053, which is not done');
     expect(result.stdout).toContain('dependencies disagree (depends_on on line 3 lists none; Dependencies on line 8 lists 00-052-01)');
-    expect(result.stdout).toContain('Passed over: 2 files that are not workstreams (1 template, 1 report), 1 excluded, 3 problems in files of other features; --verbose lists them');
+    expect(result.stdout).toContain(
+      'Passed over: 2 files that are not workstreams (1 template, 1 report), 1 excluded, 3 problems in files of other features; --verbose lists them',
+    );
     expect(result.stdout).toContain(`State: ${join(repository, '.sdp')}`);
     const runLine = `Run from anywhere: sdp-dispatch run ${join(docs, 'workstreams')} --feature F052 --exclude archive --exec '<command>'`;
     expect(result.stdout).toContain(runLine);
@@ -76,7 +84,9 @@ describe('sdp-dispatch plan on a folder as found in the wild', { timeout: 30_000
     expect(workstreams.find((workstream) => workstream.id === '00-052-02')).toMatchObject({
       file: join(repository, 'docs/workstreams/f052/00-052-02-breaker.md'),
       dependsOn: ['00-052-01'],
-      declaredAt: [{ id: '00-052-01', file: join(repository, 'docs/workstreams/f052/00-052-02-breaker.md'), line: 10, field: 'Dependencies' }],
+      declaredAt: [
+        { id: '00-052-01', file: join(repository, 'docs/workstreams/f052/00-052-02-breaker.md'), line: 10, field: 'Dependencies' },
+      ],
     });
     expect((plan['warnings'] as unknown[]).length).toBe(3);
     expect((plan['otherProblems'] as unknown[]).length).toBe(3);

@@ -23,7 +23,9 @@ const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const SETTLE_AFTER_KILL_MS = 2000;
 
 /** What `run` needs of its executor: the local shell executor, or the coordinator of `--redis` workers. */
-type RunExecutor = Pick<ShellExecutor, 'execute' | 'logFile' | 'killAll' | 'note' | 'stopSignal'> & { close(graceMs: number): Promise<void> };
+type RunExecutor = Pick<ShellExecutor, 'execute' | 'logFile' | 'killAll' | 'note' | 'stopSignal'> & {
+  close(graceMs: number): Promise<void>;
+};
 
 export interface RunIo {
   stdout: GuardedOutput;
@@ -57,9 +59,19 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     ...(args.lockStaleMs === undefined ? {} : { staleMs: args.lockStaleMs }),
   });
   // Run records (report/): no silent re-run of a completed feature, durations from history.
-  const recording = await RunRecording.open({ featureId, graph, runsDir: paths.runsDir, fresh: args.fresh, checkpointFiles: [store.path, store.backupPath, store.journalPath] });
+  const recording = await RunRecording.open({
+    featureId,
+    graph,
+    runsDir: paths.runsDir,
+    fresh: args.fresh,
+    checkpointFiles: [store.path, store.backupPath, store.journalPath],
+  });
   for (const note of recording.notes) io.stderr.write(`sdp-dispatch: ${note}\n`);
-  if (recording.plan.kind === 'done') return sayAlreadyCompleted(recording.plan.record, io.stdout, { json: args.json, ...(args.reportPath === undefined ? {} : { htmlPath: args.reportPath }) });
+  if (recording.plan.kind === 'done')
+    return sayAlreadyCompleted(recording.plan.record, io.stdout, {
+      json: args.json,
+      ...(args.reportPath === undefined ? {} : { htmlPath: args.reportPath }),
+    });
   const reporter: Reporter = args.json
     ? new JsonReporter(io.stdout)
     : io.stdout.isTTY
@@ -80,22 +92,31 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
   const remote: RemoteExecutor | undefined =
     args.redis === undefined
       ? undefined
-      : await (await import('./distributed/remote-executor.js')).RemoteExecutor.connect(args.redis, {
-          featureId, graph, files, concurrency: args.concurrency, fresh: args.fresh,
-          logDir: paths.logDir, note: (line) => io.stderr.write(`sdp-dispatch: ${line}\n`),
+      : await (
+          await import('./distributed/remote-executor.js')
+        ).RemoteExecutor.connect(args.redis, {
+          featureId,
+          graph,
+          files,
+          concurrency: args.concurrency,
+          fresh: args.fresh,
+          logDir: paths.logDir,
+          note: (line) => io.stderr.write(`sdp-dispatch: ${line}\n`),
         });
-  const executor: RunExecutor = remote ?? new ShellExecutor({
-    command: args.exec,
-    featureId,
-    files,
-    logDir: paths.logDir,
-    graceMs: args.graceMs,
-    spares: Math.min(args.concurrency, 4),
-    beforeStart: async () => {
-      const reason = lockLost?.reason ?? (await lockLostReason(store.lockPath));
-      if (reason !== undefined) throw loseLock(reason);
-    },
-  });
+  const executor: RunExecutor =
+    remote ??
+    new ShellExecutor({
+      command: args.exec,
+      featureId,
+      files,
+      logDir: paths.logDir,
+      graceMs: args.graceMs,
+      spares: Math.min(args.concurrency, 4),
+      beforeStart: async () => {
+        const reason = lockLost?.reason ?? (await lockLostReason(store.lockPath));
+        if (reason !== undefined) throw loseLock(reason);
+      },
+    });
   const options: DispatcherOptions = {
     featureId,
     concurrency: args.concurrency,
@@ -111,7 +132,9 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
       host: hostname(),
       graceMs: args.graceMs,
       onEnding: ({ id, pgid }) => {
-        reporter.note(`in doubt ${id}: a command of an earlier run (process group ${String(pgid)}) still runs; ending it before ${id} starts again`);
+        reporter.note(
+          `in doubt ${id}: a command of an earlier run (process group ${String(pgid)}) still runs; ending it before ${id} starts again`,
+        );
       },
     }),
   };
@@ -157,12 +180,26 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
       });
     if (report !== undefined) {
       await recording
-        .finish(report, { concurrency: args.concurrency, logDir: paths.logDir, resumeCommand: io.resumeCommand, ...(args.reportPath === undefined ? {} : { htmlPath: args.reportPath }) })
-        .catch((error: unknown) => io.stderr.write(`sdp-dispatch: warning: the run record could not be written: ${error instanceof Error ? error.message : String(error)}\n`));
+        .finish(report, {
+          concurrency: args.concurrency,
+          logDir: paths.logDir,
+          resumeCommand: io.resumeCommand,
+          ...(args.reportPath === undefined ? {} : { htmlPath: args.reportPath }),
+        })
+        .catch((error: unknown) =>
+          io.stderr.write(
+            `sdp-dispatch: warning: the run record could not be written: ${error instanceof Error ? error.message : String(error)}\n`,
+          ),
+        );
     }
     if (lockLost !== undefined || report?.outcome === 'lock-lost') {
       const lost = lockLost ?? new RunLockLostError(featureId, 'its lock was taken over');
-      if (report !== undefined) reporter.finish(report, { resumeCommand: io.resumeCommand, logFile: (id) => executor.logFile(id), stoppedBecause: 'stopped: the lock was lost' });
+      if (report !== undefined)
+        reporter.finish(report, {
+          resumeCommand: io.resumeCommand,
+          logFile: (id) => executor.logFile(id),
+          stoppedBecause: 'stopped: the lock was lost',
+        });
       io.stderr.write(`sdp-dispatch: ${lost.message}\n`);
       return 3;
     }

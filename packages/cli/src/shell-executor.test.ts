@@ -23,7 +23,15 @@ afterEach(async () => {
 });
 
 function make(command: string, options: Partial<ShellExecutorOptions> = {}): ShellExecutor {
-  executor = new ShellExecutor({ command, featureId: 'F001', files: new Map(), logDir: join(dir, 'logs'), graceMs: 300, supervisorPath, ...options });
+  executor = new ShellExecutor({
+    command,
+    featureId: 'F001',
+    files: new Map(),
+    logDir: join(dir, 'logs'),
+    graceMs: 300,
+    supervisorPath,
+    ...options,
+  });
   return executor;
 }
 
@@ -40,11 +48,14 @@ async function attempt(shell: ShellExecutor, signal = new AbortController().sign
 
 /** The pid a command wrote to `<dir>/pid` once it trapped SIGTERM. */
 async function pidOf(name = 'pid'): Promise<number> {
-  return vi.waitFor(() => {
-    const text = existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').trim() : '';
-    if (text === '') throw new Error('not started');
-    return Number(text);
-  }, { timeout: 20_000, interval: 10 });
+  return vi.waitFor(
+    () => {
+      const text = existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').trim() : '';
+      if (text === '') throw new Error('not started');
+      return Number(text);
+    },
+    { timeout: 20_000, interval: 10 },
+  );
 }
 
 const alive = (pid: number) => {
@@ -61,7 +72,13 @@ describe('ShellExecutor', () => {
     const result = await attempt(make('echo hello from $SDP_WS_ID'));
     expect(result.ok).toBe(true);
     expect(result.handles).toEqual([
-      { pgid: expect.any(Number) as unknown, host: hostname(), startTime: expect.stringMatching(/^.+:\d+$/) as unknown, logPath: join(dir, 'logs', '00-001-01.log'), token: expect.stringMatching(/^[0-9a-f]{16}$/) as unknown },
+      {
+        pgid: expect.any(Number) as unknown,
+        host: hostname(),
+        startTime: expect.stringMatching(/^.+:\d+$/) as unknown,
+        logPath: join(dir, 'logs', '00-001-01.log'),
+        token: expect.stringMatching(/^[0-9a-f]{16}$/) as unknown,
+      },
     ]);
     expect(readFileSync(join(dir, 'logs', '00-001-01.log'), 'utf8')).toContain('hello from 00-001-01');
   });
@@ -82,10 +99,14 @@ describe('ShellExecutor', () => {
   });
 
   it('processes left behind by a command that exited 0 are ended before the attempt is over; it still succeeds', async () => {
-    const result = await attempt(make(`sh -c 'trap "" TERM; echo $$ > ${dir}/pid; exec sleep 30' & while [ ! -s ${dir}/pid ]; do sleep 0.01; done`));
+    const result = await attempt(
+      make(`sh -c 'trap "" TERM; echo $$ > ${dir}/pid; exec sleep 30' & while [ ! -s ${dir}/pid ]; do sleep 0.01; done`),
+    );
     expect(result.ok).toBe(true);
     expect(alive(Number(readFileSync(join(dir, 'pid'), 'utf8')))).toBe(false);
-    expect(readFileSync(join(dir, 'logs', '00-001-01.log'), 'utf8')).toContain('=== sdp-dispatch: processes it started outlived it and were ended');
+    expect(readFileSync(join(dir, 'logs', '00-001-01.log'), 'utf8')).toContain(
+      '=== sdp-dispatch: processes it started outlived it and were ended',
+    );
   });
 
   it('refuses a log that is a symbolic link, leaving its target untouched', async () => {
@@ -105,7 +126,9 @@ describe('ShellExecutor', () => {
     const shell = make(`echo $$ > ${dir}/pid; exec sleep 30`);
     const running = attempt(shell);
     const pid = await pidOf();
-    const supervisors = readFileSync(`/proc/${String(pid)}/stat`, 'latin1').split(') ')[1]?.split(' ')[1];
+    const supervisors = readFileSync(`/proc/${String(pid)}/stat`, 'latin1')
+      .split(') ')[1]
+      ?.split(' ')[1];
     process.kill(Number(supervisors), 'SIGKILL');
     const result = await running;
     expect(result.error).toBeInstanceOf(SupervisorLostError);

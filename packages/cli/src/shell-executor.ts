@@ -115,7 +115,10 @@ export class ShellExecutor {
     for (const spare of this.#spares.splice(0)) spare.stdin.destroy();
     this.killAll();
     const timer = new AbortController();
-    await Promise.race([Promise.allSettled([...this.#settled]), sleep(timeoutMs, undefined, { signal: timer.signal }).catch(() => undefined)]);
+    await Promise.race([
+      Promise.allSettled([...this.#settled]),
+      sleep(timeoutMs, undefined, { signal: timer.signal }).catch(() => undefined),
+    ]);
     timer.abort();
     // Past the bound, the supervisors finish on their own: the CLI does not wait for them.
     for (const supervisor of this.#running) setRef(supervisor, false);
@@ -190,7 +193,13 @@ export class ShellExecutor {
         command,
         graceMs,
         logPath: logFile,
-        env: { SDP_WS_ID: id, SDP_FEATURE_ID: featureId, SDP_WS_FILE: files.get(id) ?? '', SDP_ATTEMPT: String(attempt), SDP_ATTEMPT_TOKEN: token },
+        env: {
+          SDP_WS_ID: id,
+          SDP_FEATURE_ID: featureId,
+          SDP_WS_FILE: files.get(id) ?? '',
+          SDP_ATTEMPT: String(attempt),
+          SDP_ATTEMPT_TOKEN: token,
+        },
       };
       supervisor.stdin.write(`${JSON.stringify(order)}\n`);
       this.#running.add(supervisor);
@@ -219,7 +228,10 @@ export class ShellExecutor {
           // and may not have been reported yet: the attempt's token finds it.
           const groups = pgid === undefined ? groupsWithToken(token) : [pgid];
           await Promise.all(groups.map((group) => endProcessGroup(group, signal.aborted ? 0 : graceMs)));
-          throw new SupervisorLostError(id, failure ?? (supervisorSignal === null ? `exited with code ${String(code)}` : `was killed by ${supervisorSignal}`));
+          throw new SupervisorLostError(
+            id,
+            failure ?? (supervisorSignal === null ? `exited with code ${String(code)}` : `was killed by ${supervisorSignal}`),
+          );
         }
         const notes = [
           ...(ended.stragglers ? ['processes it started outlived it and were ended'] : []),
@@ -230,7 +242,14 @@ export class ShellExecutor {
           if (notes.length > 0) await log.write(`=== sdp-dispatch: ${notes.join('; ')}\n`).catch(() => undefined);
           return;
         }
-        throw new CommandFailedError(id, ended.exitCode, ended.signal, logFile, await lastLines(logFile, this.options.tailLines ?? 12), notes);
+        throw new CommandFailedError(
+          id,
+          ended.exitCode,
+          ended.signal,
+          logFile,
+          await lastLines(logFile, this.options.tailLines ?? 12),
+          notes,
+        );
       } finally {
         signal.removeEventListener('abort', onAbort);
         this.#running.delete(supervisor);

@@ -50,11 +50,18 @@ const BREAKER_STATES = ['closed', 'open', 'half-open'] as const;
 
 function documentOf(featureId: string, graph: DependencyGraph, done: readonly string[], reading: CheckpointReading): StatusDocument {
   const checkpoint: Checkpoint | null = reading.checkpoint;
-  const problems: { kind: string; path: string; problem: string; action: string }[] = reading.findings.map(({ kind, path, problem, action }) => ({ kind, path, problem, action }));
+  const problems: { kind: string; path: string; problem: string; action: string }[] = reading.findings.map(
+    ({ kind, path, problem, action }) => ({ kind, path, problem, action }),
+  );
   let error = reading.unusable?.message ?? null;
   if (checkpoint !== null && checkpoint.feature_id !== featureId) {
     error = `the checkpoint belongs to feature ${checkpoint.feature_id}, not ${featureId}`;
-    problems.push({ kind: 'checkpoint-foreign', path: reading.path, problem: error, action: 'a run refuses it (exit 2) and changes nothing' });
+    problems.push({
+      kind: 'checkpoint-foreign',
+      path: reading.path,
+      problem: error,
+      action: 'a run refuses it (exit 2) and changes nothing',
+    });
   }
   const usable = error === null ? checkpoint : null;
   const completedSet = new Set([...(usable?.completed ?? []), ...done]);
@@ -66,7 +73,14 @@ function documentOf(featureId: string, graph: DependencyGraph, done: readonly st
   return {
     featureId,
     checkpointPath: reading.path,
-    state: error !== null ? 'unusable' : checkpoint === null ? 'none' : problems.some((entry) => entry.kind !== 'lock-held') ? 'recoverable' : 'ok',
+    state:
+      error !== null
+        ? 'unusable'
+        : checkpoint === null
+          ? 'none'
+          : problems.some((entry) => entry.kind !== 'lock-held')
+            ? 'recoverable'
+            : 'ok',
     source: reading.source,
     timestamp: usable?.timestamp ?? null,
     total: graph.size,
@@ -86,7 +100,9 @@ function documentOf(featureId: string, graph: DependencyGraph, done: readonly st
 function textOf(status: StatusDocument): string {
   const lines: string[] = [];
   if (status.state === 'none') {
-    lines.push(`Feature ${status.featureId}: no checkpoint at ${status.checkpointPath} (not started, or the last run completed everything)`);
+    lines.push(
+      `Feature ${status.featureId}: no checkpoint at ${status.checkpointPath} (not started, or the last run completed everything)`,
+    );
   } else if (status.state === 'unusable') {
     lines.push(`Feature ${status.featureId}: the checkpoint cannot be used: ${status.error ?? ''}`);
     lines.push('  A run stops (exit 2) and changes nothing; to discard it and start over: run with --fresh');

@@ -13,7 +13,9 @@ export function formatSummary(report: RunReport, context: SummaryContext): strin
     ...(totals.cancelled > 0 ? [`${totals.cancelled} cancelled`] : []),
     ...(totals['not-run'] > 0 ? [`${totals['not-run']} not run`] : []),
   ];
-  lines.push(`Feature ${report.featureId}: ${context.stoppedBecause ?? outcomeText(report)} — ${parts.join(', ')} of ${report.results.length}`);
+  lines.push(
+    `Feature ${report.featureId}: ${context.stoppedBecause ?? outcomeText(report)} — ${parts.join(', ')} of ${report.results.length}`,
+  );
 
   const failed = report.results.filter((result) => result.status === 'failed');
   for (const result of failed) {
@@ -43,7 +45,10 @@ export function formatSummary(report: RunReport, context: SummaryContext): strin
   if (rerun.length > 0) lines.push('', `Ran again because an earlier run died while they ran: ${rerun.join(', ')}`);
   if (report.graphChanges !== undefined) {
     const { added, removed, changed, invalidated } = report.graphChanges;
-    lines.push('', `The workstreams changed since the checkpoint: added [${added.join(', ')}], removed [${removed.join(', ')}], changed [${changed.join(', ')}]; run again: [${invalidated.join(', ')}]`);
+    lines.push(
+      '',
+      `The workstreams changed since the checkpoint: added [${added.join(', ')}], removed [${removed.join(', ')}], changed [${changed.join(', ')}]; run again: [${invalidated.join(', ')}]`,
+    );
   }
   if (report.checkpointErrors.length > 0) {
     lines.push('', `${report.checkpointErrors.length} checkpoint save(s) failed; the last good checkpoint was kept.`);

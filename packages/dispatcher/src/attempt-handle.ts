@@ -8,7 +8,6 @@ import { describeValue } from '@sdp/internal';
  */
 export type AttemptHandle = Readonly<Record<string, string | number | boolean>>;
 
-
 /** A checked, frozen copy of what an executor gave `setHandle`; a TypeError names what is wrong. */
 export function toAttemptHandle(value: unknown, where: string): AttemptHandle {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

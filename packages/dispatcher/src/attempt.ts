@@ -88,23 +88,26 @@ function start(inputs: AttemptInputs, id: string, track: Track, number: number, 
   const { attemptTimeoutMs } = inputs;
   if (deadline === undefined || attemptTimeoutMs === undefined) return inputs.execute(id, context);
   const timeout = new AttemptTimeoutError(id, attemptTimeoutMs);
-  return withDeadline(invoke(() => inputs.execute(id, context)), {
-    clock: inputs.clock,
-    timeoutMs: attemptTimeoutMs,
-    graceMs: inputs.graceMs,
-    abort: (reason) => {
-      deadline.passed = true;
-      deadline.abort.abort(reason);
+  return withDeadline(
+    invoke(() => inputs.execute(id, context)),
+    {
+      clock: inputs.clock,
+      timeoutMs: attemptTimeoutMs,
+      graceMs: inputs.graceMs,
+      abort: (reason) => {
+        deadline.passed = true;
+        deadline.abort.abort(reason);
+      },
+      stop: deadline.stopTimers.signal,
+      error: timeout,
+      onAbandon: () => {
+        inputs.abandoned(id, track, timeout);
+      },
+      onSettled: () => {
+        inputs.settled(id, track);
+      },
     },
-    stop: deadline.stopTimers.signal,
-    error: timeout,
-    onAbandon: () => {
-      inputs.abandoned(id, track, timeout);
-    },
-    onSettled: () => {
-      inputs.settled(id, track);
-    },
-  });
+  );
 }
 
 /** Only an attempt with a deadline has a signal of its own (see shared-abort-signal). */

@@ -53,7 +53,10 @@ describe('CoalescingWriter', () => {
   });
 
   it('flush resolves at once when nothing was requested', async () => {
-    const writer = new CoalescingWriter(() => Promise.resolve(), () => undefined);
+    const writer = new CoalescingWriter(
+      () => Promise.resolve(),
+      () => undefined,
+    );
     await expect(writer.flush()).resolves.toBeUndefined();
   });
 });

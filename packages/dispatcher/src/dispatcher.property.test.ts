@@ -10,9 +10,7 @@ import type { Execute } from './attempt.js';
 /** A random DAG: node i may depend on any earlier node, so every generated graph is acyclic. */
 const dagArbitrary = fc
   .integer({ min: 1, max: 12 })
-  .chain((size) =>
-    fc.array(fc.array(fc.boolean(), { minLength: size, maxLength: size }), { minLength: size, maxLength: size }),
-  )
+  .chain((size) => fc.array(fc.array(fc.boolean(), { minLength: size, maxLength: size }), { minLength: size, maxLength: size }))
   .map((matrix) =>
     matrix.map((row, i) => ({
       id: `ws${String(i).padStart(2, '0')}`,

@@ -60,7 +60,7 @@ describe('Dispatcher scheduling', () => {
     const graph = graphOf({ short: [], tie: [], long1: [], long2: ['long1'], long3: ['long2'] });
     const executor = new RecordingExecutor(succeed);
     await dispatcher(graph, { concurrency: 1, checkpoint: false }).run(executor.execute);
-        // long1 and long2 head longer chains; then long3, short and tie all head a chain of 1: insertion order.
+    // long1 and long2 head longer chains; then long3, short and tie all head a chain of 1: insertion order.
     expect(executor.started).toEqual(['long1', 'long2', 'short', 'tie', 'long3']);
   });
 
@@ -151,9 +151,7 @@ describe('Dispatcher scheduling', () => {
     expect(() => dispatcher(graph, { concurrency: 2.5 })).toThrow(RangeError);
     expect(() => dispatcher(graph, { retries: -1 })).toThrow('retries must be an integer >= 0, got -1');
     expect(() => dispatcher(graph, { featureId: '' })).toThrow(TypeError);
-    expect(() => dispatcher(graph, { onBreakerOpen: 'later' as 'wait' })).toThrow(
-      `onBreakerOpen must be 'wait' or 'stop', got "later"`,
-    );
+    expect(() => dispatcher(graph, { onBreakerOpen: 'later' as 'wait' })).toThrow(`onBreakerOpen must be 'wait' or 'stop', got "later"`);
     expect(() => dispatcher(graph, { attemptTimeoutMs: 0 })).toThrow(RangeError);
     expect(() => dispatcher(graph, { checkpoint: new CheckpointStore({ featureId: 'F002', dir: test.dir }) })).toThrow(
       'checkpoint store is for feature "F002", not "F001"',
@@ -223,9 +221,7 @@ describe('Dispatcher edge cases', () => {
   it('keeps a timed-out attempt in its slot until it settles or the grace period ends', async () => {
     const graph = graphOf({ a: [], b: [] });
     const executor = new RecordingExecutor();
-    const running = dispatcher(graph, { concurrency: 1, attemptTimeoutMs: 100, graceMs: 1000, checkpoint: false }).run(
-      executor.execute,
-    );
+    const running = dispatcher(graph, { concurrency: 1, attemptTimeoutMs: 100, graceMs: 1000, checkpoint: false }).run(executor.execute);
     await vi.waitFor(() => {
       expect(executor.inFlight).toEqual(['a']);
     });
@@ -245,9 +241,7 @@ describe('Dispatcher edge cases', () => {
   it('fails the workstream, without an unhandled rejection, when retryDelay throws or returns nonsense', async () => {
     const graph = graphOf({ a: [], b: ['a'], c: [] });
     const executor = new RecordingExecutor((id) => (id === 'c' ? true : new Error('no')));
-    const report = await dispatcher(graph, { retries: 1, retryDelayMs: () => Number.NaN, checkpoint: false }).run(
-      executor.execute,
-    );
+    const report = await dispatcher(graph, { retries: 1, retryDelayMs: () => Number.NaN, checkpoint: false }).run(executor.execute);
     expect(report.results.map((result) => result.status)).toEqual(['failed', 'skipped', 'completed']);
     expect(String(report.results[0]?.error)).toContain('retryDelayMs(1) must return a finite number of milliseconds >= 0');
   });
@@ -499,7 +493,9 @@ describe('Dispatcher checkpoints and resume', () => {
 
   it('keeps an earlier failure recorded until this run retries it (a stop before the retry loses no failure)', async () => {
     const graph = graphOf({ a: [], b: [], x: [] });
-    const first = await dispatcher(graph, { concurrency: 1 }).run(new RecordingExecutor((id) => (id === 'a' ? true : new Error(`${id} broke`))).execute);
+    const first = await dispatcher(graph, { concurrency: 1 }).run(
+      new RecordingExecutor((id) => (id === 'a' ? true : new Error(`${id} broke`))).execute,
+    );
     expect(first.totals).toMatchObject({ completed: 1, failed: 2 });
 
     // The resume stops while it retries b: x, failed before, has not been retried yet.
@@ -616,7 +612,9 @@ describe('Dispatcher checkpoints and resume', () => {
       circuit_breaker: null,
     });
     await store.release();
-    const error: unknown = await dispatcher(graph).run(new RecordingExecutor(succeed).execute).catch((e: unknown) => e);
+    const error: unknown = await dispatcher(graph)
+      .run(new RecordingExecutor(succeed).execute)
+      .catch((e: unknown) => e);
     expect(isCheckpointFeatureMismatchError(error)).toBe(true);
   });
 
@@ -633,7 +631,9 @@ describe('Dispatcher checkpoints and resume', () => {
       circuit_breaker: null,
     });
     await store.release();
-    const error: unknown = await dispatcher(graphOf({ a: [] })).run(new RecordingExecutor(succeed).execute).catch((e: unknown) => e);
+    const error: unknown = await dispatcher(graphOf({ a: [] }))
+      .run(new RecordingExecutor(succeed).execute)
+      .catch((e: unknown) => e);
     expect(isCheckpointGraphError(error)).toBe(true);
     expect((error as Error).message).toContain(`checkpoint ${store.path} holds an invalid graph`);
   });
@@ -645,7 +645,9 @@ describe('Dispatcher checkpoints and resume', () => {
     await vi.waitFor(() => {
       expect(executor.inFlight).toEqual(['a']);
     });
-    const error: unknown = await dispatcher(graph).run(executor.execute).catch((e: unknown) => e);
+    const error: unknown = await dispatcher(graph)
+      .run(executor.execute)
+      .catch((e: unknown) => e);
     expect(isCheckpointLockedError(error)).toBe(true);
     expect((error as { holder: { pid: number } }).holder.pid).toBe(process.pid);
     executor.resolve('a');

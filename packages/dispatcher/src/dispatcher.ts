@@ -144,7 +144,12 @@ export class Dispatcher {
     }
   }
 
-  async #runLocked(execute: Execute, options: RunOptions, store: CheckpointStore | undefined, startedAt: number): Promise<RunReport & { checkpointErrors: unknown[] }> {
+  async #runLocked(
+    execute: Execute,
+    options: RunOptions,
+    store: CheckpointStore | undefined,
+    startedAt: number,
+  ): Promise<RunReport & { checkpointErrors: unknown[] }> {
     const { featureId, clock } = this.#options;
     // From here on the lock may be lost at any moment: then nothing starts and nothing is written.
     let lockLost: LockLostError | undefined;
@@ -176,7 +181,9 @@ export class Dispatcher {
 
       const alreadyCompleted = new Set([...(plan?.completed ?? []), ...(options.completed ?? [])]);
       const priority = priorityByRemainingChain(this.#graph, plan?.durations ?? new Map(), this.#options.knownDurationsMs);
-      const ready = this.#graph.readySet(priority === undefined ? { completed: alreadyCompleted } : { completed: alreadyCompleted, priority });
+      const ready = this.#graph.readySet(
+        priority === undefined ? { completed: alreadyCompleted } : { completed: alreadyCompleted, priority },
+      );
 
       const checkpointErrors: unknown[] = [];
       const checkpointer =
@@ -280,5 +287,4 @@ export class Dispatcher {
       throw isGraphError(error) ? new CheckpointGraphError(store?.path ?? '', error) : error;
     }
   }
-
 }

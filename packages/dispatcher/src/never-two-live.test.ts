@@ -335,4 +335,3 @@ describe('Never two live attempts of one workstream', () => {
     expect((await third).outcome).toBe('completed');
   });
 });
-

@@ -79,7 +79,13 @@ describe('Durations from history', () => {
     await dispatcher(edges, { concurrency: 1 }).run(byInsertion.execute);
     expect(byInsertion.started).toEqual(['quick', 'slow']);
 
-    for (const knownDurationsMs of [{ quick: 10, slow: 5000, gone: 1 }, new Map([['quick', 10], ['slow', 5000]])]) {
+    for (const knownDurationsMs of [
+      { quick: 10, slow: 5000, gone: 1 },
+      new Map([
+        ['quick', 10],
+        ['slow', 5000],
+      ]),
+    ]) {
       const byHistory = new RecordingExecutor(() => true);
       await dispatcher(edges, { concurrency: 1, knownDurationsMs }).run(byHistory.execute);
       expect(byHistory.started).toEqual(['slow', 'quick']);

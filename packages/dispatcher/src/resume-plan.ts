@@ -76,7 +76,5 @@ export function planResume(graph: DependencyGraph, checkpoint: Checkpoint): Resu
   }
 
   const interrupted = new Set((checkpoint.running ?? []).filter((id) => graph.has(id) && !completed.has(id)));
-  return graphChanges === undefined
-    ? { completed, interrupted, durations }
-    : { completed, interrupted, durations, graphChanges };
+  return graphChanges === undefined ? { completed, interrupted, durations } : { completed, interrupted, durations, graphChanges };
 }

@@ -18,7 +18,11 @@ export class RunChanges {
 
   get isEmpty(): boolean {
     return (
-      this.completed.length === 0 && this.failed.length === 0 && this.skipped.size === 0 && this.executed.size === 0 && this.handles.size === 0
+      this.completed.length === 0 &&
+      this.failed.length === 0 &&
+      this.skipped.size === 0 &&
+      this.executed.size === 0 &&
+      this.handles.size === 0
     );
   }
 }

@@ -179,7 +179,8 @@ export class RunLedger {
 
 function recordOf(track: Track, outcome: AttemptOutcome, endedAt: number): AttemptRecord {
   const { attempts: attempt, attemptStartedAt: startedAt, handle } = track;
-  if (outcome === 'completed') return handle === undefined ? { attempt, startedAt, endedAt, outcome } : { attempt, startedAt, endedAt, outcome, handle };
+  if (outcome === 'completed')
+    return handle === undefined ? { attempt, startedAt, endedAt, outcome } : { attempt, startedAt, endedAt, outcome, handle };
   const error = errorRecordOf(track.error);
   return handle === undefined ? { attempt, startedAt, endedAt, outcome, error } : { attempt, startedAt, endedAt, outcome, error, handle };
 }

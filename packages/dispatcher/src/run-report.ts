@@ -126,7 +126,9 @@ export function countByStatus(results: readonly WorkstreamResult[]): RunTotals {
 export function errorRecordOf(error: unknown): ErrorRecord {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
   const { exitCode } = error as { exitCode?: unknown };
-  return typeof exitCode === 'number' ? { name: error.name, message: error.message, exitCode } : { name: error.name, message: error.message };
+  return typeof exitCode === 'number'
+    ? { name: error.name, message: error.message, exitCode }
+    : { name: error.name, message: error.message };
 }
 
 /** What the report of one run is computed from. */
@@ -167,7 +169,16 @@ export function resultsOf(inputs: ReportInputs): WorkstreamResult[] {
         ? { id, status, attempts, attemptRecords, alreadyCompleted: already, rerunAfterCrash }
         : durationMs === undefined
           ? { id, status, attempts, attemptRecords, alreadyCompleted: already, rerunAfterCrash, startedAt: new Date(startedAt) }
-          : { id, status, attempts, attemptRecords, alreadyCompleted: already, rerunAfterCrash, startedAt: new Date(startedAt), durationMs };
+          : {
+              id,
+              status,
+              attempts,
+              attemptRecords,
+              alreadyCompleted: already,
+              rerunAfterCrash,
+              startedAt: new Date(startedAt),
+              durationMs,
+            };
     const blocker = anyBlocked ? blockedBy.get(id) : undefined;
     if (blocker !== undefined) result.blockedBy = blocker;
     if ((status === 'failed' || status === 'cancelled') && track?.error !== undefined) result.error = track.error;

@@ -66,26 +66,59 @@ const record = (name: string, ms: number) => samples.set(name, [...(samples.get(
 
 for (let run = 0; run < RUNS; run++) {
   let graph = new DependencyGraph();
-  record('fromNodes + topologicalOrder (target < 300 ms)', time(() => DependencyGraph.fromNodes(nodes).topologicalOrder()));
-  record('fromNodes (build + validate)', time(() => (graph = DependencyGraph.fromNodes(nodes))));
-  record('topologicalOrder', time(() => graph.topologicalOrder()));
-  record('levels', time(() => graph.levels()));
-  record('criticalPath', time(() => graph.criticalPath()));
-  record('chainLengths', time(() => graph.chainLengths()));
+  record(
+    'fromNodes + topologicalOrder (target < 300 ms)',
+    time(() => DependencyGraph.fromNodes(nodes).topologicalOrder()),
+  );
+  record(
+    'fromNodes (build + validate)',
+    time(() => (graph = DependencyGraph.fromNodes(nodes))),
+  );
+  record(
+    'topologicalOrder',
+    time(() => graph.topologicalOrder()),
+  );
+  record(
+    'levels',
+    time(() => graph.levels()),
+  );
+  record(
+    'criticalPath',
+    time(() => graph.criticalPath()),
+  );
+  record(
+    'chainLengths',
+    time(() => graph.chainLengths()),
+  );
   const unhashed = DependencyGraph.fromNodes(nodes); // fingerprint() caches, so hash a fresh graph
-  record('fingerprint', time(() => unhashed.fingerprint()));
-  record('ReadySet drain (create, take + complete all)', time(() => {
-    const ready = graph.readySet();
-    for (let id = ready.take(); id !== undefined; id = ready.take()) ready.complete(id);
-  }));
+  record(
+    'fingerprint',
+    time(() => unhashed.fingerprint()),
+  );
+  record(
+    'ReadySet drain (create, take + complete all)',
+    time(() => {
+      const ready = graph.readySet();
+      for (let id = ready.take(); id !== undefined; id = ready.take()) ready.complete(id);
+    }),
+  );
   let snapshot = graph.snapshot();
-  record('snapshot', time(() => (snapshot = graph.snapshot())));
-  record('fromSnapshot', time(() => DependencyGraph.fromSnapshot(snapshot)));
+  record(
+    'snapshot',
+    time(() => (snapshot = graph.snapshot())),
+  );
+  record(
+    'fromSnapshot',
+    time(() => DependencyGraph.fromSnapshot(snapshot)),
+  );
   const order = graph.topologicalOrder();
-  record('addNode x 100k (dependency order)', time(() => {
-    const built = new DependencyGraph();
-    for (const id of order) built.addNode(id, graph.dependenciesOf(id));
-  }));
+  record(
+    'addNode x 100k (dependency order)',
+    time(() => {
+      const built = new DependencyGraph();
+      for (const id of order) built.addNode(id, graph.dependenciesOf(id));
+    }),
+  );
 }
 
 console.log(`Random DAG: ${NODES} nodes, ${edges} edges; median of ${RUNS} runs; Node ${process.version}`);

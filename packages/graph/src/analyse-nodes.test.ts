@@ -13,7 +13,11 @@ describe('analyseNodes', () => {
     expect(Array.from(analysed.dependencyTargets.view())).toEqual([1, 0]);
     expect(Array.from(analysed.dependencyOffsets.view())).toEqual([0, 1, 2, 2]);
     expect([...analysed.selfDependent]).toEqual(['a']);
-    expect(analysed.issues.map((issue) => issue.code)).toEqual(['GRAPH_MISSING_DEPENDENCY', 'GRAPH_SELF_DEPENDENCY', 'GRAPH_DUPLICATE_NODE']);
+    expect(analysed.issues.map((issue) => issue.code)).toEqual([
+      'GRAPH_MISSING_DEPENDENCY',
+      'GRAPH_SELF_DEPENDENCY',
+      'GRAPH_DUPLICATE_NODE',
+    ]);
     expect(analysed.cycles.map((issue) => issue.message)).toEqual(['cycle: a -> b -> a']);
     expect(Array.from(analysed.order)).toEqual([2]);
   });

@@ -79,9 +79,7 @@ export function analyseNodes(nodes: readonly unknown[]): AnalysedNodes {
   const dependents = invert(size, dependencies);
   const order = topologicalSort(size, dependencies, dependents);
   const cycles =
-    order.length === size
-      ? []
-      : findCycles(size, dependencies, order).map((cycle) => cycleIssue(cycle.map((node) => ids[node] ?? '')));
+    order.length === size ? [] : findCycles(size, dependencies, order).map((cycle) => cycleIssue(cycle.map((node) => ids[node] ?? '')));
 
   return {
     ids,

@@ -31,9 +31,7 @@ function askWeights(ids: readonly string[], weight: (id: string) => unknown, lab
     const id = ids[i] ?? '';
     const value = weight(id);
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new RangeError(
-        `${label}(${JSON.stringify(id)}) returned ${describeValue(value)}; expected a non-negative finite number`,
-      );
+      throw new RangeError(`${label}(${JSON.stringify(id)}) returned ${describeValue(value)}; expected a non-negative finite number`);
     }
     weights[i] = value;
   }
@@ -49,13 +47,7 @@ export function chainLengthsOf(core: GraphCore, weights: Float64Array): Float64A
   return chains;
 }
 
-function longestChains(
-  order: Int32Array,
-  offsets: Int32Array,
-  targets: Int32Array,
-  weights: Float64Array,
-  chains: Float64Array,
-): void {
+function longestChains(order: Int32Array, offsets: Int32Array, targets: Int32Array, weights: Float64Array, chains: Float64Array): void {
   for (let p = order.length - 1; p >= 0; p--) {
     const node = order[p] ?? 0;
     let longest = 0;

@@ -98,9 +98,7 @@ describe('DependencyGraph validation', () => {
     expect(error.code).toBe('GRAPH_CYCLE');
     expect(error.message).toBe('cycle: a -> b -> c -> a');
     expect(error.cycle).toEqual(['a', 'b', 'c', 'a']);
-    expect(error.issues).toEqual([
-      { code: 'GRAPH_CYCLE', message: 'cycle: a -> b -> c -> a', nodeId: 'a', cycle: ['a', 'b', 'c', 'a'] },
-    ]);
+    expect(error.issues).toEqual([{ code: 'GRAPH_CYCLE', message: 'cycle: a -> b -> c -> a', nodeId: 'a', cycle: ['a', 'b', 'c', 'a'] }]);
   });
 
   it('reports a missing dependency once, naming the node and the missing id', () => {
@@ -228,9 +226,7 @@ describe('DependencyGraph validation', () => {
     ]);
     expect(graphError(() => graph.addNode('b', ['c'])).message).toBe('node "b" depends on missing node "c"');
     expect(graphError(() => graph.addNode('')).message).toBe('invalid node id "": must not be empty');
-    expect(graphError(() => graph.addNode(1 as unknown as string)).message).toBe(
-      'invalid node id: expected a string, got 1',
-    );
+    expect(graphError(() => graph.addNode(1 as unknown as string)).message).toBe('invalid node id: expected a string, got 1');
     expect(() => graph.addNode('b', 'a' as unknown as string[])).toThrow(
       new TypeError('addNode: dependsOn must be an array of ids, got "a"'),
     );
@@ -252,12 +248,7 @@ describe('DependencyGraph queries', () => {
   });
 
   it('orders topologically, ties by insertion order', () => {
-    const graph = DependencyGraph.fromNodes([
-      { id: 'z', dependsOn: ['y'] },
-      { id: 'x' },
-      { id: 'y' },
-      { id: 'w', dependsOn: ['x'] },
-    ]);
+    const graph = DependencyGraph.fromNodes([{ id: 'z', dependsOn: ['y'] }, { id: 'x' }, { id: 'y' }, { id: 'w', dependsOn: ['x'] }]);
     expect(graph.topologicalOrder()).toEqual(['x', 'y', 'z', 'w']);
     expect(graph.levels()).toEqual([
       ['x', 'y'],
@@ -274,9 +265,7 @@ describe('DependencyGraph queries', () => {
       new TypeError('dependenciesOf: expected a node id string, got number'),
     );
     expect(() => graph.snapshot(['a', 'x'])).toThrow(new TypeError('snapshot: completed: unknown node id "x"'));
-    expect(() => graph.snapshot('a')).toThrow(
-      new TypeError('snapshot: completed must be an iterable of node ids, got string'),
-    );
+    expect(() => graph.snapshot('a')).toThrow(new TypeError('snapshot: completed must be an iterable of node ids, got string'));
   });
 
   it('gives the same answers every time for the same input', () => {
@@ -306,9 +295,7 @@ describe('DependencyGraph queries', () => {
         const placed = new Set<string>();
         const expected: string[] = [];
         while (expected.length < nodes.length) {
-          const next = nodes.find(
-            ({ id }) => !placed.has(id) && (dependsOn.get(id) ?? []).every((dependency) => placed.has(dependency)),
-          );
+          const next = nodes.find(({ id }) => !placed.has(id) && (dependsOn.get(id) ?? []).every((dependency) => placed.has(dependency)));
           if (next === undefined) throw new Error('reference found a cycle');
           placed.add(next.id);
           expected.push(next.id);

@@ -3,13 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DependencyGraph } from './dependency-graph.js';
 import { arbitraryDag } from '@sdp/internal/testing';
 
-const base = [
-  { id: 'a' },
-  { id: 'b', dependsOn: ['a'] },
-  { id: 'c', dependsOn: ['a', 'b'] },
-];
-const fingerprint = (nodes: Parameters<typeof DependencyGraph.fromNodes>[0]) =>
-  DependencyGraph.fromNodes(nodes).fingerprint();
+const base = [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['a', 'b'] }];
+const fingerprint = (nodes: Parameters<typeof DependencyGraph.fromNodes>[0]) => DependencyGraph.fromNodes(nodes).fingerprint();
 
 describe('fingerprint', () => {
   // Checkpoints store fingerprints, so the encoding is pinned: sha256 of
@@ -22,9 +17,7 @@ describe('fingerprint', () => {
   it('ignores insertion order, dependency order, repeats, the way of building and progress', () => {
     const expected = fingerprint(base);
     expect(fingerprint([base[2]!, base[0]!, base[1]!])).toBe(expected);
-    expect(fingerprint([{ id: 'c', dependsOn: ['b', 'a', 'b'] }, { id: 'b', dependsOn: ['a', 'a'] }, { id: 'a' }])).toBe(
-      expected,
-    );
+    expect(fingerprint([{ id: 'c', dependsOn: ['b', 'a', 'b'] }, { id: 'b', dependsOn: ['a', 'a'] }, { id: 'a' }])).toBe(expected);
     expect(new DependencyGraph().addNode('a').addNode('b', ['a']).addNode('c', ['b', 'a']).fingerprint()).toBe(expected);
     const graph = DependencyGraph.fromNodes(base);
     expect(DependencyGraph.fromSnapshot(graph.snapshot(['a', 'b'])).fingerprint()).toBe(expected);
@@ -64,9 +57,7 @@ describe('fingerprint', () => {
         const from = order[pick % Math.max(1, order.length)];
         const to = order.slice(order.indexOf(from ?? '') + 1).find((id) => !graph.dependenciesOf(id).includes(from ?? ''));
         if (from === undefined || to === undefined) return;
-        const extended = graph.nodes().map((node) =>
-          node.id === to ? { id: to, dependsOn: [...(node.dependsOn ?? []), from] } : node,
-        );
+        const extended = graph.nodes().map((node) => (node.id === to ? { id: to, dependsOn: [...(node.dependsOn ?? []), from] } : node));
         expect(DependencyGraph.fromNodes(extended).fingerprint()).not.toBe(graph.fingerprint());
       }),
     );

@@ -11,11 +11,7 @@ const CHUNK = 1 << 16;
  * dependencies and progress do not enter it; every id and every edge does, unambiguously (JSON
  * escapes quotes and line breaks).
  */
-export function fingerprintOf(
-  ids: readonly string[],
-  index: ReadonlyMap<string, number>,
-  dependencies: Adjacency,
-): string {
+export function fingerprintOf(ids: readonly string[], index: ReadonlyMap<string, number>, dependencies: Adjacency): string {
   const size = dependencies.offsets.length - 1;
   const sortedIds = ids.slice(0, size).sort();
   const nodeAtRank = new Int32Array(size);

@@ -21,11 +21,7 @@ describe('GraphError', () => {
   });
 
   it('lists several issues under a summary line; code from the first, cycle from the first cycle', () => {
-    const error = new GraphError([
-      selfDependencyIssue('s'),
-      cycleIssue(['a', 'b', 'a']),
-      cycleIssue(['c', 'd', 'c']),
-    ]);
+    const error = new GraphError([selfDependencyIssue('s'), cycleIssue(['a', 'b', 'a']), cycleIssue(['c', 'd', 'c'])]);
     expect(error.message).toBe(
       '3 problems in the dependency graph:\n- node "s" depends on itself\n- cycle: a -> b -> a\n- cycle: c -> d -> c',
     );

@@ -77,9 +77,7 @@ function stringArrayProblem(value: unknown, where: string): string {
  */
 export function readSnapshotParts(snapshot: unknown): SnapshotParts {
   if (!isRecord(snapshot)) {
-    throw new GraphError([
-      invalidSnapshotIssue(`expected an object with "nodes" and "edges", got ${describeValue(snapshot)}`),
-    ]);
+    throw new GraphError([invalidSnapshotIssue(`expected an object with "nodes" and "edges", got ${describeValue(snapshot)}`)]);
   }
   const issues: GraphIssue[] = [];
   const rawNodes = snapshot['nodes'] ?? null;
@@ -176,9 +174,7 @@ export function edgeIssues(edges: ReadonlyMap<string, readonly string[]>, analys
     }
     if (unrelated.length > 0) {
       const verb = unrelated.length === 1 ? 'does' : 'do';
-      issues.push(
-        invalidSnapshotIssue(`${entry} lists ${quoteList(unrelated)}, which ${verb} not depend on ${JSON.stringify(id)}`, id),
-      );
+      issues.push(invalidSnapshotIssue(`${entry} lists ${quoteList(unrelated)}, which ${verb} not depend on ${JSON.stringify(id)}`, id));
     }
     if (omitted.length > 0) {
       const verb = omitted.length === 1 ? 'depends' : 'depend';

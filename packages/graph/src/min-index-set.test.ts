@@ -22,12 +22,11 @@ describe('min index set', () => {
   it('gives the lowest of what it holds, however adds and pops interleave', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 5_000 }).chain((capacity) =>
-          fc.tuple(
-            fc.constant(capacity),
-            fc.array(fc.oneof(fc.nat({ max: capacity - 1 }), fc.constant(-1)), { maxLength: 200 }),
+        fc
+          .integer({ min: 1, max: 5_000 })
+          .chain((capacity) =>
+            fc.tuple(fc.constant(capacity), fc.array(fc.oneof(fc.nat({ max: capacity - 1 }), fc.constant(-1)), { maxLength: 200 })),
           ),
-        ),
         ([capacity, steps]) => {
           const set = minIndexSet(capacity);
           const model = new Set<number>();

@@ -148,9 +148,7 @@ describe('ReadySet', () => {
     const ready = g.readySet();
     expect(() => ready.status('zz')).toThrow(new TypeError('status: unknown node id "zz"'));
     expect(() => ready.complete('zz')).toThrow(new TypeError('complete: unknown node id "zz"'));
-    expect(() => g.readySet({ completed: ['a', 'zz'] })).toThrow(
-      new TypeError('readySet: options.completed: unknown node id "zz"'),
-    );
+    expect(() => g.readySet({ completed: ['a', 'zz'] })).toThrow(new TypeError('readySet: options.completed: unknown node id "zz"'));
     expect(() => g.readySet({ completed: 'a' as unknown as string[] })).toThrow(
       new TypeError('readySet: options.completed must be an iterable of node ids, got string'),
     );
@@ -191,7 +189,7 @@ describe('ReadySet against a reference model', () => {
     /** Moves pending nodes to ready or skipped until nothing changes; returns those changed. */
     settle(): { ready: string[]; skipped: string[] } {
       const changed = { ready: [] as string[], skipped: [] as string[] };
-      for (let again = true; again; ) {
+      for (let again = true; again;) {
         again = false;
         for (const id of this.ids) {
           if (this.status.get(id) !== 'pending') continue;

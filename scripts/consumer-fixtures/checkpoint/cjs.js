@@ -10,7 +10,15 @@ const { join } = require('node:path');
 const { CHECKPOINT_VERSION, CheckpointStore, isCheckpointNotLockedError } = require('@sdp/checkpoint');
 
 function checkpoint(completed) {
-  return { version: CHECKPOINT_VERSION, feature_id: 'F001', timestamp: new Date().toISOString(), completed, failed: [], graph: null, circuit_breaker: null };
+  return {
+    version: CHECKPOINT_VERSION,
+    feature_id: 'F001',
+    timestamp: new Date().toISOString(),
+    completed,
+    failed: [],
+    graph: null,
+    circuit_breaker: null,
+  };
 }
 
 async function main() {
@@ -29,7 +37,12 @@ async function main() {
     await store.release();
     assert.equal(store.isLocked, false);
     assert.deepEqual(await readdir(dir), []);
-    console.log(JSON.stringify({ resolved: require.resolve('@sdp/checkpoint'), result: `acquire, save ×2, load ${loaded.completed.length} completed, delete, release; nothing left` }));
+    console.log(
+      JSON.stringify({
+        resolved: require.resolve('@sdp/checkpoint'),
+        result: `acquire, save ×2, load ${loaded.completed.length} completed, delete, release; nothing left`,
+      }),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -21,11 +21,24 @@ try {
   await store.release();
   assert.equal(store.isLocked, false);
   assert.deepEqual(await readdir(dir), []);
-  console.log(JSON.stringify({ resolved: import.meta.resolve('@sdp/checkpoint'), result: `acquire, save ×2, load ${loaded.completed.length} completed, delete, release; nothing left` }));
+  console.log(
+    JSON.stringify({
+      resolved: import.meta.resolve('@sdp/checkpoint'),
+      result: `acquire, save ×2, load ${loaded.completed.length} completed, delete, release; nothing left`,
+    }),
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
 
 function checkpoint(completed) {
-  return { version: CHECKPOINT_VERSION, feature_id: 'F001', timestamp: new Date().toISOString(), completed, failed: [], graph: null, circuit_breaker: null };
+  return {
+    version: CHECKPOINT_VERSION,
+    feature_id: 'F001',
+    timestamp: new Date().toISOString(),
+    completed,
+    failed: [],
+    graph: null,
+    circuit_breaker: null,
+  };
 }

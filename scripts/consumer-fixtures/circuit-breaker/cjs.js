@@ -13,7 +13,10 @@ async function main() {
   breaker.onStateChange(({ to }) => transitions.push(to));
 
   assert.equal(await breaker.execute(() => Promise.resolve(42)), 42);
-  await assert.rejects(breaker.execute(() => Promise.reject(new Error('boom'))), /boom/);
+  await assert.rejects(
+    breaker.execute(() => Promise.reject(new Error('boom'))),
+    /boom/,
+  );
   assert.equal(breaker.state, 'open');
   const rejected = await breaker.execute(() => 'never called').catch((error) => error);
   assert.ok(isCircuitOpenError(rejected) && rejected.retryAfterMs === 1000);

@@ -11,7 +11,12 @@ import {
   type Dispose,
 } from '@sdp/circuit-breaker';
 
-const breaker = new CircuitBreaker({ threshold: 2, window: 4, halfOpenAfterMs: 1000, isFailure: (error) => !(error instanceof RangeError) });
+const breaker = new CircuitBreaker({
+  threshold: 2,
+  window: 4,
+  halfOpenAfterMs: 1000,
+  isFailure: (error) => !(error instanceof RangeError),
+});
 
 export const state: CircuitState = breaker.state;
 export const answer: Promise<number> = breaker.execute((signal) => {

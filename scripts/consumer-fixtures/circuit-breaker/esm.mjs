@@ -9,7 +9,10 @@ const transitions = [];
 breaker.onStateChange(({ to }) => transitions.push(to));
 
 assert.equal(await breaker.execute(() => Promise.resolve(42)), 42);
-await assert.rejects(breaker.execute(() => Promise.reject(new Error('boom'))), /boom/);
+await assert.rejects(
+  breaker.execute(() => Promise.reject(new Error('boom'))),
+  /boom/,
+);
 assert.equal(breaker.state, 'open');
 const rejected = await breaker.execute(() => 'never called').catch((error) => error);
 assert.ok(isCircuitOpenError(rejected) && rejected.retryAfterMs === 1000);
@@ -17,4 +20,6 @@ now = 1000;
 assert.equal(await breaker.execute(() => 'trial'), 'trial');
 assert.deepEqual(transitions, ['open', 'half-open', 'closed']);
 
-console.log(JSON.stringify({ resolved: import.meta.resolve('@sdp/circuit-breaker'), result: `execute 42, then ${transitions.join(' → ')}` }));
+console.log(
+  JSON.stringify({ resolved: import.meta.resolve('@sdp/circuit-breaker'), result: `execute 42, then ${transitions.join(' → ')}` }),
+);

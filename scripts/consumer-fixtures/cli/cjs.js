@@ -11,7 +11,9 @@ async function main() {
   const loaded = await loadWorkstreams(path.join(__dirname, 'workstreams'));
   assert.equal(loaded.featureId, 'F001');
   assert.equal(loaded.nodes.length, 3);
-  console.log(JSON.stringify({ resolved: require.resolve('@sdp/cli'), result: `read ${loaded.nodes.length} workstreams of ${loaded.featureId}` }));
+  console.log(
+    JSON.stringify({ resolved: require.resolve('@sdp/cli'), result: `read ${loaded.nodes.length} workstreams of ${loaded.featureId}` }),
+  );
 }
 
 main().catch((error) => {

@@ -11,10 +11,13 @@ export async function runFolder(dir: string, signal: AbortSignal): Promise<Works
   const nodes: readonly WorkstreamNode[] = loaded.nodes;
   const graph = DependencyGraph.fromNodes(nodes);
   const store = new CheckpointStore({ featureId: loaded.featureId, dir: '.sdp/checkpoints' });
-  const report = await new Dispatcher(graph, { featureId: loaded.featureId, checkpoint: store }).run(async (_id, { signal: attemptSignal }) => {
-    attemptSignal.throwIfAborted();
-    await Promise.resolve();
-  }, { signal });
+  const report = await new Dispatcher(graph, { featureId: loaded.featureId, checkpoint: store }).run(
+    async (_id, { signal: attemptSignal }) => {
+      attemptSignal.throwIfAborted();
+      await Promise.resolve();
+    },
+    { signal },
+  );
   return report.results.map((result) => result.status);
 }
 

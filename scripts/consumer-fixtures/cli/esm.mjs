@@ -12,4 +12,6 @@ assert.deepEqual(
 );
 assert.equal(isWorkstreamFileError(new Error('x')), false);
 
-console.log(JSON.stringify({ resolved: import.meta.resolve('@sdp/cli'), result: `read ${loaded.nodes.length} workstreams of ${loaded.featureId}` }));
+console.log(
+  JSON.stringify({ resolved: import.meta.resolve('@sdp/cli'), result: `read ${loaded.nodes.length} workstreams of ${loaded.featureId}` }),
+);

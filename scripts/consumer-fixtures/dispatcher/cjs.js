@@ -27,7 +27,12 @@ async function main() {
   assert.equal(report.checkpoint, undefined);
   assert.equal(dispatcher.checkpointPath, undefined);
 
-  console.log(JSON.stringify({ resolved: require.resolve('@sdp/dispatcher'), result: `run ${ran.join(' → ')}: ${report.outcome}, ${report.totals.completed} completed, no checkpoint` }));
+  console.log(
+    JSON.stringify({
+      resolved: require.resolve('@sdp/dispatcher'),
+      result: `run ${ran.join(' → ')}: ${report.outcome}, ${report.totals.completed} completed, no checkpoint`,
+    }),
+  );
 }
 
 main().catch((error) => {

@@ -23,4 +23,9 @@ assert.deepEqual(ran, ['schema', 'api', 'ui']);
 assert.equal(report.checkpoint, undefined);
 assert.equal(dispatcher.checkpointPath, undefined);
 
-console.log(JSON.stringify({ resolved: import.meta.resolve('@sdp/dispatcher'), result: `run ${ran.join(' → ')}: ${report.outcome}, ${report.totals.completed} completed, no checkpoint` }));
+console.log(
+  JSON.stringify({
+    resolved: import.meta.resolve('@sdp/dispatcher'),
+    result: `run ${ran.join(' → ')}: ${report.outcome}, ${report.totals.completed} completed, no checkpoint`,
+  }),
+);

@@ -14,10 +14,15 @@ assert.equal(graph.levels().length, 3);
 
 let cycle;
 try {
-  DependencyGraph.fromNodes([{ id: 'a', dependsOn: ['b'] }, { id: 'b', dependsOn: ['a'] }]);
+  DependencyGraph.fromNodes([
+    { id: 'a', dependsOn: ['b'] },
+    { id: 'b', dependsOn: ['a'] },
+  ]);
 } catch (error) {
   cycle = error;
 }
 assert.ok(isGraphError(cycle) && cycle.code === 'GRAPH_CYCLE');
 
-console.log(JSON.stringify({ resolved: require.resolve('@sdp/graph'), result: `topologicalOrder ${order.join(',')}; a cycle throws ${cycle.code}` }));
+console.log(
+  JSON.stringify({ resolved: require.resolve('@sdp/graph'), result: `topologicalOrder ${order.join(',')}; a cycle throws ${cycle.code}` }),
+);

@@ -16,7 +16,10 @@ assert.deepEqual(graph.criticalPath().path, ['schema', 'api', 'ui']);
 
 const cycle = (() => {
   try {
-    DependencyGraph.fromNodes([{ id: 'a', dependsOn: ['b'] }, { id: 'b', dependsOn: ['a'] }]);
+    DependencyGraph.fromNodes([
+      { id: 'a', dependsOn: ['b'] },
+      { id: 'b', dependsOn: ['a'] },
+    ]);
   } catch (error) {
     return error;
   }
@@ -24,4 +27,9 @@ const cycle = (() => {
 })();
 assert.ok(isGraphError(cycle) && cycle.code === 'GRAPH_CYCLE');
 
-console.log(JSON.stringify({ resolved: import.meta.resolve('@sdp/graph'), result: `topologicalOrder ${order.join(',')}; a cycle throws ${cycle.code}` }));
+console.log(
+  JSON.stringify({
+    resolved: import.meta.resolve('@sdp/graph'),
+    result: `topologicalOrder ${order.join(',')}; a cycle throws ${cycle.code}`,
+  }),
+);

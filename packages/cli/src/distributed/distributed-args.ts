@@ -30,13 +30,16 @@ export interface DistributedValues {
 const workerFlags = new Set(['redis', 'queue', 'lock', 'exec', 'concurrency', 'grace', 'verbose', 'help', 'version']);
 
 export function parseWorkerArgs(values: DistributedValues & Record<string, unknown>, positionals: readonly string[]): WorkerArgs {
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}": a worker takes no folder (jobs carry their files)`);
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument "${positionals[0] ?? ''}": a worker takes no folder (jobs carry their files)`);
   const misplaced = Object.keys(values).find((name) => values[name] !== undefined && !workerFlags.has(name));
   if (misplaced !== undefined) throw new UsageError(`--${misplaced} does not apply to "worker"`);
-  if (values.redis === undefined) throw new UsageError(`"worker" needs --redis <url>, e.g. sdp-dispatch worker --redis redis://10.0.0.5:6379 --exec '…'`);
+  if (values.redis === undefined)
+    throw new UsageError(`"worker" needs --redis <url>, e.g. sdp-dispatch worker --redis redis://10.0.0.5:6379 --exec '…'`);
   if (values.exec === undefined || values.exec.trim() === '') throw new UsageError(`"worker" needs --exec '<command>'`);
   const concurrency = values.concurrency ?? '1';
-  if (!/^\d+$/.test(concurrency) || Number(concurrency) < 1) throw new UsageError(`--concurrency must be a whole number >= 1, got "${concurrency}"`);
+  if (!/^\d+$/.test(concurrency) || Number(concurrency) < 1)
+    throw new UsageError(`--concurrency must be a whole number >= 1, got "${concurrency}"`);
   return {
     redis: values.redis,
     queue: values.queue ?? 'sdp',
@@ -55,7 +58,8 @@ export function parseRemoteArgs(values: DistributedValues): RemoteArgs | undefin
     if (values.queue !== undefined) throw new UsageError('--queue needs --redis');
     return undefined;
   }
-  if (values.exec !== undefined) throw new UsageError('with --redis the workers run the command: give --exec to "sdp-dispatch worker", not to "run"');
+  if (values.exec !== undefined)
+    throw new UsageError('with --redis the workers run the command: give --exec to "sdp-dispatch worker", not to "run"');
   return { url: values.redis, queue: values.queue ?? 'sdp' };
 }
 

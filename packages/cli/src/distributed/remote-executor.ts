@@ -46,11 +46,17 @@ export class RemoteExecutor {
     const executor = new RemoteExecutor(coordinator, inputs);
     if (inputs.fresh) await coordinator.discard(inputs.graph.ids());
     coordinator.onAdopt(({ id, jobId, state }) => {
-      inputs.note(state === 'completed' ? `${id} completed while no coordinator ran (job ${jobId}); recorded, not run again` : `${id} is still running on a worker (job ${jobId}); waiting for it`);
+      inputs.note(
+        state === 'completed'
+          ? `${id} completed while no coordinator ran (job ${jobId}); recorded, not run again`
+          : `${id} is still running on a worker (job ${jobId}); waiting for it`,
+      );
     });
-    coordinator.onError(sayChangedErrors((error) => {
-      inputs.note(`Redis: ${error.message} (retrying)`);
-    }));
+    coordinator.onError(
+      sayChangedErrors((error) => {
+        inputs.note(`Redis: ${error.message} (retrying)`);
+      }),
+    );
     coordinator.onOutput(({ id, text }) => {
       executor.#append(id, text);
     });

@@ -25,9 +25,11 @@ export async function workerCommand(args: WorkerArgs, io: { stderr: { write(text
       lockMs: args.lockMs,
       execute: shellJobRunner({ command: args.exec, workDir, graceMs: args.graceMs }),
     });
-    worker.onError(sayChangedErrors((error) => {
-      say(`${error.message}${args.verbose && error.stack !== undefined ? `\n${error.stack}` : ''}`);
-    }));
+    worker.onError(
+      sayChangedErrors((error) => {
+        say(`${error.message}${args.verbose && error.stack !== undefined ? `\n${error.stack}` : ''}`);
+      }),
+    );
     worker.onLockLost(({ jobId, reason }) => {
       say(`job ${jobId} lost its lock (${reason}); its command was cancelled and the job goes on elsewhere`);
     });

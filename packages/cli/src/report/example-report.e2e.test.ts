@@ -33,9 +33,25 @@ function sdp(args: string[], env: Record<string, string>): Promise<number | null
 }
 
 it('the example feature’s report shows every attempt, the retried failure, what it blocked and the critical path', async () => {
-  const code = await sdp(['run', 'feature-F060', '--exec', 'node simulate-agent.mjs', '--concurrency', '4', '--retries', '1', '--retry-delay', '300ms', '--report', 'report.html'], {
-    SDP_DEMO_SPEED: updateScreenshot ? '1' : '4',
-  });
+  const code = await sdp(
+    [
+      'run',
+      'feature-F060',
+      '--exec',
+      'node simulate-agent.mjs',
+      '--concurrency',
+      '4',
+      '--retries',
+      '1',
+      '--retry-delay',
+      '300ms',
+      '--report',
+      'report.html',
+    ],
+    {
+      SDP_DEMO_SPEED: updateScreenshot ? '1' : '4',
+    },
+  );
   expect(code).toBe(1);
   const runs = join(cwd, '.sdp/runs/F060');
   const [name] = await readdir(runs);
@@ -52,6 +68,9 @@ it('the example feature’s report shows every attempt, the retried failure, wha
   expect([...critical].sort()).toEqual([...record.criticalPath].sort());
   expect(record.criticalPath.length).toBeGreaterThan(2);
   expect(problems).toEqual([]);
-  await page.screenshot({ path: updateScreenshot ? join(root, 'docs/report-example.png') : join(cwd, 'report-example.png'), fullPage: true });
+  await page.screenshot({
+    path: updateScreenshot ? join(root, 'docs/report-example.png') : join(cwd, 'report-example.png'),
+    fullPage: true,
+  });
   await page.close();
 }, 180_000);

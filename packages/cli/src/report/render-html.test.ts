@@ -36,27 +36,37 @@ describe('the html report in headless Chromium', () => {
       expect(await row.locator('.attempt').count()).toBe(result.attemptRecords.length);
       const outcomes = await row.locator('.attempt').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('class')));
       expect(outcomes).toEqual(result.attemptRecords.map((attempt) => `attempt outcome-${attempt.outcome}`));
-      if (result.status === 'skipped') expect(await row.locator('.note').textContent()).toBe(`skipped: blocked by ${result.blockedBy ?? ''}`);
+      if (result.status === 'skipped')
+        expect(await row.locator('.note').textContent()).toBe(`skipped: blocked by ${result.blockedBy ?? ''}`);
     }
     const critical = await page.locator('.row.critical').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-ws')));
     expect(critical.length).toBeGreaterThan(0);
     expect([...critical].sort()).toEqual([...record.criticalPath].sort());
     // Marked where a person looks: a star before the id and an outlined bar.
-    const star = await page.locator('.row.critical .label').first().evaluate((label) => getComputedStyle(label, '::before').content);
+    const star = await page
+      .locator('.row.critical .label')
+      .first()
+      .evaluate((label) => getComputedStyle(label, '::before').content);
     expect(star).toContain('★');
-    const outline = await page.locator('.row.critical .attempt').first().evaluate((bar) => getComputedStyle(bar).boxShadow);
+    const outline = await page
+      .locator('.row.critical .attempt')
+      .first()
+      .evaluate((bar) => getComputedStyle(bar).boxShadow);
     expect(outline).not.toBe('none');
-    expect(await page.locator('.track .retry-wait').count()).toBe(record.results.reduce((sum, result) => sum + Math.max(0, result.attemptRecords.length - 1), 0));
+    expect(await page.locator('.track .retry-wait').count()).toBe(
+      record.results.reduce((sum, result) => sum + Math.max(0, result.attemptRecords.length - 1), 0),
+    );
     expect(await page.locator('.bands .breaker-open').count()).toBeGreaterThan(0);
     expect(await page.locator('#makespan').textContent()).toContain('× the lower bound');
 
     // Every bar lies inside its track and has a visible width.
-    const outside = await page.locator('.attempt').evaluateAll((bars) =>
-      bars.filter((bar) => {
-        const box = bar.getBoundingClientRect();
-        const track = bar.parentElement?.getBoundingClientRect();
-        return track === undefined || box.width < 1 || box.left < track.left - 0.5 || box.right > track.right + 0.5;
-      }).length,
+    const outside = await page.locator('.attempt').evaluateAll(
+      (bars) =>
+        bars.filter((bar) => {
+          const box = bar.getBoundingClientRect();
+          const track = bar.parentElement?.getBoundingClientRect();
+          return track === undefined || box.width < 1 || box.left < track.left - 0.5 || box.right > track.right + 0.5;
+        }).length,
     );
     expect(outside).toBe(0);
 
@@ -68,21 +78,36 @@ describe('the html report in headless Chromium', () => {
   }, 120_000);
 
   it('stays readable for 2,000 workstreams: every row and bar drawn, dense rows, no console error', async () => {
-    const record = await simulatedRun({ size: 2000, seed: 4, concurrency: 24, failOnce: ['00-001-500', '00-001-1500'], failAlways: ['00-001-1900'] });
+    const record = await simulatedRun({
+      size: 2000,
+      seed: 4,
+      concurrency: 24,
+      failOnce: ['00-001-500', '00-001-1500'],
+      failAlways: ['00-001-1900'],
+    });
     const html = renderHtml(record);
     expect(html.length).toBeLessThan(2_000_000);
     const { page, problems } = await browser.openHtml(html);
     expect(await page.locator('.row').count()).toBe(2000);
     expect(await page.locator('.attempt').count()).toBe(attemptsOf(record));
     expect(await page.locator('.timeline.dense').count()).toBe(1);
-    const heights = await page.locator('.row').evaluateAll((rows) => [...new Set(rows.map((row) => Math.round(row.getBoundingClientRect().height)))]);
+    const heights = await page
+      .locator('.row')
+      .evaluateAll((rows) => [...new Set(rows.map((row) => Math.round(row.getBoundingClientRect().height)))]);
     expect(heights).toEqual([12]);
     // Labels stay legible and the first rows are on the first screen, under the sticky header.
-    const fontSize = await page.locator('.row .label').first().evaluate((label) => parseFloat(getComputedStyle(label).fontSize));
+    const fontSize = await page
+      .locator('.row .label')
+      .first()
+      .evaluate((label) => parseFloat(getComputedStyle(label).fontSize));
     expect(fontSize).toBeGreaterThanOrEqual(10);
     expect(await page.locator('.row').first().isVisible()).toBe(true);
     // Zoom widens the time axis inside the timeline's own scroller; the ids stay in view.
-    const trackWidth = () => page.locator('.row .track').first().evaluate((track) => track.getBoundingClientRect().width);
+    const trackWidth = () =>
+      page
+        .locator('.row .track')
+        .first()
+        .evaluate((track) => track.getBoundingClientRect().width);
     const before = await trackWidth();
     await page.locator('#zoom').fill('10');
     expect(await trackWidth()).toBeGreaterThan(before * 9);
@@ -108,7 +133,18 @@ describe('the html report in headless Chromium', () => {
       endedAt: 10,
       concurrency: 1,
       graphFingerprint: 'x',
-      results: [{ id: '<img src=x>', status: 'failed', attempts: 1, attemptRecords: [{ attempt: 1, startedAt: 0, endedAt: 10, outcome: 'failed', error: { name: 'Error', message: '"><script>alert(1)</script>' } }], alreadyCompleted: false, rerunAfterCrash: false }],
+      results: [
+        {
+          id: '<img src=x>',
+          status: 'failed',
+          attempts: 1,
+          attemptRecords: [
+            { attempt: 1, startedAt: 0, endedAt: 10, outcome: 'failed', error: { name: 'Error', message: '"><script>alert(1)</script>' } },
+          ],
+          alreadyCompleted: false,
+          rerunAfterCrash: false,
+        },
+      ],
       totals: { completed: 0, failed: 1, skipped: 0, cancelled: 0, 'not-run': 0 },
       resumed: false,
       makespanMs: 10,

@@ -54,7 +54,10 @@ ${breakerText(timeline)}
     .join('')}</div></div>
 <div class="rows">
 <div class="bands">${timeline.breakerOpen
-    .map(({ from, to }) => `<div class="breaker-open" style="left:${at(from)};width:${width(from, to)}" title="breaker open for ${escape(formatDuration(to - from))}"></div>`)
+    .map(
+      ({ from, to }) =>
+        `<div class="breaker-open" style="left:${at(from)};width:${width(from, to)}" title="breaker open for ${escape(formatDuration(to - from))}"></div>`,
+    )
     .join('')}</div>
 ${timeline.rows.map((row) => rowHtml(row, at, width)).join('\n')}
 </div>
@@ -71,14 +74,21 @@ function rowHtml(row: TimelineRow, at: (ms: number) => string, width: (from: num
   const parts: string[] = [];
   const first = result.attemptRecords[0];
   if (first !== undefined && row.readyAt !== undefined && first.startedAt > row.readyAt) {
-    parts.push(`<div class="wait" style="left:${at(row.readyAt)};width:${width(row.readyAt, first.startedAt)}" title="ready, waited ${escape(formatDuration(first.startedAt - row.readyAt))} for a slot or the breaker"></div>`);
+    parts.push(
+      `<div class="wait" style="left:${at(row.readyAt)};width:${width(row.readyAt, first.startedAt)}" title="ready, waited ${escape(formatDuration(first.startedAt - row.readyAt))} for a slot or the breaker"></div>`,
+    );
   }
   let previousEnd: number | undefined;
   for (const attempt of result.attemptRecords) {
     if (previousEnd !== undefined && attempt.startedAt > previousEnd) {
-      parts.push(`<div class="retry-wait" style="left:${at(previousEnd)};width:${width(previousEnd, attempt.startedAt)}" title="retry after ${escape(formatDuration(attempt.startedAt - previousEnd))}"></div>`);
+      parts.push(
+        `<div class="retry-wait" style="left:${at(previousEnd)};width:${width(previousEnd, attempt.startedAt)}" title="retry after ${escape(formatDuration(attempt.startedAt - previousEnd))}"></div>`,
+      );
     }
-    const error = attempt.error === undefined ? '' : `: ${attempt.error.message}${attempt.error.exitCode === undefined ? '' : ` (exit ${attempt.error.exitCode})`}`;
+    const error =
+      attempt.error === undefined
+        ? ''
+        : `: ${attempt.error.message}${attempt.error.exitCode === undefined ? '' : ` (exit ${attempt.error.exitCode})`}`;
     const tip = `${result.id} attempt ${attempt.attempt}: ${attempt.outcome} in ${formatDuration(attempt.endedAt - attempt.startedAt)}${error}`;
     parts.push(
       `<div class="attempt outcome-${attempt.outcome}" data-attempt="${attempt.attempt}" style="left:${at(attempt.startedAt)};width:${width(attempt.startedAt, attempt.endedAt)}" title="${escape(tip)}"></div>`,
@@ -86,7 +96,8 @@ function rowHtml(row: TimelineRow, at: (ms: number) => string, width: (from: num
     previousEnd = attempt.endedAt;
   }
   const note = noteOf(result);
-  if (note !== '') parts.push(`<span class="note"${previousEnd === undefined ? '' : ` style="left:${at(previousEnd)}"`}>${escape(note)}</span>`);
+  if (note !== '')
+    parts.push(`<span class="note"${previousEnd === undefined ? '' : ` style="left:${at(previousEnd)}"`}>${escape(note)}</span>`);
   const classes = ['row', `status-${result.status}`, ...(row.critical ? ['critical'] : [])].join(' ');
   return `<div class="${classes}" data-ws="${escape(result.id)}" data-status="${result.status}"><div class="label" title="${escape(result.id)}">${escape(result.id)}</div><div class="track">${parts.join('')}</div></div>`;
 }
@@ -95,7 +106,8 @@ function noteOf(result: TimelineRow['result']): string {
   if (result.status === 'skipped') return `skipped: blocked by ${result.blockedBy ?? 'a failed dependency'}`;
   if (result.alreadyCompleted) return 'completed before this run';
   if (result.status === 'not-run') return 'not run';
-  if (result.attemptRecords.length > 1) return `${result.attemptRecords.length} attempts${result.rerunAfterCrash ? ', rerun after a crash' : ''}`;
+  if (result.attemptRecords.length > 1)
+    return `${result.attemptRecords.length} attempts${result.rerunAfterCrash ? ', rerun after a crash' : ''}`;
   if (result.rerunAfterCrash) return 'rerun after a crash';
   return '';
 }

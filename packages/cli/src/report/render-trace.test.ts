@@ -10,8 +10,12 @@ function attemptEvents(events: readonly TraceEvent[]): TraceEvent[] {
 function expectEveryAttemptOnceAndSlotsApart(record: StoredRunRecord): void {
   const trace = renderTrace(record);
   const events = attemptEvents(trace.traceEvents);
-  const expected = record.results.flatMap((result) => result.attemptRecords.map((attempt) => `${result.id}#${attempt.attempt}:${attempt.outcome}`)).sort();
-  expect(events.map((event) => `${String(event.args['workstream'])}#${String(event.args['attempt'])}:${String(event.cat)}`).sort()).toEqual(expected);
+  const expected = record.results
+    .flatMap((result) => result.attemptRecords.map((attempt) => `${result.id}#${attempt.attempt}:${attempt.outcome}`))
+    .sort();
+  expect(events.map((event) => `${String(event.args['workstream'])}#${String(event.args['attempt'])}:${String(event.cat)}`).sort()).toEqual(
+    expected,
+  );
   for (const event of events) {
     expect(event.name).toBe(event.args['workstream']);
     expect(event.tid).toBeGreaterThanOrEqual(1);
@@ -38,7 +42,13 @@ function expectEveryAttemptOnceAndSlotsApart(record: StoredRunRecord): void {
 
 describe('renderTrace (Chrome Trace Event format)', () => {
   it('has one complete event per attempt, retries and failures included, on slots that never overlap', async () => {
-    const record = await simulatedRun({ size: 60, seed: 7, concurrency: 5, failOnce: ['00-001-03', '00-001-20'], failAlways: ['00-001-11'] });
+    const record = await simulatedRun({
+      size: 60,
+      seed: 7,
+      concurrency: 5,
+      failOnce: ['00-001-03', '00-001-20'],
+      failAlways: ['00-001-11'],
+    });
     expect(record.results.some((result) => result.attemptRecords.length === 2)).toBe(true);
     expect(record.totals.skipped).toBeGreaterThan(0);
     expectEveryAttemptOnceAndSlotsApart(record);
@@ -49,11 +59,19 @@ describe('renderTrace (Chrome Trace Event format)', () => {
     expect(cancelled.outcome).toBe('cancelled');
     expect(cancelled.results.some((result) => result.attemptRecords.some((attempt) => attempt.outcome === 'cancelled'))).toBe(true);
     expectEveryAttemptOnceAndSlotsApart(cancelled);
-    expectEveryAttemptOnceAndSlotsApart(await simulatedRun({ size: 500, seed: 11, concurrency: 16, failOnce: ['00-001-100', '00-001-250'] }));
+    expectEveryAttemptOnceAndSlotsApart(
+      await simulatedRun({ size: 500, seed: 11, concurrency: 16, failOnce: ['00-001-100', '00-001-250'] }),
+    );
   });
 
   it('puts breaker-open periods on their own track and run facts in otherData', async () => {
-    const record = await simulatedRun({ size: 30, seed: 5, concurrency: 2, failAlways: ['00-001-02', '00-001-04', '00-001-06'], breaker: { threshold: 2, window: 3, timeout: 1000 } });
+    const record = await simulatedRun({
+      size: 30,
+      seed: 5,
+      concurrency: 2,
+      failAlways: ['00-001-02', '00-001-04', '00-001-06'],
+      breaker: { threshold: 2, window: 3, timeout: 1000 },
+    });
     const trace = renderTrace(record);
     const open = trace.traceEvents.filter((event) => event.cat === 'breaker');
     expect(record.breakerChanges.some((change) => change.to === 'open')).toBe(true);

@@ -56,9 +56,16 @@ export function renderTrace(record: StoredRunRecord): Trace {
     { name: 'thread_name', ph: 'M', pid, tid: breakerTid, args: { name: 'circuit breaker' } },
     ...slotEnds.map((_, slot): TraceEvent => ({ name: 'thread_name', ph: 'M', pid, tid: slot + 1, args: { name: `slot ${slot + 1}` } })),
   ];
-  const breaker = breakerOpenPeriods(record, record.endedAt).map(
-    ({ from, to }): TraceEvent => ({ name: 'breaker open', cat: 'breaker', ph: 'X', pid, tid: breakerTid, ts: us(from), dur: Math.max(0, us(to) - us(from)), args: {} }),
-  );
+  const breaker = breakerOpenPeriods(record, record.endedAt).map(({ from, to }): TraceEvent => ({
+    name: 'breaker open',
+    cat: 'breaker',
+    ph: 'X',
+    pid,
+    tid: breakerTid,
+    ts: us(from),
+    dur: Math.max(0, us(to) - us(from)),
+    args: {},
+  }));
   return {
     traceEvents: [...metadata, ...breaker, ...events],
     displayTimeUnit: 'ms',

@@ -58,14 +58,27 @@ async function findRecord(args: ReportArgs): Promise<StoredRunRecord> {
   const store = new RunStore(statePathsOf(root, featureId).runsDir);
   if (args.run !== 'latest') return store.read(args.run);
   const latest = await store.latest();
-  if (latest === undefined) throw new RunRecordError('CLI_RUN_NOT_FOUND', `no run records of feature ${featureId} in ${store.dir} (no run has started work yet)`, store.dir);
+  if (latest === undefined)
+    throw new RunRecordError(
+      'CLI_RUN_NOT_FOUND',
+      `no run records of feature ${featureId} in ${store.dir} (no run has started work yet)`,
+      store.dir,
+    );
   return latest;
 }
 
 /** The feature: from the workstream folder when given, else the one feature (or the --feature) with records. */
 async function featureOf(args: ReportArgs, root: string): Promise<string> {
   if (args.dir !== undefined) {
-    const { loaded } = await loadFeature({ dir: args.dir, checkpointDir: '', stateRoot: root, exclude: [], json: false, verbose: args.verbose, ...(args.feature === undefined ? {} : { feature: args.feature }) });
+    const { loaded } = await loadFeature({
+      dir: args.dir,
+      checkpointDir: '',
+      stateRoot: root,
+      exclude: [],
+      json: false,
+      verbose: args.verbose,
+      ...(args.feature === undefined ? {} : { feature: args.feature }),
+    });
     return loaded.featureId;
   }
   const runsRoot = join(root, '.sdp', 'runs');
@@ -79,11 +92,22 @@ async function featureOf(args: ReportArgs, root: string): Promise<string> {
   if (args.feature !== undefined) {
     const wanted = canonicalFeatureId(args.feature) ?? args.feature;
     const match = features.find((feature) => feature === wanted);
-    if (match === undefined) throw new RunRecordError('CLI_RUN_NOT_FOUND', `no run records of feature ${wanted} in ${runsRoot}${features.length > 0 ? ` (features with records: ${features.join(', ')})` : ''}`, runsRoot);
+    if (match === undefined)
+      throw new RunRecordError(
+        'CLI_RUN_NOT_FOUND',
+        `no run records of feature ${wanted} in ${runsRoot}${features.length > 0 ? ` (features with records: ${features.join(', ')})` : ''}`,
+        runsRoot,
+      );
     return match;
   }
   const [only, ...more] = features;
-  if (only === undefined) throw new RunRecordError('CLI_RUN_NOT_FOUND', `no run records in ${runsRoot} (no run has started work here yet)`, runsRoot);
-  if (more.length > 0) throw new RunRecordError('CLI_RUN_NOT_FOUND', `${runsRoot} holds runs of several features (${features.join(', ')}): choose one with --feature`, runsRoot);
+  if (only === undefined)
+    throw new RunRecordError('CLI_RUN_NOT_FOUND', `no run records in ${runsRoot} (no run has started work here yet)`, runsRoot);
+  if (more.length > 0)
+    throw new RunRecordError(
+      'CLI_RUN_NOT_FOUND',
+      `${runsRoot} holds runs of several features (${features.join(', ')}): choose one with --feature`,
+      runsRoot,
+    );
   return only;
 }

@@ -60,7 +60,10 @@ async function records(): Promise<StoredRunRecord[]> {
 
 async function starts(): Promise<string[]> {
   const log = existsSync(join(cwd, 'run.log')) ? await readFile(join(cwd, 'run.log'), 'utf8') : '';
-  return log.split('\n').filter((line) => line.endsWith(' start')).map((line) => line.slice(0, -' start'.length));
+  return log
+    .split('\n')
+    .filter((line) => line.endsWith(' start'))
+    .map((line) => line.slice(0, -' start'.length));
 }
 
 const result = (record: StoredRunRecord | undefined, id: string) => record?.results.find((candidate) => candidate.id === id);
@@ -78,7 +81,9 @@ describe('run records', { timeout: 120_000 }, () => {
 
     const again = await sdp(['run', ws, '--exec', agent]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain(`Feature F001: every workstream completed in run ${first?.runId ?? ''}, which ended ${new Date(first?.endedAt ?? 0).toISOString()}`);
+    expect(again.stdout).toContain(
+      `Feature F001: every workstream completed in run ${first?.runId ?? ''}, which ended ${new Date(first?.endedAt ?? 0).toISOString()}`,
+    );
     expect(again.stdout).toContain('Nothing to run (--fresh runs them all again)');
     expect(await starts()).toHaveLength(5);
     expect(await records()).toHaveLength(1);
@@ -97,7 +102,11 @@ describe('run records', { timeout: 120_000 }, () => {
     const [failed] = await records();
     expect(failed?.outcome).toBe('failed');
     expect(result(failed, '00-001-02')?.attemptRecords).toEqual([
-      expect.objectContaining({ attempt: 1, outcome: 'failed', error: { name: 'CommandFailedError', message: 'command exited with code 1', exitCode: 1 } }),
+      expect.objectContaining({
+        attempt: 1,
+        outcome: 'failed',
+        error: { name: 'CommandFailedError', message: 'command exited with code 1', exitCode: 1 },
+      }),
     ]);
     expect(result(failed, '00-001-04')).toMatchObject({ status: 'skipped', blockedBy: '00-001-02', attemptRecords: [] });
     expect(failed?.checkpoint?.kept).toBe(true);
@@ -113,14 +122,19 @@ describe('run records', { timeout: 120_000 }, () => {
 
   it('are written when a run is interrupted, with the attempt that was cut off, and run --report writes the html', async () => {
     const { child, done } = start(['run', ws, '--exec', agent, '--report', 'stopped.html'], { HANG_IDS: '00-001-01' });
-    await vi.waitFor(() => {
-      expect(existsSync(join(cwd, '00-001-01.started'))).toBe(true);
-    }, { timeout: 20_000, interval: 20 });
+    await vi.waitFor(
+      () => {
+        expect(existsSync(join(cwd, '00-001-01.started'))).toBe(true);
+      },
+      { timeout: 20_000, interval: 20 },
+    );
     child.kill('SIGINT');
     expect((await done).code).toBe(130);
     const [stopped] = await records();
     expect(stopped?.outcome).toBe('cancelled');
-    expect(result(stopped, '00-001-01')?.attemptRecords).toEqual([expect.objectContaining({ outcome: 'cancelled', endedAt: stopped?.endedAt })]);
+    expect(result(stopped, '00-001-01')?.attemptRecords).toEqual([
+      expect.objectContaining({ outcome: 'cancelled', endedAt: stopped?.endedAt }),
+    ]);
     const html = await readFile(join(cwd, 'stopped.html'), 'utf8');
     expect(html).toContain('Feature F001: interrupted');
     expect(html).toContain(stopped?.runId);
@@ -132,7 +146,10 @@ describe('run records', { timeout: 120_000 }, () => {
     expect((await sdp(['run', ws, '--exec', agent])).code).toBe(0);
     const five = await readFile(join(ws, '00-001-05.md'), 'utf8');
     await writeFile(join(ws, '00-001-05.md'), five.replace('depends_on: []', 'depends_on: [00-001-01]'));
-    await writeFile(join(ws, '00-001-06.md'), five.replaceAll('00-001-05', '00-001-06').replace('depends_on: []', 'depends_on: [00-001-04]'));
+    await writeFile(
+      join(ws, '00-001-06.md'),
+      five.replaceAll('00-001-05', '00-001-06').replace('depends_on: []', 'depends_on: [00-001-04]'),
+    );
     const changed = await sdp(['run', ws, '--exec', agent]);
     expect(changed.code).toBe(0);
     expect(changed.stderr).toContain('the workstreams changed since run');

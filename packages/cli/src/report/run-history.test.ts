@@ -27,7 +27,10 @@ describe('planFromHistory: no silent re-run', () => {
 
   it('runs everything again with --fresh, and resumes (no conclusion) while a checkpoint exists', async () => {
     const complete = await simulatedRun({ nodes: diamond });
-    for (const options of [{ ...run, fresh: true }, { ...run, checkpointExists: true }]) {
+    for (const options of [
+      { ...run, fresh: true },
+      { ...run, checkpointExists: true },
+    ]) {
       const plan = planFromHistory(history(complete), graphOf(diamond), options);
       expect(plan).toMatchObject({ kind: 'run', completed: [] });
     }
@@ -45,16 +48,28 @@ describe('planFromHistory: no silent re-run', () => {
 
   it('never concludes from an older record when the newest cannot be read', async () => {
     const complete = await simulatedRun({ nodes: diamond });
-    const plan = planFromHistory({ records: [complete], unreadable: [{ runId: `${complete.runId}x`, error: new Error('truncated') }] }, graphOf(diamond), run);
+    const plan = planFromHistory(
+      { records: [complete], unreadable: [{ runId: `${complete.runId}x`, error: new Error('truncated') }] },
+      graphOf(diamond),
+      run,
+    );
     expect(plan.kind).toBe('run');
-    const older = planFromHistory({ records: [complete], unreadable: [{ runId: '0', error: new Error('truncated') }] }, graphOf(diamond), run);
+    const older = planFromHistory(
+      { records: [complete], unreadable: [{ runId: '0', error: new Error('truncated') }] },
+      graphOf(diamond),
+      run,
+    );
     expect(older.kind).toBe('done');
   });
 
   it('after a graph change keeps only what is unchanged with unchanged dependencies, as a resume would', async () => {
     const complete = await simulatedRun({ nodes: diamond });
     // c gains a dependency on e: c changes, d (depending on c) must run again; a, b, e stay done; f is new.
-    const changed: GraphNode[] = [...diamond.filter((node) => node.id !== 'c'), { id: 'c', dependsOn: ['a', 'e'] }, { id: 'f', dependsOn: ['b'] }];
+    const changed: GraphNode[] = [
+      ...diamond.filter((node) => node.id !== 'c'),
+      { id: 'c', dependsOn: ['a', 'e'] },
+      { id: 'f', dependsOn: ['b'] },
+    ];
     const plan = planFromHistory(history(complete), graphOf(changed), run);
     expect(plan).toMatchObject({ kind: 'run', completed: ['a', 'b', 'e'], changedSince: complete });
     // A workstream removed from the graph is simply gone; its dependents changed.
@@ -69,7 +84,9 @@ describe('knownDurationsOf', () => {
     const second = await simulatedRun({ nodes: diamond, failAlways: ['d'] });
     const durations = knownDurationsOf([first, second]);
     const completedMs = (record: StoredRunRecord, id: string) => {
-      const attempt = record.results.find((result) => result.id === id)?.attemptRecords.findLast((candidate) => candidate.outcome === 'completed');
+      const attempt = record.results
+        .find((result) => result.id === id)
+        ?.attemptRecords.findLast((candidate) => candidate.outcome === 'completed');
       return attempt === undefined ? undefined : attempt.endedAt - attempt.startedAt;
     };
     expect(durations.get('b')).toBe(completedMs(second, 'b'));

@@ -102,5 +102,7 @@ export interface StoredRunRecord extends RunRecord {
 export function errorRecordOf(error: unknown): ErrorRecord {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
   const { exitCode } = error as { exitCode?: unknown };
-  return typeof exitCode === 'number' ? { name: error.name, message: error.message, exitCode } : { name: error.name, message: error.message };
+  return typeof exitCode === 'number'
+    ? { name: error.name, message: error.message, exitCode }
+    : { name: error.name, message: error.message };
 }

@@ -15,7 +15,11 @@ describe('RunRecorder', () => {
     expect(record.outcome).toBe('failed');
     const byId = new Map(record.results.map((result) => [result.id, result]));
     expect(byId.get('b')?.attemptRecords.map((attempt) => attempt.outcome)).toEqual(['failed', 'completed']);
-    expect(byId.get('b')?.attemptRecords[0]?.error).toEqual({ name: 'CommandFailedError', message: 'command exited with code 1', exitCode: 1 });
+    expect(byId.get('b')?.attemptRecords[0]?.error).toEqual({
+      name: 'CommandFailedError',
+      message: 'command exited with code 1',
+      exitCode: 1,
+    });
     expect(byId.get('c')?.attemptRecords.map((attempt) => attempt.outcome)).toEqual(['failed', 'failed']);
     expect(byId.get('d')).toMatchObject({ status: 'skipped', blockedBy: 'c', attemptRecords: [] });
     for (const result of record.results) {
@@ -49,11 +53,22 @@ describe('RunRecorder', () => {
     const recorder = new RunRecorder();
     recorder.attach(dispatcher);
     const state = { finished: false };
-    const running = dispatcher.run((_, { signal }) => clock.sleep(5000, signal)).finally(() => {
-      state.finished = true;
-    });
+    const running = dispatcher
+      .run((_, { signal }) => clock.sleep(5000, signal))
+      .finally(() => {
+        state.finished = true;
+      });
     while (!state.finished) await clock.advance(100);
-    const record = recorder.record(await running, { runId: '20260101T000000000Z-000000', graph, concurrency: 3, startedAt: 0, endedAt: clock.now(), logDir: '/logs' });
-    expect(record.results[0]?.attemptRecords).toEqual([expect.objectContaining({ attempt: 1, outcome: 'timed-out', endedAt: expect.any(Number) as number })]);
+    const record = recorder.record(await running, {
+      runId: '20260101T000000000Z-000000',
+      graph,
+      concurrency: 3,
+      startedAt: 0,
+      endedAt: clock.now(),
+      logDir: '/logs',
+    });
+    expect(record.results[0]?.attemptRecords).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'timed-out', endedAt: expect.any(Number) as number }),
+    ]);
   });
 });

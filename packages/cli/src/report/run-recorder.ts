@@ -136,6 +136,7 @@ export class RunRecorder {
 /** Time spent in attempts that ended on their own (a cancelled attempt's time is not a measurement). */
 export function workMsOf(attempts: readonly AttemptRecord[]): number {
   let total = 0;
-  for (const attempt of attempts) if (attempt.outcome !== 'cancelled' && attempt.outcome !== 'abandoned') total += attempt.endedAt - attempt.startedAt;
+  for (const attempt of attempts)
+    if (attempt.outcome !== 'cancelled' && attempt.outcome !== 'abandoned') total += attempt.endedAt - attempt.startedAt;
   return total;
 }

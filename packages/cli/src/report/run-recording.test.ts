@@ -17,7 +17,13 @@ afterEach(async () => {
 });
 
 const open = (options: { fresh?: boolean; checkpointFiles?: string[] } = {}) =>
-  RunRecording.open({ featureId: 'F001', graph: DependencyGraph.fromNodes(nodes), runsDir: join(dir, 'runs'), fresh: options.fresh ?? false, checkpointFiles: options.checkpointFiles ?? [join(dir, 'F001-checkpoint.json')] });
+  RunRecording.open({
+    featureId: 'F001',
+    graph: DependencyGraph.fromNodes(nodes),
+    runsDir: join(dir, 'runs'),
+    fresh: options.fresh ?? false,
+    checkpointFiles: options.checkpointFiles ?? [join(dir, 'F001-checkpoint.json')],
+  });
 
 describe('RunRecording', () => {
   it('with no records runs everything and passes no durations', async () => {
@@ -35,7 +41,12 @@ describe('RunRecording', () => {
       const attempt = record.results.find((result) => result.id === id)?.attemptRecords[0];
       return (attempt?.endedAt ?? 0) - (attempt?.startedAt ?? 0);
     };
-    expect(knownDurationsMs).toEqual(new Map([['a', measured('a')], ['c', measured('c')]]));
+    expect(knownDurationsMs).toEqual(
+      new Map([
+        ['a', measured('a')],
+        ['c', measured('c')],
+      ]),
+    );
   });
 
   it('says a completed feature is done, unless --fresh or a checkpoint says a later run stopped', async () => {
@@ -51,7 +62,11 @@ describe('RunRecording', () => {
     }
 
     const lines: string[] = [];
-    const code = await sayAlreadyCompleted(record, { write: (text: string) => lines.push(text) }, { json: false, htmlPath: join(dir, 'done.html') });
+    const code = await sayAlreadyCompleted(
+      record,
+      { write: (text: string) => lines.push(text) },
+      { json: false, htmlPath: join(dir, 'done.html') },
+    );
     expect(code).toBe(0);
     expect(lines.join('')).toContain(`every workstream completed in run ${record.runId}`);
   });
@@ -72,7 +87,14 @@ describe('RunRecording', () => {
     const report = {
       featureId: 'F001',
       outcome: 'cancelled' as const,
-      results: finished.results.map((result) => ({ id: result.id, status: 'not-run' as const, attempts: 0, attemptRecords: [], alreadyCompleted: false, rerunAfterCrash: false })),
+      results: finished.results.map((result) => ({
+        id: result.id,
+        status: 'not-run' as const,
+        attempts: 0,
+        attemptRecords: [],
+        alreadyCompleted: false,
+        rerunAfterCrash: false,
+      })),
       totals: { completed: 0, failed: 0, skipped: 0, cancelled: 0, 'not-run': 3 },
       resumed: false,
       makespanMs: 0,
@@ -87,7 +109,12 @@ describe('RunRecording', () => {
       inDoubt: [],
       abandoned: [],
     };
-    const nothing = await recording.finish(report, { concurrency: 3, logDir: '/logs', resumeCommand: 'sdp-dispatch run ws', htmlPath: join(dir, 'stopped.html') });
+    const nothing = await recording.finish(report, {
+      concurrency: 3,
+      logDir: '/logs',
+      resumeCommand: 'sdp-dispatch run ws',
+      htmlPath: join(dir, 'stopped.html'),
+    });
     expect(nothing.path).toBeUndefined();
     expect(await new RunStore(join(dir, 'runs')).list()).toEqual([]);
     // run --report still gets its page, however the run stopped.

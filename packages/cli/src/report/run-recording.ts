@@ -58,10 +58,14 @@ export class RunRecording {
     const history = await readHistory(store);
     const checkpointExists = options.checkpointFiles.some((file) => existsSync(file));
     const plan = planFromHistory(history, options.graph, { fresh: options.fresh, checkpointExists });
-    const notes = history.unreadable.map(({ runId, error }) => `warning: run record ${runId} passed over: ${error instanceof Error ? error.message : String(error)}`);
+    const notes = history.unreadable.map(
+      ({ runId, error }) => `warning: run record ${runId} passed over: ${error instanceof Error ? error.message : String(error)}`,
+    );
     if (plan.kind === 'run' && plan.changedSince !== undefined) {
       const kept = plan.completed.length;
-      notes.push(`the workstreams changed since run ${plan.changedSince.runId} completed them: ${kept} unchanged are kept, ${options.graph.size - kept} run`);
+      notes.push(
+        `the workstreams changed since run ${plan.changedSince.runId} completed them: ${kept} unchanged are kept, ${options.graph.size - kept} run`,
+      );
     }
     return new RunRecording(store, plan, notes, options.graph, options.now ?? Date.now);
   }
@@ -113,7 +117,11 @@ async function writeHtml(record: StoredRunRecord, path: string): Promise<void> {
  * Instead of running a feature whose latest run completed it, graph unchanged: says which run, when it
  * ended and how long it took (and writes that run's html report when asked). Resolves to exit code 0.
  */
-export async function sayAlreadyCompleted(record: StoredRunRecord, out: Output, options: { readonly json: boolean; readonly htmlPath?: string }): Promise<0> {
+export async function sayAlreadyCompleted(
+  record: StoredRunRecord,
+  out: Output,
+  options: { readonly json: boolean; readonly htmlPath?: string },
+): Promise<0> {
   out.write(alreadyCompletedText(record, options.json));
   if (options.htmlPath !== undefined) await writeHtml(record, options.htmlPath);
   return 0;
@@ -122,6 +130,7 @@ export async function sayAlreadyCompleted(record: StoredRunRecord, out: Output, 
 function alreadyCompletedText(record: StoredRunRecord, json: boolean): string {
   const endedAt = new Date(record.endedAt).toISOString();
   const durationMs = record.endedAt - record.startedAt;
-  if (json) return `${JSON.stringify({ event: 'already-completed', featureId: record.featureId, runId: record.runId, endedAt, durationMs })}\n`;
+  if (json)
+    return `${JSON.stringify({ event: 'already-completed', featureId: record.featureId, runId: record.runId, endedAt, durationMs })}\n`;
   return `Feature ${record.featureId}: every workstream completed in run ${record.runId}, which ended ${endedAt} after ${formatDuration(durationMs)}; the workstreams have not changed since. Nothing to run (--fresh runs them all again).\n`;
 }

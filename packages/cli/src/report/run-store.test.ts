@@ -52,7 +52,9 @@ function recordAt(startedAt: number, outcome: StoredRunRecord['outcome'] = 'comp
 
 describe('run ids', () => {
   it('sort by the time the run started, whatever the random part', () => {
-    const ids = [t0 + 5, t0 + 1000, t0, t0 + 86_400_000, t0 + 999].map((time, index) => newRunId(time, () => ['ffffff', '000000', 'a1b2c3', '000001', 'fffffe'][index] ?? ''));
+    const ids = [t0 + 5, t0 + 1000, t0, t0 + 86_400_000, t0 + 999].map((time, index) =>
+      newRunId(time, () => ['ffffff', '000000', 'a1b2c3', '000001', 'fffffe'][index] ?? ''),
+    );
     expect([...ids].sort()).toEqual([ids[2], ids[0], ids[4], ids[1], ids[3]]);
     expect(newRunId(t0, () => '4f9a0c')).toBe('20261203T120000000Z-4f9a0c');
     expect(newRunId(t0)).toMatch(/^20261203T120000000Z-[0-9a-f]{6}$/);

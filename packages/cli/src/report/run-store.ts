@@ -55,7 +55,8 @@ export class RunStore {
 
   /** Writes the record, then removes the oldest beyond `keep`. Resolves to its path. */
   async write(record: StoredRunRecord): Promise<string> {
-    if (!runIdPattern.test(record.runId)) throw new RangeError(`runId must look like ${newRunId(0, () => '000000')}, got ${describeValue(record.runId)}`);
+    if (!runIdPattern.test(record.runId))
+      throw new RangeError(`runId must look like ${newRunId(0, () => '000000')}, got ${describeValue(record.runId)}`);
     await mkdir(this.dir, { recursive: true });
     const path = this.pathOf(record.runId);
     await writeFileAtomic(path, `${JSON.stringify(record, null, 1)}\n`, { fsync: true });
@@ -87,7 +88,8 @@ export class RunStore {
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      if (hasErrorCode(error, undefined, new Set(['ENOENT']))) throw new RunRecordError('CLI_RUN_NOT_FOUND', `no run record ${runId} in ${this.dir}`, path);
+      if (hasErrorCode(error, undefined, new Set(['ENOENT'])))
+        throw new RunRecordError('CLI_RUN_NOT_FOUND', `no run record ${runId} in ${this.dir}`, path);
       throw error;
     }
     return parseRunRecord(text, path);
@@ -121,10 +123,16 @@ export function parseRunRecord(text: string, path: string): StoredRunRecord {
   const record = value as Partial<StoredRunRecord> | null;
   if (typeof record !== 'object' || record === null) throw invalid(path, 'not a JSON object');
   if (record.version !== 1) throw invalid(path, `version ${describeValue(record.version)} is not 1 (written by a newer sdp-dispatch?)`);
-  if (typeof record.runId !== 'string' || typeof record.featureId !== 'string' || typeof record.outcome !== 'string') throw invalid(path, 'runId, featureId or outcome missing');
+  if (typeof record.runId !== 'string' || typeof record.featureId !== 'string' || typeof record.outcome !== 'string')
+    throw invalid(path, 'runId, featureId or outcome missing');
   if (typeof record.startedAt !== 'number' || typeof record.endedAt !== 'number') throw invalid(path, 'startedAt or endedAt missing');
-  if (!Array.isArray(record.results) || !record.results.every((result: Partial<WorkstreamRecord> | null) => Array.isArray(result?.attemptRecords))) throw invalid(path, 'results or their attemptRecords missing');
-  if (typeof record.dependsOn !== 'object' || typeof record.graphFingerprint !== 'string') throw invalid(path, 'dependsOn or graphFingerprint missing');
+  if (
+    !Array.isArray(record.results) ||
+    !record.results.every((result: Partial<WorkstreamRecord> | null) => Array.isArray(result?.attemptRecords))
+  )
+    throw invalid(path, 'results or their attemptRecords missing');
+  if (typeof record.dependsOn !== 'object' || typeof record.graphFingerprint !== 'string')
+    throw invalid(path, 'dependsOn or graphFingerprint missing');
   return record as StoredRunRecord;
 }
 

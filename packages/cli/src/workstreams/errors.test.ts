@@ -60,7 +60,13 @@ describe('ExternalDependencyError', () => {
 describe('guards', () => {
   const file = new WorkstreamFileError({ file: '/w/a.md', problem: 'broken' });
   const selection = new WorkstreamSelectionError('several features', ['F052', 'F060']);
-  const external = new ExternalDependencyError({ workstream: 'a', dependency: 'b', file: '/w/a.md', reason: 'not-found', dependencyFeature: 'F001' });
+  const external = new ExternalDependencyError({
+    workstream: 'a',
+    dependency: 'b',
+    file: '/w/a.md',
+    reason: 'not-found',
+    dependencyFeature: 'F001',
+  });
 
   it('recognise their own error and nothing else', () => {
     const values = [file, selection, external, new Error('x'), null, 'CLI_WORKSTREAM_FILE'];
@@ -70,11 +76,21 @@ describe('guards', () => {
   });
 
   it('recognise errors from another copy of the package by their name and code', () => {
-    const copy = Object.assign(new Error('from another copy'), { name: 'WorkstreamFileError', code: 'CLI_WORKSTREAM_FILE', file: '/w/a.md' });
+    const copy = Object.assign(new Error('from another copy'), {
+      name: 'WorkstreamFileError',
+      code: 'CLI_WORKSTREAM_FILE',
+      file: '/w/a.md',
+    });
     expect(isWorkstreamFileError(copy)).toBe(true);
     expect(isCliError(copy)).toBe(true);
-    expect(isWorkstreamSelectionError(Object.assign(new Error('x'), { name: 'WorkstreamSelectionError', code: 'CLI_SELECTION', features: [] }))).toBe(true);
-    expect(isExternalDependencyError(Object.assign(new Error('x'), { name: 'ExternalDependencyError', code: 'CLI_EXTERNAL_DEPENDENCY', workstream: 'a' }))).toBe(true);
+    expect(
+      isWorkstreamSelectionError(Object.assign(new Error('x'), { name: 'WorkstreamSelectionError', code: 'CLI_SELECTION', features: [] })),
+    ).toBe(true);
+    expect(
+      isExternalDependencyError(
+        Object.assign(new Error('x'), { name: 'ExternalDependencyError', code: 'CLI_EXTERNAL_DEPENDENCY', workstream: 'a' }),
+      ),
+    ).toBe(true);
     // The same code under another name is not this class; an old code is not a CLI error.
     expect(isWorkstreamFileError(Object.assign(new Error('x'), { name: 'Other', code: 'CLI_WORKSTREAM_FILE' }))).toBe(false);
     expect(isCliError(Object.assign(new Error('x'), { code: 'INVALID_WORKSTREAM' }))).toBe(false);

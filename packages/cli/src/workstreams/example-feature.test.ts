@@ -14,7 +14,9 @@ function waves(nodes: readonly WorkstreamNode[]): string[][] {
   const placed = new Set<string>();
   const result: string[][] = [];
   while (placed.size < nodes.length) {
-    const wave = nodes.filter((node) => !placed.has(node.id) && node.dependsOn.every((dependency) => placed.has(dependency))).map((node) => node.id);
+    const wave = nodes
+      .filter((node) => !placed.has(node.id) && node.dependsOn.every((dependency) => placed.has(dependency)))
+      .map((node) => node.id);
     if (wave.length === 0) throw new Error('cycle');
     for (const id of wave) placed.add(id);
     result.push(wave);
@@ -24,7 +26,7 @@ function waves(nodes: readonly WorkstreamNode[]): string[][] {
 
 function dependentsOf(nodes: readonly WorkstreamNode[], id: string): string[] {
   const found = new Set<string>([id]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const node of nodes) {
       if (!found.has(node.id) && node.dependsOn.some((dependency) => found.has(dependency))) {

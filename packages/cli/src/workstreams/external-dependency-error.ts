@@ -20,9 +20,7 @@ export interface WaitingDependency {
 /** `<file>: 00-060-01 depends on 00-052-02 of feature F052, which is not done (<its file>)` */
 export function describeWaiting(waiting: WaitingDependency): string {
   const what =
-    waiting.reason === 'not-done'
-      ? `which is not done (${waiting.dependencyFile ?? ''})`
-      : 'which no file in the folder declares';
+    waiting.reason === 'not-done' ? `which is not done (${waiting.dependencyFile ?? ''})` : 'which no file in the folder declares';
   return `${waiting.file}: ${waiting.workstream} depends on ${waiting.dependency} of feature ${waiting.dependencyFeature}, ${what}`;
 }
 
@@ -50,7 +48,10 @@ export class ExternalDependencyError extends CliError {
       'CLI_EXTERNAL_DEPENDENCY',
       waiting.length === 1
         ? describeWaiting(first)
-        : [`${waiting.length} dependencies on unfinished workstreams of other features:`, ...waiting.map((item) => `  ${describeWaiting(item)}`)].join('\n'),
+        : [
+            `${waiting.length} dependencies on unfinished workstreams of other features:`,
+            ...waiting.map((item) => `  ${describeWaiting(item)}`),
+          ].join('\n'),
     );
     this.workstream = first.workstream;
     this.dependency = first.dependency;

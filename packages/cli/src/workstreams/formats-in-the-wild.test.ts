@@ -9,7 +9,8 @@ import { isWorkstreamSelectionError } from './workstream-selection-error.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test-fixtures/workstreams/', import.meta.url));
 const fixture = (name: string): string => path.join(FIXTURES, name);
-const shape = (nodes: { id: string; dependsOn: string[]; done: boolean }[]) => nodes.map(({ id, dependsOn, done }) => ({ id, dependsOn, done }));
+const shape = (nodes: { id: string; dependsOn: string[]; done: boolean }[]) =>
+  nodes.map(({ id, dependsOn, done }) => ({ id, dependsOn, done }));
 
 describe('every format seen in the wild, in one feature', () => {
   it('reads front matter, blockquote and bold headers, plain lines, body sections, UPSTREAM/DOWNSTREAM, Depends on, parent and fix ids', async () => {
@@ -56,7 +57,11 @@ describe('every format seen in the wild, in one feature', () => {
   it('passes over a report about a workstream instead of taking it for a second declaration', async () => {
     const loaded = await loadWorkstreams(fixture('formats'));
     expect(loaded.skippedFiles).toEqual([
-      { file: fixture('formats/00-041-01-report.md'), reason: `a report about 00-041-01, which ${fixture('formats/00-041-01-schema.md')}:2 declares`, category: 'report' },
+      {
+        file: fixture('formats/00-041-01-report.md'),
+        reason: `a report about 00-041-01, which ${fixture('formats/00-041-01-schema.md')}:2 declares`,
+        category: 'report',
+      },
       { file: fixture('formats/README.md'), reason: NOT_A_WORKSTREAM_REASON, category: 'not-workstream' },
     ]);
     expect(loaded.otherProblems).toEqual([]);
@@ -108,7 +113,8 @@ describe('a folder as found in the wild: a template, reports, duplicates, misfil
       line: 3,
       field: 'depends_on',
       workstream: '00-052-02',
-      problem: 'dependencies disagree (depends_on on line 3 lists none; Dependencies on line 8 lists 00-052-01); using all of them: 00-052-01',
+      problem:
+        'dependencies disagree (depends_on on line 3 lists none; Dependencies on line 8 lists 00-052-01); using all of them: 00-052-01',
     });
   });
 
@@ -121,7 +127,7 @@ describe('a folder as found in the wild: a template, reports, duplicates, misfil
     expect(loaded.external).toEqual([]);
   });
 
-  it("lists what the feature waits for in other features, or refuses by default naming every one", async () => {
+  it('lists what the feature waits for in other features, or refuses by default naming every one', async () => {
     const loaded = await loadWorkstreams(wild, options);
     expect(loaded.waiting).toEqual([
       {
@@ -146,7 +152,9 @@ describe('a folder as found in the wild: a template, reports, duplicates, misfil
     );
     // Without --exclude the archived draft is a second declaration of 00-052-02: F052 is refused, naming both.
     const archived = await rejectionOf(loadWorkstreams(wild, { feature: 'F052' }));
-    expect((archived as Error).message).toContain(`${path.join(wild, 'f052/00-052-02-breaker.md')}:2: 00-052-02: workstream id is also declared by ${path.join(wild, 'archive/00-052-02-old.md')}:2`);
+    expect((archived as Error).message).toContain(
+      `${path.join(wild, 'f052/00-052-02-breaker.md')}:2: 00-052-02: workstream id is also declared by ${path.join(wild, 'archive/00-052-02-old.md')}:2`,
+    );
     // The misfiled file says it belongs to F053.
     const misfiled = await rejectionOf(loadWorkstreams(wild, { feature: 'F053', exclude: ['archive'] }));
     expect((misfiled as Error).message).toContain('feature F053 disagrees with ws_id 00-052-09, which belongs to F052');

@@ -110,7 +110,16 @@ describe('loadWorkstreams feature selection', () => {
       { id: '00-060-02', dependsOn: ['00-060-01'], done: false },
     ]);
     expect(loaded.external).toEqual([
-      { id: '00-052-01', dependsOn: [], declaredAt: [], done: true, status: 'done', featureId: 'F052', file: path.join(folder, '00-052-01-graph.md'), title: 'Graph' },
+      {
+        id: '00-052-01',
+        dependsOn: [],
+        declaredAt: [],
+        done: true,
+        status: 'done',
+        featureId: 'F052',
+        file: path.join(folder, '00-052-01-graph.md'),
+        title: 'Graph',
+      },
     ]);
   });
 
@@ -144,14 +153,44 @@ describe('loadWorkstreams feature selection', () => {
 describe('loadWorkstreams on broken files', () => {
   it.each([
     ['yaml-syntax', '00-080-01-broken.md', { line: 5, text: 'status: ready' }, 'front matter is not valid YAML'],
-    ['unreadable-dependency', '00-080-01-login.md', { line: 5, field: 'depends_on', text: 'the auth stuff', workstream: '00-080-01' }, 'depends_on "the auth stuff" cannot be read as workstream ids'],
-    ['unreadable-dependency-bullets', '00-080-02-logout.md', { line: 6, field: 'dependencies', text: '00-080-01, after the auth refactor lands' }, '"after" is not an id'],
+    [
+      'unreadable-dependency',
+      '00-080-01-login.md',
+      { line: 5, field: 'depends_on', text: 'the auth stuff', workstream: '00-080-01' },
+      'depends_on "the auth stuff" cannot be read as workstream ids',
+    ],
+    [
+      'unreadable-dependency-bullets',
+      '00-080-02-logout.md',
+      { line: 6, field: 'dependencies', text: '00-080-01, after the auth refactor lands' },
+      '"after" is not an id',
+    ],
     ['bad-ws-id', 'WS-80-1.md', { line: 2, field: 'ws_id', text: 'WS-80-1' }, 'is not a workstream id'],
-    ['duplicate-ids', 'b/00-080-01-copy.md', { line: 2, field: 'ws_id', workstream: '00-080-01' }, `also declared by ${fixture('broken/duplicate-ids/a/00-080-01-first.md')}:2`],
-    ['feature-mismatch', '00-080-01-wrong-feature.md', { line: 3, field: 'feature_id', text: 'F081' }, 'feature_id F081 disagrees with ws_id 00-080-01, which belongs to F080'],
-    ['blocks-unknown', '00-080-01-schema.md', { line: 3, field: 'blocks', text: '[00-080-07]' }, 'blocks names 00-080-07, which no file in'],
+    [
+      'duplicate-ids',
+      'b/00-080-01-copy.md',
+      { line: 2, field: 'ws_id', workstream: '00-080-01' },
+      `also declared by ${fixture('broken/duplicate-ids/a/00-080-01-first.md')}:2`,
+    ],
+    [
+      'feature-mismatch',
+      '00-080-01-wrong-feature.md',
+      { line: 3, field: 'feature_id', text: 'F081' },
+      'feature_id F081 disagrees with ws_id 00-080-01, which belongs to F080',
+    ],
+    [
+      'blocks-unknown',
+      '00-080-01-schema.md',
+      { line: 3, field: 'blocks', text: '[00-080-07]' },
+      'blocks names 00-080-07, which no file in',
+    ],
     ['dependencies-without-ws-id', 'login.md', { line: 3, field: 'depends_on' }, 'has depends_on but no ws_id'],
-    ['ws-id-outside-metadata', '00-080-01-login.md', { line: 3, field: 'ws_id' }, 'outside the front matter and outside a "## Metadata" section'],
+    [
+      'ws-id-outside-metadata',
+      '00-080-01-login.md',
+      { line: 3, field: 'ws_id' },
+      'outside the front matter and outside a "## Metadata" section',
+    ],
     ['unclosed-front-matter', '00-080-01-login.md', { line: 2 }, 'never closed'],
     ['conflicting-ws-ids', '00-080-01-login.md', { line: 8, field: 'ws_id' }, 'ws_id 00-080-02 disagrees with ws_id 00-080-01 on line 2'],
     ['non-scalar-status', '00-080-01-login.md', { line: 3, field: 'status' }, 'status must be a single value'],
@@ -167,7 +206,11 @@ describe('loadWorkstreams on broken files', () => {
     const loaded = await loadWorkstreams(fixture('broken/yaml-syntax-report'));
     expect(loaded.nodes.map((node) => node.id)).toEqual(['00-080-01']);
     expect(loaded.skippedFiles).toEqual([
-      { file: fixture('broken/yaml-syntax-report/NOTES.md'), reason: 'front matter is not valid YAML (line 2) and declares no ws_id', category: 'not-workstream' },
+      {
+        file: fixture('broken/yaml-syntax-report/NOTES.md'),
+        reason: 'front matter is not valid YAML (line 2) and declares no ws_id',
+        category: 'not-workstream',
+      },
     ]);
   });
 });
@@ -223,7 +266,7 @@ describe('loadWorkstreams on a temporary folder', () => {
     expect(loaded.external.map((node) => node.id)).toEqual(['00-052-01']);
   });
 
-  it("gives a file whose feature cannot be told to the one feature beside it, and to none in a mixed folder", async () => {
+  it('gives a file whose feature cannot be told to the one feature beside it, and to none in a mixed folder', async () => {
     await write('f090/00-090-01.md', '---\nws_id: 00-090-01\n---\n');
     await write('f090/notes.md', '---\ndepends_on: 00-090-01\n---\n');
     await write('mixed/00-091-01.md', '---\nws_id: 00-091-01\n---\n');
@@ -261,7 +304,11 @@ describe('loadWorkstreams arguments', () => {
     [() => loadWorkstreams(42 as unknown as string), TypeError, 'got 42'],
     [() => loadWorkstreams('.', null as unknown as object), TypeError, 'options must be an object, got null'],
     [() => loadWorkstreams('.', { feature: 52 as unknown as string }), TypeError, 'options.feature must be a string'],
-    [() => loadWorkstreams('.', { feature: 'auth' }), RangeError, 'options.feature must be a feature id such as "F052" or "052", got "auth"'],
+    [
+      () => loadWorkstreams('.', { feature: 'auth' }),
+      RangeError,
+      'options.feature must be a feature id such as "F052" or "052", got "auth"',
+    ],
     [() => loadWorkstreams('.', {}, {} as AbortSignal), TypeError, 'signal must be an AbortSignal'],
   ])('refuses bad arguments up front (%#)', async (call, type, message) => {
     const error = await rejectionOf(call());

@@ -157,7 +157,9 @@ function neededByDone(
     const target = all.get(dependency.id);
     if (target === undefined) {
       const problem = `is done; its dependency ${dependency.id} is in no file, which does not matter for a done workstream`;
-      warnings.push(problemOf({ file: dependency.file, line: dependency.line, field: dependency.field, workstream: workstream.id, problem }));
+      warnings.push(
+        problemOf({ file: dependency.file, line: dependency.line, field: dependency.field, workstream: workstream.id, problem }),
+      );
       return false;
     }
     return target.featureId === workstream.featureId;
@@ -169,18 +171,24 @@ function validateArguments(dir: unknown, options: unknown, signal: unknown): str
     throw new TypeError(`dir must be a non-empty string (the folder of workstream files), got ${describeValue(dir)}`);
   }
   if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describeValue(options)}`);
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, got ${describeValue(signal)}`);
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new TypeError(`signal must be an AbortSignal, got ${describeValue(signal)}`);
   const { feature, exclude, unfinishedExternal } = options as { feature?: unknown; exclude?: unknown; unfinishedExternal?: unknown };
-  if (exclude !== undefined && (!Array.isArray(exclude) || !exclude.every((item: unknown) => typeof item === 'string' && item.trim() !== ''))) {
+  if (
+    exclude !== undefined &&
+    (!Array.isArray(exclude) || !exclude.every((item: unknown) => typeof item === 'string' && item.trim() !== ''))
+  ) {
     throw new TypeError(`options.exclude must be an array of non-empty glob strings, got ${describeValue(exclude)}`);
   }
   if (unfinishedExternal !== undefined && unfinishedExternal !== 'refuse' && unfinishedExternal !== 'report') {
     throw new RangeError(`options.unfinishedExternal must be "refuse" or "report", got ${describeValue(unfinishedExternal)}`);
   }
   if (feature === undefined) return undefined;
-  if (typeof feature !== 'string') throw new TypeError(`options.feature must be a string such as "F052" or "052", got ${describeValue(feature)}`);
+  if (typeof feature !== 'string')
+    throw new TypeError(`options.feature must be a string such as "F052" or "052", got ${describeValue(feature)}`);
   const canonical = canonicalFeatureId(feature);
-  if (canonical === undefined) throw new RangeError(`options.feature must be a feature id such as "F052" or "052", got ${describeValue(feature)}`);
+  if (canonical === undefined)
+    throw new RangeError(`options.feature must be a feature id such as "F052" or "052", got ${describeValue(feature)}`);
   return canonical;
 }
 

@@ -24,22 +24,86 @@ interface Declaration {
   blocks: string[];
 }
 
-const bullets = (ids: readonly string[], note: boolean): string[] => ids.map((id, i) => (note && i % 2 === 0 ? `- WS ${id} (needed first)` : `- ${id}`));
+const bullets = (ids: readonly string[], note: boolean): string[] =>
+  ids.map((id, i) => (note && i % 2 === 0 ? `- WS ${id} (needed first)` : `- ${id}`));
 
 /** One writer per format of the README; each writes the same declaration. */
 const writers: ((d: Declaration) => string)[] = [
   // YAML front matter.
-  (d) => ['---', `ws_id: ${d.id}`, `status: ${d.status}`, `depends_on: [${d.dependsOn.join(', ')}]`, ...(d.blocks.length > 0 ? [`blocks: [${d.blocks.join(', ')}]`] : []), '---', `# ${d.id}: Work`].join('\n'),
+  (d) =>
+    [
+      '---',
+      `ws_id: ${d.id}`,
+      `status: ${d.status}`,
+      `depends_on: [${d.dependsOn.join(', ')}]`,
+      ...(d.blocks.length > 0 ? [`blocks: [${d.blocks.join(', ')}]`] : []),
+      '---',
+      `# ${d.id}: Work`,
+    ].join('\n'),
   // The seed's ## Metadata bullets.
-  (d) => [`# ${d.id}: Work`, '', '## Metadata', `- **ws_id**: ${d.id}`, `- **status**: ${d.status}`, `- **dependencies**: ${d.dependsOn.length === 0 ? 'None' : d.dependsOn.join(', ')}`, ...(d.blocks.length > 0 ? [`- **blocks**: ${d.blocks.join(', ')}`] : [])].join('\n'),
+  (d) =>
+    [
+      `# ${d.id}: Work`,
+      '',
+      '## Metadata',
+      `- **ws_id**: ${d.id}`,
+      `- **status**: ${d.status}`,
+      `- **dependencies**: ${d.dependsOn.length === 0 ? 'None' : d.dependsOn.join(', ')}`,
+      ...(d.blocks.length > 0 ? [`- **blocks**: ${d.blocks.join(', ')}`] : []),
+    ].join('\n'),
   // Blockquote headers, dependencies as quoted bullets, DOWNSTREAM in the body.
-  (d) => [`# ${d.id}: Work`, '', '> **Feature:** F050', `> **Status:** ${d.status}`, '> **Dependencies:**', ...(d.dependsOn.length === 0 ? ['> - None'] : d.dependsOn.map((id) => `> - ${id}`)), '', '## Notes', '', ...(d.blocks.length > 0 ? ['**DOWNSTREAM:**', ...bullets(d.blocks, true)] : [])].join('\n'),
+  (d) =>
+    [
+      `# ${d.id}: Work`,
+      '',
+      '> **Feature:** F050',
+      `> **Status:** ${d.status}`,
+      '> **Dependencies:**',
+      ...(d.dependsOn.length === 0 ? ['> - None'] : d.dependsOn.map((id) => `> - ${id}`)),
+      '',
+      '## Notes',
+      '',
+      ...(d.blocks.length > 0 ? ['**DOWNSTREAM:**', ...bullets(d.blocks, true)] : []),
+    ].join('\n'),
   // Bold lines and a ## Dependencies section with notes.
-  (d) => [`# Workstream ${d.id}: Work`, '', '**Feature:** F050 - Random', `**Status:** ${d.status}`, '', '## Dependencies', '', ...(d.dependsOn.length === 0 ? ['None'] : d.dependsOn.map((id) => `- ${id} — must land first`)), '', ...(d.blocks.length > 0 ? ['## Downstream', '', ...bullets(d.blocks, false)] : [])].join('\n'),
+  (d) =>
+    [
+      `# Workstream ${d.id}: Work`,
+      '',
+      '**Feature:** F050 - Random',
+      `**Status:** ${d.status}`,
+      '',
+      '## Dependencies',
+      '',
+      ...(d.dependsOn.length === 0 ? ['None'] : d.dependsOn.map((id) => `- ${id} — must land first`)),
+      '',
+      ...(d.blocks.length > 0 ? ['## Downstream', '', ...bullets(d.blocks, false)] : []),
+    ].join('\n'),
   // Plain lines and UPSTREAM / DOWNSTREAM bullets.
-  (d) => [`# ${d.id}: Work`, '', 'Feature: F050 (RND-1)', `Status: ${d.status}`, '', '## Context', '', ...(d.dependsOn.length > 0 ? ['**UPSTREAM:**', ...bullets(d.dependsOn, true), ''] : []), ...(d.blocks.length > 0 ? ['**DOWNSTREAM:**', ...bullets(d.blocks, true)] : [])].join('\n'),
+  (d) =>
+    [
+      `# ${d.id}: Work`,
+      '',
+      'Feature: F050 (RND-1)',
+      `Status: ${d.status}`,
+      '',
+      '## Context',
+      '',
+      ...(d.dependsOn.length > 0 ? ['**UPSTREAM:**', ...bullets(d.dependsOn, true), ''] : []),
+      ...(d.blocks.length > 0 ? ['**DOWNSTREAM:**', ...bullets(d.blocks, true)] : []),
+    ].join('\n'),
   // Bold header and a **Depends on** line.
-  (d) => [`# ${d.id}: Work`, '', `**Status:** ${d.status}`, '', '## Plan', '', ...(d.dependsOn.length > 0 ? [`**Depends on**: ${d.dependsOn.join(', ')}`] : []), ...(d.blocks.length > 0 ? [`**Blocks**: ${d.blocks.join(' and ')}`] : [])].join('\n'),
+  (d) =>
+    [
+      `# ${d.id}: Work`,
+      '',
+      `**Status:** ${d.status}`,
+      '',
+      '## Plan',
+      '',
+      ...(d.dependsOn.length > 0 ? [`**Depends on**: ${d.dependsOn.join(', ')}`] : []),
+      ...(d.blocks.length > 0 ? [`**Blocks**: ${d.blocks.join(' and ')}`] : []),
+    ].join('\n'),
 ];
 
 const dirs: string[] = [];
@@ -68,7 +132,10 @@ describe('workstreams written in a random mix of the formats', () => {
         const declarations = new Map<string, Declaration>(
           graph.nodes.map((node, i) => {
             const words = done[i] === true ? DONE : NOT_DONE;
-            return [node.id, { id: idOf(node.id), status: words[(statusPick[i] ?? 0) % words.length] ?? 'done', dependsOn: [], blocks: [] }];
+            return [
+              node.id,
+              { id: idOf(node.id), status: words[(statusPick[i] ?? 0) % words.length] ?? 'done', dependsOn: [], blocks: [] },
+            ];
           }),
         );
         edges.forEach(([dependent, dependency], i) => {
@@ -90,7 +157,10 @@ describe('workstreams written in a random mix of the formats', () => {
         const loaded = await loadWorkstreams(dir);
         const actual = new Map(loaded.nodes.map((node) => [node.id, { dependsOn: [...node.dependsOn].sort(), done: node.done }]));
         const expected = new Map(
-          graph.nodes.map((node, i) => [idOf(node.id), { dependsOn: [...new Set(node.dependsOn)].map(idOf).sort(), done: done[i] === true }]),
+          graph.nodes.map((node, i) => [
+            idOf(node.id),
+            { dependsOn: [...new Set(node.dependsOn)].map(idOf).sort(), done: done[i] === true },
+          ]),
         );
         expect(actual).toEqual(expected);
         expect(loaded.featureId).toBe('F050');

@@ -18,7 +18,10 @@ describe('parseDependencyField', () => {
     ['[00-052-12, 00-052-13]', ['00-052-12', '00-052-13']],
     ['00-052-13, 00-052-13 (again)', ['00-052-13']],
     ['00-1052-130', ['00-1052-130']],
-    [['00-052-12', '00-052-13 (schema)'], ['00-052-12', '00-052-13']],
+    [
+      ['00-052-12', '00-052-13 (schema)'],
+      ['00-052-12', '00-052-13'],
+    ],
     [['00-052-12', 'None'], ['00-052-12']],
   ])('reads %j', (value, ids) => {
     expect(parseDependencyField(value)).toEqual({ ok: true, ids });
@@ -53,16 +56,23 @@ describe('parseDependencyField', () => {
       [String(project).padStart(2, '0'), String(feature).padStart(3, '0'), String(sequence).padStart(2, '0')].join('-'),
     );
   const separator = fc.constantFrom(', ', ',', ' ', '; ', ' and ', ' AND ', ', and ', ' & ', '\t');
-  const note = fc.option(fc.stringMatching(/^[a-z ,;-]{0,20}$/).map((text) => ` (${text})`), { nil: '' });
+  const note = fc.option(
+    fc.stringMatching(/^[a-z ,;-]{0,20}$/).map((text) => ` (${text})`),
+    { nil: '' },
+  );
   const markup = fc.constantFrom(['', ''], ['`', '`'], ['**', '**']);
   const written = fc.tuple(workstreamId, note, markup).map(([id, text, [open, close]]) => ({ id, text: `${open}${id}${close}${text}` }));
 
   it('reads back every id of a list written with any separators, notes and markup, once each, in order', () => {
     fc.assert(
-      fc.property(fc.array(written, { minLength: 1, maxLength: 8 }), fc.array(separator, { minLength: 8, maxLength: 8 }), (entries, separators) => {
-        const text = entries.map((entry, index) => (index === 0 ? '' : separators[index] ?? ', ') + entry.text).join('');
-        expect(parseDependencyField(text)).toEqual({ ok: true, ids: [...new Set(entries.map((entry) => entry.id))] });
-      }),
+      fc.property(
+        fc.array(written, { minLength: 1, maxLength: 8 }),
+        fc.array(separator, { minLength: 8, maxLength: 8 }),
+        (entries, separators) => {
+          const text = entries.map((entry, index) => (index === 0 ? '' : (separators[index] ?? ', ')) + entry.text).join('');
+          expect(parseDependencyField(text)).toEqual({ ok: true, ids: [...new Set(entries.map((entry) => entry.id))] });
+        },
+      ),
     );
   });
 

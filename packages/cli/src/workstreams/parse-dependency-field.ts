@@ -39,7 +39,7 @@ export function parseDependencyField(value: unknown): DependencyFieldResult {
 
 function parseDependencyText(text: string): DependencyFieldResult {
   let rest = text.replace(MARKDOWN_LINK, '$1').replace(WS_PREFIX, '');
-  for (let previous = ''; previous !== rest; ) {
+  for (let previous = ''; previous !== rest;) {
     previous = rest;
     rest = rest.replace(INNERMOST_NOTE, ' ');
   }

@@ -26,7 +26,14 @@ describe('parseFrontMatter', () => {
       fields: [
         { name: 'ws_id', key: 'ws_id', value: '00-052-14', line: 2, text: '00-052-14', source: 'front matter' },
         { name: 'feature', key: 'feature_id', value: '052', line: 3, text: '052', source: 'front matter' },
-        { name: 'depends_on', key: 'depends_on', value: ['00-052-13', '00-052-12'], line: 5, text: '- 00-052-13 # schema\n  - 00-052-12', source: 'front matter' },
+        {
+          name: 'depends_on',
+          key: 'depends_on',
+          value: ['00-052-13', '00-052-12'],
+          line: 5,
+          text: '- 00-052-13 # schema\n  - 00-052-12',
+          source: 'front matter',
+        },
         { name: 'status', key: 'status', value: 'Done', line: 8, text: 'Done', source: 'front matter' },
       ],
     });

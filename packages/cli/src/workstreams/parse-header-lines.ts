@@ -26,10 +26,7 @@ const BLOCKQUOTE = /^\s*>\s?/;
 const BULLET = /^(\s*)(?:[-*+]|\d+[.)])\s+(.*?)\s*$/;
 const BOLD_KEY = [/^(\*\*|__)([^*_:][^*:]*?):\1\s*(.*)$/, /^(\*\*|__)([^*_:][^*:]*?)\1\s*:\s*(.*)$/];
 const PLAIN_KEY = /^()([A-Za-z][\w -]*?)\s*:\s*(.*)$/;
-const HEADING_ID = new RegExp(
-  String.raw`^(?:(?:workstream|ws)\b[\s:#-]*)?(${WORKSTREAM_ID_IN_TEXT.source})\s*(?:[:—–|-]\s*)?(.*)$`,
-  'i',
-);
+const HEADING_ID = new RegExp(String.raw`^(?:(?:workstream|ws)\b[\s:#-]*)?(${WORKSTREAM_ID_IN_TEXT.source})\s*(?:[:—–|-]\s*)?(.*)$`, 'i');
 const DEPENDENCY_FIELDS: ReadonlySet<FieldName> = new Set(['depends_on', 'blocks']);
 const HEADER_FIELDS: ReadonlySet<FieldName> = new Set(['ws_id', 'feature', 'status', 'depends_on', 'blocks', 'title']);
 
@@ -90,7 +87,8 @@ export function parseHeaderLines(lines: readonly string[], start: number, skip: 
     // Plain `Key: value` lines only after the `#` heading: before it they are broken front matter or prose.
     const key = bullet === null ? keyOf(content, (inHeader && title !== undefined) || open?.section === true) : undefined;
     const name = key === undefined ? undefined : fieldNameOf(key.key);
-    const accepted = name !== undefined && (inHeader ? HEADER_FIELDS.has(name) : DEPENDENCY_FIELDS.has(name) && (key?.bold === true || quoted));
+    const accepted =
+      name !== undefined && (inHeader ? HEADER_FIELDS.has(name) : DEPENDENCY_FIELDS.has(name) && (key?.bold === true || quoted));
     if (key !== undefined && name !== undefined && accepted) {
       const section = open?.section === true && !inHeader;
       flush();

@@ -24,7 +24,14 @@ describe('parseMetadataBullets', () => {
     expect(section.fields).toEqual([
       { name: 'ws_id', key: 'ws_id', value: '00-052-14', line: 4, text: '00-052-14', source: 'metadata' },
       { name: 'feature', key: 'feature_id', value: '052', line: 6, text: '052', source: 'metadata' },
-      { name: 'title', key: 'title', value: 'Checkpoint Atomic Writes for @oneshot', line: 7, text: 'Checkpoint Atomic Writes for @oneshot', source: 'metadata' },
+      {
+        name: 'title',
+        key: 'title',
+        value: 'Checkpoint Atomic Writes for @oneshot',
+        line: 7,
+        text: 'Checkpoint Atomic Writes for @oneshot',
+        source: 'metadata',
+      },
       { name: 'status', key: 'status', value: 'in_progress', line: 8, text: 'in_progress', source: 'metadata' },
       { name: 'depends_on', key: 'dependencies', value: '00-052-13', line: 9, text: '00-052-13', source: 'metadata' },
     ]);
@@ -53,7 +60,14 @@ describe('parseMetadataBullets', () => {
       '  - status: not a field',
     ];
     expect(parse(lines).fields).toEqual([
-      { name: 'depends_on', key: 'dependencies', value: ['00-052-13 (schema)', '00-052-12'], line: 2, text: '00-052-13 (schema), 00-052-12', source: 'metadata' },
+      {
+        name: 'depends_on',
+        key: 'dependencies',
+        value: ['00-052-13 (schema)', '00-052-12'],
+        line: 2,
+        text: '00-052-13 (schema), 00-052-12',
+        source: 'metadata',
+      },
       { name: 'blocks', key: 'blocks', value: ['00-052-16', '00-052-17'], line: 5, text: '00-052-16, 00-052-17', source: 'metadata' },
     ]);
   });
@@ -73,7 +87,9 @@ describe('parseMetadataBullets', () => {
         '- **ws_id**: 00-052-14',
       ].join('\n'),
     );
-    expect(parse(lines).fields).toEqual([{ name: 'ws_id', key: 'ws_id', value: '00-052-14', line: 10, text: '00-052-14', source: 'metadata' }]);
+    expect(parse(lines).fields).toEqual([
+      { name: 'ws_id', key: 'ws_id', value: '00-052-14', line: 10, text: '00-052-14', source: 'metadata' },
+    ]);
   });
 
   it('reads only from the given start line (after front matter) and finds nothing without the heading', () => {

@@ -9,11 +9,7 @@ export interface MetadataSection {
 
 const BULLET = /^(\s*)[-*+]\s+(.*?)\s*$/;
 /** `**key:** value` (the seed's `title`), `**key**: value`, `key: value`; also with `__`. */
-const KEY_VALUE = [
-  /^(\*\*|__)([^*_:][^*:]*?):\1\s*(.*)$/,
-  /^(\*\*|__)([^*_:][^*:]*?)\1\s*:\s*(.*)$/,
-  /^()([A-Za-z][\w -]*?)\s*:\s*(.*)$/,
-];
+const KEY_VALUE = [/^(\*\*|__)([^*_:][^*:]*?):\1\s*(.*)$/, /^(\*\*|__)([^*_:][^*:]*?)\1\s*:\s*(.*)$/, /^()([A-Za-z][\w -]*?)\s*:\s*(.*)$/];
 
 interface OpenField {
   name: RawField['name'];

@@ -47,7 +47,9 @@ describe('parseWorkstreamFile', () => {
   });
 
   it('reads a metadata workstream, taking the feature from the id and the title from the heading', () => {
-    expect(workstreamOf('# 00-052-14: Checkpoint Atomic Writes', '', '## Metadata', '- **ws_id**: `00-052-14`', '- **dependencies**: None')).toEqual({
+    expect(
+      workstreamOf('# 00-052-14: Checkpoint Atomic Writes', '', '## Metadata', '- **ws_id**: `00-052-14`', '- **dependencies**: None'),
+    ).toEqual({
       id: '00-052-14',
       featureId: 'F052',
       dependsOn: [],
@@ -84,27 +86,67 @@ describe('parseWorkstreamFile', () => {
   });
 
   it('passes over files without a ws_id, saying why', () => {
-    expect(parse('# F060 summary', '', 'Status: done. See 00-060-01.')).toEqual({ kind: 'skipped', reason: NOT_A_WORKSTREAM, category: 'not-workstream' });
+    expect(parse('# F060 summary', '', 'Status: done. See 00-060-01.')).toEqual({
+      kind: 'skipped',
+      reason: NOT_A_WORKSTREAM,
+      category: 'not-workstream',
+    });
     expect(parse('---', 'feature: F060', 'status: done', '---', '# Summary')).toMatchObject({ kind: 'skipped' });
     expect(parse('```yaml', 'ws_id: 00-060-01', '```')).toMatchObject({ kind: 'skipped' });
-    expect(parse('---', 'title: "broken', '---')).toEqual({ kind: 'skipped', reason: 'front matter is not valid YAML (line 2) and declares no ws_id', category: 'not-workstream' });
+    expect(parse('---', 'title: "broken', '---')).toEqual({
+      kind: 'skipped',
+      reason: 'front matter is not valid YAML (line 2) and declares no ws_id',
+      category: 'not-workstream',
+    });
   });
 
   it('refuses broken front matter when the metadata section declares the workstream', () => {
-    expect(errorOf('---', 'title: "broken', '---', '## Metadata', '- **ws_id**: 00-052-14')).toMatchObject({ file: FILE, line: 2, text: 'title: "broken' });
+    expect(errorOf('---', 'title: "broken', '---', '## Metadata', '- **ws_id**: 00-052-14')).toMatchObject({
+      file: FILE,
+      line: 2,
+      text: 'title: "broken',
+    });
   });
 
   it.each([
     [['---', 'ws_id: 52-14', '---'], { line: 2, field: 'ws_id', text: '52-14' }, 'ws_id "52-14" is not a workstream id'],
     [['---', 'ws_id: [00-052-14]', '---'], { line: 2, field: 'ws_id' }, 'ws_id must be a single value'],
-    [['---', 'ws_id: 00-052-14', 'feature: auth', '---'], { line: 3, field: 'feature', text: 'auth', workstream: '00-052-14' }, 'feature "auth" is not a feature id'],
-    [['---', 'ws_id: 00-052-14', 'feature_id: F053', '---'], { line: 3, field: 'feature_id' }, 'feature_id F053 disagrees with ws_id 00-052-14, which belongs to F052'],
-    [['---', 'ws_id: 00-052-14', 'depends_on: the auth stuff', '---'], { line: 3, field: 'depends_on', text: 'the auth stuff' }, '"the" is not an id'],
-    [['## Metadata', '- **ws_id**: 00-052-14', '- **blocks**: later'], { line: 3, field: 'blocks', text: 'later' }, 'blocks "later" cannot be read'],
-    [['---', 'ws_id: 00-052-14', 'status: done', '---', '## Metadata', '- **status**: in_progress'], { line: 6, field: 'status' }, 'status "in_progress" disagrees with status "done" on line 3'],
-    [['---', 'ws_id: 00-052-14', '---', '## Metadata', '- ws_id: 00-052-15'], { line: 5, field: 'ws_id' }, 'ws_id 00-052-15 disagrees with ws_id 00-052-14 on line 2'],
+    [
+      ['---', 'ws_id: 00-052-14', 'feature: auth', '---'],
+      { line: 3, field: 'feature', text: 'auth', workstream: '00-052-14' },
+      'feature "auth" is not a feature id',
+    ],
+    [
+      ['---', 'ws_id: 00-052-14', 'feature_id: F053', '---'],
+      { line: 3, field: 'feature_id' },
+      'feature_id F053 disagrees with ws_id 00-052-14, which belongs to F052',
+    ],
+    [
+      ['---', 'ws_id: 00-052-14', 'depends_on: the auth stuff', '---'],
+      { line: 3, field: 'depends_on', text: 'the auth stuff' },
+      '"the" is not an id',
+    ],
+    [
+      ['## Metadata', '- **ws_id**: 00-052-14', '- **blocks**: later'],
+      { line: 3, field: 'blocks', text: 'later' },
+      'blocks "later" cannot be read',
+    ],
+    [
+      ['---', 'ws_id: 00-052-14', 'status: done', '---', '## Metadata', '- **status**: in_progress'],
+      { line: 6, field: 'status' },
+      'status "in_progress" disagrees with status "done" on line 3',
+    ],
+    [
+      ['---', 'ws_id: 00-052-14', '---', '## Metadata', '- ws_id: 00-052-15'],
+      { line: 5, field: 'ws_id' },
+      'ws_id 00-052-15 disagrees with ws_id 00-052-14 on line 2',
+    ],
     [['---', 'title: Login', 'depends_on: 00-052-13', '---'], { line: 3, field: 'depends_on' }, 'has depends_on but no ws_id'],
-    [['# Login', '', '- **ws_id**: 00-052-14'], { line: 3, field: 'ws_id', text: '- **ws_id**: 00-052-14' }, 'ws_id is outside the front matter and outside a "## Metadata" section'],
+    [
+      ['# Login', '', '- **ws_id**: 00-052-14'],
+      { line: 3, field: 'ws_id', text: '- **ws_id**: 00-052-14' },
+      'ws_id is outside the front matter and outside a "## Metadata" section',
+    ],
     [['---', 'ws_id: 00-052-14', '# Login'], { line: 2, field: 'ws_id' }, 'front matter opened on line 1 is never closed'],
   ])('refuses %j', (lines, details, problem) => {
     const error = errorOf(...lines);
@@ -115,11 +157,30 @@ describe('parseWorkstreamFile', () => {
 });
 
 describe('isDoneStatus', () => {
-  it.each(['done', 'Done', 'DONE', 'completed', 'Complete', '✅ done', '**Done**', 'done ✅', 'completed (2026-02-07)', '`done`', 'closed', 'Merged', '✅ MERGED', 'Done - merged in #12', '**Closed**: superseded'])('%j is done', (status) => {
+  it.each([
+    'done',
+    'Done',
+    'DONE',
+    'completed',
+    'Complete',
+    '✅ done',
+    '**Done**',
+    'done ✅',
+    'completed (2026-02-07)',
+    '`done`',
+    'closed',
+    'Merged',
+    '✅ MERGED',
+    'Done - merged in #12',
+    '**Closed**: superseded',
+  ])('%j is done', (status) => {
     expect(isDoneStatus(status)).toBe(true);
   });
 
-  it.each(['', 'in_progress', 'ready', 'backlog', 'not done', 'done-ish', 'incomplete', 'partially done', '✅', 'review done'])('%j is not done', (status) => {
-    expect(isDoneStatus(status)).toBe(false);
-  });
+  it.each(['', 'in_progress', 'ready', 'backlog', 'not done', 'done-ish', 'incomplete', 'partially done', '✅', 'review done'])(
+    '%j is not done',
+    (status) => {
+      expect(isDoneStatus(status)).toBe(false);
+    },
+  );
 });

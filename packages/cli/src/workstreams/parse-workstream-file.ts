@@ -70,7 +70,11 @@ export function parseWorkstreamFile(text: string, file: string, options: ParseOp
     const stray = lines.findIndex((line) => WS_ID_KEY_LINE.test(line));
     if (stray !== -1) {
       const problem = 'front matter opened on line 1 is never closed by a "---" line: close it';
-      return { kind: 'invalid', problems: [problemOf({ file, line: stray + 1, field: 'ws_id', text: (lines[stray] ?? '').trim(), problem })], features: featuresNamedBy(file, []) };
+      return {
+        kind: 'invalid',
+        problems: [problemOf({ file, line: stray + 1, field: 'ws_id', text: (lines[stray] ?? '').trim(), problem })],
+        features: featuresNamedBy(file, []),
+      };
     }
   }
   const headingId = header.headingId;
@@ -78,11 +82,18 @@ export function parseWorkstreamFile(text: string, file: string, options: ParseOp
   if (idField === undefined) {
     const bodyLines = [...linesOutsideFences(lines, bodyStart)].filter((index) => !metadata.lines.has(index));
     const problem = halfDeclared(file, lines, declared, bodyLines);
-    if (problem !== undefined) return { kind: 'invalid', problems: [problem], features: featuresNamedBy(file, headingId === undefined ? [] : [headingId.id]) };
+    if (problem !== undefined)
+      return { kind: 'invalid', problems: [problem], features: featuresNamedBy(file, headingId === undefined ? [] : [headingId.id]) };
     if (headingId === undefined) return { kind: 'skipped', reason: NOT_A_WORKSTREAM, category: 'not-workstream' };
-    const hasHeader = fields.some((field) => field.name === 'feature' || field.name === 'status' || field.name === 'depends_on' || field.name === 'blocks');
+    const hasHeader = fields.some(
+      (field) => field.name === 'feature' || field.name === 'status' || field.name === 'depends_on' || field.name === 'blocks',
+    );
     if (!hasHeader) {
-      return { kind: 'skipped', reason: `its heading names ${headingId.id} but no Feature, Status or Dependencies line follows`, category: 'not-workstream' };
+      return {
+        kind: 'skipped',
+        reason: `its heading names ${headingId.id} but no Feature, Status or Dependencies line follows`,
+        category: 'not-workstream',
+      };
     }
     idField = { name: 'ws_id', key: 'heading', value: headingId.id, line: headingId.line, text: headingId.id, source: 'header' };
   }
@@ -115,10 +126,21 @@ function featuresNamedBy(file: string, ids: readonly string[]): string[] {
 }
 
 /** A problem for a file without a usable `ws_id` that still looks like a workstream. */
-function halfDeclared(file: string, lines: readonly string[], fields: readonly RawField[], bodyLines: readonly number[]): WorkstreamProblem | undefined {
+function halfDeclared(
+  file: string,
+  lines: readonly string[],
+  fields: readonly RawField[],
+  bodyLines: readonly number[],
+): WorkstreamProblem | undefined {
   const orphan = fields.find((field) => field.name === 'depends_on' || field.name === 'blocks');
   if (orphan !== undefined) {
-    return problemOf({ file, line: orphan.line, field: orphan.key, text: orphan.text, problem: `has ${orphan.key} but no ws_id: add "ws_id: <id>" beside it` });
+    return problemOf({
+      file,
+      line: orphan.line,
+      field: orphan.key,
+      text: orphan.text,
+      problem: `has ${orphan.key} but no ws_id: add "ws_id: <id>" beside it`,
+    });
   }
   const stray = bodyLines.find((index) => WS_ID_KEY_LINE.test(lines[index] ?? ''));
   if (stray === undefined) return undefined;

@@ -43,9 +43,13 @@ const ALIASES = new Map<string, FieldName>([
 
 /** Maps a key as written (`Depends On`, `ws-id`, `feature_id`) to the field it means, if any. */
 export function fieldNameOf(key: string): FieldName | undefined {
-  return ALIASES.get(key.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+  return ALIASES.get(
+    key
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_'),
+  );
 }
 
 /** Matches a line that starts a `ws_id` key in any of the accepted spellings. */
-export const WS_ID_KEY_LINE =
-  /^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*["']?(?:ws|workstream)[\s_-]?id["']?\s*(?:\*\*|__)?\s*:/i;
+export const WS_ID_KEY_LINE = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*["']?(?:ws|workstream)[\s_-]?id["']?\s*(?:\*\*|__)?\s*:/i;

@@ -61,7 +61,10 @@ export async function readFolder(root: string, exclude: readonly string[], signa
       add(problems, featureOfFileName(file) ?? '', [problem]);
       continue;
     }
-    const underCompletedFolder = relative.split('/').slice(0, -1).some((name) => /^completed$/i.test(name));
+    const underCompletedFolder = relative
+      .split('/')
+      .slice(0, -1)
+      .some((name) => /^completed$/i.test(name));
     const parsed = parseWorkstreamFile(text, file, { underCompletedFolder });
     if (parsed.kind === 'skipped') {
       skippedFiles.push({ file, reason: parsed.reason, category: parsed.category });
@@ -85,7 +88,11 @@ export async function readFolder(root: string, exclude: readonly string[], signa
     for (const other of group) {
       if (other === first) continue;
       if (other.looksLikeReport === true) {
-        skippedFiles.push({ file: other.file, reason: `a report about ${id}, which ${first.file}:${first.line} declares`, category: 'report' });
+        skippedFiles.push({
+          file: other.file,
+          reason: `a report about ${id}, which ${first.file}:${first.line} declares`,
+          category: 'report',
+        });
       } else {
         add(problems, other.featureId, [
           problemOf({
@@ -104,7 +111,8 @@ export async function readFolder(root: string, exclude: readonly string[], signa
   attributeByFolder(problems, chosen);
   const order = new Map(files.map((file, index) => [file, index]));
   skippedFiles.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
-  for (const items of problems.values()) items.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.line ?? 0) - (b.line ?? 0));
+  for (const items of problems.values())
+    items.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.line ?? 0) - (b.line ?? 0));
   const workstreams = withBlocks(
     chosen,
     root,
@@ -150,13 +158,24 @@ function attributeByFolder(problems: Map<string, WorkstreamProblem[]>, chosen: R
 type Report = (feature: string, problem: WorkstreamProblem) => void;
 
 /** Each workstream's dependencies as written, plus an edge for every `blocks` naming it. */
-function withBlocks(chosen: ReadonlyMap<string, ParsedWorkstream>, root: string, problem: Report, warning: Report): Map<string, FolderWorkstream> {
+function withBlocks(
+  chosen: ReadonlyMap<string, ParsedWorkstream>,
+  root: string,
+  problem: Report,
+  warning: Report,
+): Map<string, FolderWorkstream> {
   const dependencies = new Map<string, DeclaredDependency[]>();
   for (const workstream of chosen.values()) dependencies.set(workstream.id, [...workstream.declaredAt]);
   for (const workstream of chosen.values()) {
     for (const blocked of workstream.blocks) {
       const target = dependencies.get(blocked.id);
-      const details = { file: workstream.file, line: blocked.field.line, field: blocked.field.key, text: blocked.field.text, workstream: workstream.id };
+      const details = {
+        file: workstream.file,
+        line: blocked.field.line,
+        field: blocked.field.key,
+        text: blocked.field.text,
+        workstream: workstream.id,
+      };
       if (target === undefined) {
         const sameFeature = featureIdOfWorkstreamId(blocked.id) === workstream.featureId;
         const text = `${blocked.field.key} names ${blocked.id}, which no file in ${root} declares`;

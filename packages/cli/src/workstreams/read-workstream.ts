@@ -93,7 +93,10 @@ export function readWorkstream(input: ReadInput): ReadResult {
   for (const field of named('feature')) {
     const value = scalar(field);
     if (value === undefined) continue;
-    const feature = field.source === 'front matter' || field.source === 'metadata' ? canonicalFeatureId(value) ?? featureIdInText(value) : featureIdInText(value);
+    const feature =
+      field.source === 'front matter' || field.source === 'metadata'
+        ? (canonicalFeatureId(value) ?? featureIdInText(value))
+        : featureIdInText(value);
     if (feature === undefined) {
       report(field, `${field.key} "${field.text}" is not a feature id (expected e.g. F052 or 052)`, id);
     } else if (feature !== featureId) {
@@ -133,14 +136,31 @@ export function readWorkstream(input: ReadInput): ReadResult {
   if (input.underCompletedFolder) {
     if (first === undefined) {
       done = true;
-      warnings.push(problemOf({ file, line: idField.line, workstream: id, problem: 'has no status; counted as done because it is under a completed/ folder' }));
+      warnings.push(
+        problemOf({
+          file,
+          line: idField.line,
+          workstream: id,
+          problem: 'has no status; counted as done because it is under a completed/ folder',
+        }),
+      );
     } else if (!done) {
-      warnings.push(problemOf({ file, line: first.field.line, field: first.field.key, text: first.field.text, workstream: id, problem: `is under a completed/ folder but its status "${first.field.text}" is not done; counted as not done` }));
+      warnings.push(
+        problemOf({
+          file,
+          line: first.field.line,
+          field: first.field.key,
+          text: first.field.text,
+          workstream: id,
+          problem: `is under a completed/ folder but its status "${first.field.text}" is not done; counted as not done`,
+        }),
+      );
     }
   }
 
   const titleField = named('title')[0];
-  const titleText = titleField === undefined ? input.headingTitle : typeof titleField.value === 'string' ? stripMarkup(titleField.value) : undefined;
+  const titleText =
+    titleField === undefined ? input.headingTitle : typeof titleField.value === 'string' ? stripMarkup(titleField.value) : undefined;
   const dependsOn = [...new Set(declaredAt.map((declaration) => declaration.id))];
   return {
     workstream: {
@@ -163,7 +183,10 @@ export function readWorkstream(input: ReadInput): ReadResult {
 /** done, completed, complete, closed, merged: any case, with markup, emoji, a note after a dash or in parentheses. */
 export function isDoneStatus(status: string): boolean {
   const head = status.replace(/\([^)]*\)/g, ' ').split(/\s[-—–|]\s|:\s|[,;.]/)[0] ?? '';
-  const words = head.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
+  const words = head
+    .toLowerCase()
+    .replace(/[^a-z]+/g, ' ')
+    .trim();
   return DONE_STATUSES.has(words);
 }
 
@@ -174,7 +197,10 @@ function readId(field: RawField, report: (field: RawField, problem: string) => v
   }
   const id = stripMarkup(field.value);
   if (isWorkstreamId(id)) return id;
-  report(field, `${field.key} "${field.text}" is not a workstream id (expected project-feature-sequence digits like 00-052-14, or a fix id like 99-F052-0001)`);
+  report(
+    field,
+    `${field.key} "${field.text}" is not a workstream id (expected project-feature-sequence digits like 00-052-14, or a fix id like 99-F052-0001)`,
+  );
   return undefined;
 }
 
@@ -193,7 +219,16 @@ function dependencyIds(
   const items = (field as Partial<HeaderField>).items;
   if (items === undefined) {
     if (/^parent$/i.test(field.key) && typeof field.value === 'string' && canonicalFeatureId(field.value) !== undefined) {
-      warnings.push(problemOf({ file, line: field.line, field: field.key, text: field.text, workstream: id, problem: `parent ${field.text} is a feature, not a workstream; not a dependency` }));
+      warnings.push(
+        problemOf({
+          file,
+          line: field.line,
+          field: field.key,
+          text: field.text,
+          workstream: id,
+          problem: `parent ${field.text} is a feature, not a workstream; not a dependency`,
+        }),
+      );
       return [];
     }
     const result = parseDependencyField(field.value);
@@ -209,7 +244,12 @@ function dependencyIds(
   const ids: { id: string; line: number }[] = [];
   for (const item of items) {
     const read = readDependencyItem(item.text);
-    if (read.kind === 'ids') ids.push(...read.ids.filter((dependency) => !ids.some((seen) => seen.id === dependency)).map((dependency) => ({ id: dependency, line: item.line })));
+    if (read.kind === 'ids')
+      ids.push(
+        ...read.ids
+          .filter((dependency) => !ids.some((seen) => seen.id === dependency))
+          .map((dependency) => ({ id: dependency, line: item.line })),
+      );
     if (read.kind === 'unreadable') {
       report(
         { ...field, line: item.line, text: item.text },
@@ -231,5 +271,8 @@ function describeDisagreement(listed: readonly { field: RawField; ids: string[] 
 }
 
 function stripMarkup(text: string): string {
-  return text.trim().replace(/^[`*_"']+|[`*_"']+$/g, '').trim();
+  return text
+    .trim()
+    .replace(/^[`*_"']+|[`*_"']+$/g, '')
+    .trim();
 }

@@ -8,7 +8,12 @@ import { WorkstreamSelectionError } from './workstream-selection-error.js';
  * error names the cause: files that look like the feature but declare no readable workstream, or
  * the problems of a folder where nothing could be read.
  */
-export function selectFeature(folder: FolderContents, features: readonly string[], requested: string | undefined, asGiven: string | undefined): string {
+export function selectFeature(
+  folder: FolderContents,
+  features: readonly string[],
+  requested: string | undefined,
+  asGiven: string | undefined,
+): string {
   const { root } = folder;
   if (requested !== undefined) {
     if (features.includes(requested)) return requested;

@@ -33,7 +33,10 @@ export class WorkstreamFileError extends CliError {
       'CLI_WORKSTREAM_FILE',
       problems.length === 1
         ? describeProblem(first)
-        : [`${problems.length} problems in the workstream files${of} (fix them all):`, ...problems.map((problem) => `  ${describeProblem(problem)}`)].join('\n'),
+        : [
+            `${problems.length} problems in the workstream files${of} (fix them all):`,
+            ...problems.map((problem) => `  ${describeProblem(problem)}`),
+          ].join('\n'),
     );
     this.file = first.file;
     if (first.line !== undefined) this.line = first.line;

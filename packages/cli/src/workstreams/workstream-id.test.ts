@@ -32,13 +32,20 @@ describe('workstream ids', () => {
   });
 
   it('recognises the placeholders of templates, never a real id', () => {
-    expect(['PP-FFF-WW', 'XX-XXX-XX', '00-XXX-YY', '00-FFF-01', '{ws_id}', '{{ ws_id }}', '<ws-id>'].map(isPlaceholderId)).toEqual(Array(7).fill(true));
+    expect(['PP-FFF-WW', 'XX-XXX-XX', '00-XXX-YY', '00-FFF-01', '{ws_id}', '{{ ws_id }}', '<ws-id>'].map(isPlaceholderId)).toEqual(
+      Array(7).fill(true),
+    );
     expect(['00-052-14', '99-F052-0001', 'WS-052-14', 'auth-api', ''].map(isPlaceholderId)).toEqual(Array(5).fill(false));
   });
 
   it('reads the feature at the start of a field with a name or a note after it', () => {
-    expect(['F053 - Distributed runs', 'F028 (TRACK-41)', '**F041**', '052', 'Feature 7'].map(featureIdInText)).toEqual(['F053', 'F028', 'F041', 'F052', 'F007']);
+    expect(['F053 - Distributed runs', 'F028 (TRACK-41)', '**F041**', '052', 'Feature 7'].map(featureIdInText)).toEqual([
+      'F053',
+      'F028',
+      'F041',
+      'F052',
+      'F007',
+    ]);
     expect(['Notifications', 'F05x', ''].map(featureIdInText)).toEqual([undefined, undefined, undefined]);
   });
 });
-

@@ -29,7 +29,9 @@ export function describeProblem(problem: WorkstreamProblem): string {
 }
 
 /** The details of a {@link WorkstreamProblem} as a caller has them: unknown ones may be `undefined`. */
-export type ProblemDetails = { [K in keyof WorkstreamProblem]: WorkstreamProblem[K] | (undefined extends WorkstreamProblem[K] ? undefined : never) };
+export type ProblemDetails = {
+  [K in keyof WorkstreamProblem]: WorkstreamProblem[K] | (undefined extends WorkstreamProblem[K] ? undefined : never);
+};
 
 /** A copy without the keys whose value is `undefined`, so that absent details stay absent. */
 export function problemOf(details: ProblemDetails): WorkstreamProblem {

@@ -50,7 +50,13 @@ export function arbitraryDag(maxNodes = 12): fc.Arbitrary<RandomGraph> {
 
 /** A random graph that may have cycles (but no self-dependencies). */
 export function arbitraryGraph(maxNodes = 10): fc.Arbitrary<RandomGraph> {
-  return sized(maxNodes).map(({ size, edges, order }) => graphFrom(size, edges.filter(([a, b]) => a !== b), order));
+  return sized(maxNodes).map(({ size, edges, order }) =>
+    graphFrom(
+      size,
+      edges.filter(([a, b]) => a !== b),
+      order,
+    ),
+  );
 }
 
 /** Every id reachable from `start` by following `next` (not `start` itself unless on a cycle). */

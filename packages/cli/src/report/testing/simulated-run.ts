@@ -30,7 +30,13 @@ class SimulatedCommandError extends Error {
  * duration drawn from its id, recorded by a RunRecorder: the records the renderers are tested on.
  */
 export async function simulatedRun(options: SimulatedRunOptions): Promise<StoredRunRecord> {
-  const nodes = options.nodes ?? randomDag(options.size ?? 25, options.seed ?? 1, { maxDependencies: 2, window: 40, idOf: (index) => `00-001-${String(index + 1).padStart(2, '0')}` });
+  const nodes =
+    options.nodes ??
+    randomDag(options.size ?? 25, options.seed ?? 1, {
+      maxDependencies: 2,
+      window: 40,
+      idOf: (index) => `00-001-${String(index + 1).padStart(2, '0')}`,
+    });
   const graph = DependencyGraph.fromNodes(nodes);
   const clock = new ManualClock();
   const concurrency = options.concurrency ?? 4;
@@ -62,10 +68,18 @@ export async function simulatedRun(options: SimulatedRunOptions): Promise<Stored
       state.finished = true;
     });
   while (!state.finished) {
-    if (options.cancelAfterMs !== undefined && clock.now() - startedAt >= options.cancelAfterMs) controller.abort(new Error('interrupted by SIGINT'));
+    if (options.cancelAfterMs !== undefined && clock.now() - startedAt >= options.cancelAfterMs)
+      controller.abort(new Error('interrupted by SIGINT'));
     await clock.advance(100);
   }
   const report = await running;
   detach();
-  return recorder.record(report, { runId: newRunId(startedAt), graph, concurrency, startedAt, endedAt: clock.now(), logDir: '/tmp/logs/F001' });
+  return recorder.record(report, {
+    runId: newRunId(startedAt),
+    graph,
+    concurrency,
+    startedAt,
+    endedAt: clock.now(),
+    logDir: '/tmp/logs/F001',
+  });
 }
