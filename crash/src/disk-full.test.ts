@@ -48,7 +48,7 @@ describe('sdp-dispatch run when the checkpoint can no longer grow (file-size lim
   // Enough workstreams that the whole checkpoint outgrows the journal of the first two (starts, attempt handles, one completion).
   const ws = chain(71, 14).map((spec) => spec.id);
   const [ws1, ws2] = ws as [string, string];
-  const wsLast = ws.at(-1) as string;
+  const wsLast = ws.at(-1)!;
   /** The plain reporter's `[hh:mm:ss] checkpoint save failed: ...` lines, without the time. */
   const failedSaves = (stdout: string) =>
     stdout

@@ -83,7 +83,8 @@ describe('a checkpoint folder that cannot be written', () => {
       await rmdirOrUnlink(join(staging, 'keep'));
       await rmdirOrUnlink(staging);
     };
-    const stays = ['F076-checkpoint.json', 'F076-checkpoint.json.journal', 'F076-checkpoint.json.new'];
+    // The backup is the verified second copy of each save, written beside the first.
+    const stays = ['F076-checkpoint.json', 'F076-checkpoint.json.bak', 'F076-checkpoint.json.journal', 'F076-checkpoint.json.new'];
 
     // Run 1: the journal appends go on (they rename nothing); the compaction of the stopped run cannot.
     const first = sandbox.start(['run', feature, '--exec', gatedExecutor, '-c', '1'], { GATE_IDS: ws5, FAIL_IDS: ws6 });
