@@ -1,56 +1,8 @@
-import type { CircuitState } from '@sdp/circuit-breaker';
-import type { GraphChanges, RunOutcome, RunTotals, WorkstreamStatus } from '@sdp/dispatcher';
+import type { AttemptHandle, BreakerChange, ErrorRecord, GraphChanges, RunOutcome, RunTotals, WorkstreamRecord } from '@sdp/dispatcher';
 
-// INTEGRATOR: the types down to `RunRecord` mirror INTERFACES.md section 1 (owned by @sdp/dispatcher)
-// as JSON. Once the dispatcher exports `RunRecord` and `toRunRecord`, import them from
-// @sdp/dispatcher instead and delete this local copy; `StoredRunRecord` (the CLI's additions) stays.
-
-export type AttemptOutcome = 'completed' | 'failed' | 'timed-out' | 'cancelled' | 'abandoned';
-
-/** Flat and JSON-safe: what an executor recorded to find what its attempt started (pgid, host, log path). */
-export type AttemptHandle = Readonly<Record<string, string | number | boolean>>;
-
-export interface ErrorRecord {
-  readonly name: string;
-  readonly message: string;
-  /** Copied from the error when it is a number (a command's exit code). */
-  readonly exitCode?: number;
-}
-
-export interface AttemptRecord {
-  /** 1-based within this run. */
-  readonly attempt: number;
-  /** Epoch ms. */
-  readonly startedAt: number;
-  /** Epoch ms; for `abandoned` the moment it was given up. */
-  readonly endedAt: number;
-  readonly outcome: AttemptOutcome;
-  readonly error?: ErrorRecord;
-  readonly handle?: AttemptHandle;
-}
-
-export interface WorkstreamRecord {
-  readonly id: string;
-  readonly status: WorkstreamStatus;
-  readonly error?: ErrorRecord;
-  /** For `skipped`: the failed workstream that blocked this one. */
-  readonly blockedBy?: string;
-  readonly attempts: number;
-  /** Every attempt of this run, in order. */
-  readonly attemptRecords: readonly AttemptRecord[];
-  /** Epoch ms of its first attempt in this run. */
-  readonly startedAt?: number;
-  readonly durationMs?: number;
-  readonly alreadyCompleted: boolean;
-  readonly rerunAfterCrash: boolean;
-}
-
-export interface BreakerChange {
-  readonly from: CircuitState;
-  readonly to: CircuitState;
-  /** Epoch ms. */
-  readonly at: number;
-}
+// The record's parts are the dispatcher's (`toRunRecord` makes the same JSON); the CLI's stored record
+// below adds what only the command knows.
+export type { AttemptHandle, AttemptOutcome, AttemptRecord, BreakerChange, ErrorRecord, WorkstreamRecord } from '@sdp/dispatcher';
 
 export interface InDoubtRecord {
   readonly id: string;
@@ -59,8 +11,8 @@ export interface InDoubtRecord {
   readonly error?: string;
 }
 
-/** How a run ended; `lock-lost` arrives with INTERFACES.md section 3. */
-export type RecordedOutcome = RunOutcome | 'lock-lost';
+/** How a run ended. */
+export type RecordedOutcome = RunOutcome;
 
 /** A run's final report, JSON-safe and versioned (no Date, no unknown errors). */
 export interface RunRecord {
