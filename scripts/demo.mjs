@@ -22,7 +22,15 @@ function step(title, args, env = {}) {
 
 step('start from a clean slate', ['clean', feature]);
 step('validate the workstreams and show the plan', ['plan', feature]);
-const first = step('run it: one agent fails', ['run', feature, '--exec', exec, '--concurrency', '4']);
+const first = step('run it from scratch (--fresh: also after an earlier demo completed it): one agent fails', [
+  'run',
+  feature,
+  '--exec',
+  exec,
+  '--concurrency',
+  '4',
+  '--fresh',
+]);
 step('what the checkpoint says', ['status', feature]);
 const second = step('the agent was fixed: resume, only what is left runs', ['run', feature, '--exec', exec, '--concurrency', '4'], {
   SDP_DEMO_FIX: '1',
