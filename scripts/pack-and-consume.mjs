@@ -136,7 +136,8 @@ function readTarball(file) {
 }
 
 // What a published package may contain, and what it must never contain even inside dist/.
-const allowedFile = /^(dist\/.+|package\.json|README(\.md)?|LICEN[CS]E(\.\w+)?|CHANGELOG\.md)$/i;
+// bin/ holds launchers of a command built into dist/ (they exist before the build, so a fresh clone links them).
+const allowedFile = /^(dist\/.+|bin\/[^/]+\.js|package\.json|README(\.md)?|LICEN[CS]E(\.\w+)?|CHANGELOG\.md)$/i;
 const forbiddenFiles = [
   [/(^|\/)[^/]+\.(test|spec)\.[^/]+$/, 'a test file'],
   [/(^|\/)(__tests__|tests?|test-fixtures|__fixtures__|fixtures)\//, 'a test fixture'],
@@ -243,7 +244,7 @@ function pack() {
       for (const entry of contents.keys()) {
         const forbidden = forbiddenFiles.find(([pattern]) => pattern.test(entry));
         if (forbidden) problems.push(`${entry} is ${forbidden[1]}`);
-        else if (!allowedFile.test(entry)) problems.push(`${entry} is not under dist/ nor package.json/README/LICENSE/CHANGELOG`);
+        else if (!allowedFile.test(entry)) problems.push(`${entry} is not under dist/ or bin/ nor package.json/README/LICENSE/CHANGELOG`);
       }
       expect(contents.has('package.json'), 'package.json is missing');
       expect(
