@@ -69,6 +69,27 @@ async function queueEvents(queue: string): Promise<Record<string, string>[]> {
   }
 }
 
+/** The queue's lists, locks and settings, to see why a stuck run is stuck. */
+async function queueState(queue: string): Promise<string> {
+  const client = new Redis(redis.url);
+  try {
+    const key = (name: string) => `bull:${queue}:${name}`;
+    const active = await client.lrange(key('active'), 0, -1);
+    const locks = await Promise.all(active.map(async (id) => `${id}=${(await client.get(key(`${id}:lock`))) ?? 'no lock'}`));
+    return [
+      `active: ${locks.join(', ')}`,
+      `wait: ${(await client.lrange(key('wait'), 0, -1)).join(', ')}`,
+      `prioritized: ${(await client.zrange(key('prioritized'), 0, -1)).join(', ')}`,
+      `stalled: ${(await client.smembers(key('stalled'))).join(', ')}`,
+      `meta: ${JSON.stringify(await client.hgetall(key('meta')))}`,
+      `marker: ${JSON.stringify(await client.zrange(key('marker'), 0, -1, 'WITHSCORES'))}`,
+      `stalled-check: ${String(await client.get(key('stalled-check')))}`,
+    ].join('\n');
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** The parent of `pid` (Linux /proc), or 0. */
 async function parentOf(pid: number): Promise<number> {
   try {
@@ -197,6 +218,7 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
       // What each process said last, to see where the run got stuck.
       for (const run of [coordinator, ...workers]) console.log(`process ${run.pid}:\n${(await run.done).stderr.slice(-3000)}`);
       console.log(`last agent events:\n${(await events()).slice(-30).join('\n')}`);
+      console.log(`queue state:\n${await queueState(queue)}`);
       throw error;
     }
     const result = await coordinator.done;
