@@ -84,6 +84,13 @@ async function queueState(queue: string): Promise<string> {
       `meta: ${JSON.stringify(await client.hgetall(key('meta')))}`,
       `marker: ${JSON.stringify(await client.zrange(key('marker'), 0, -1, 'WITHSCORES'))}`,
       `stalled-check: ${String(await client.get(key('stalled-check')))}`,
+      ...(await Promise.all(
+        (await client.keys(key(`${featureId}*`)))
+          .filter((name) => /\/\d+$/.test(name))
+          .sort()
+          .slice(-12)
+          .map(async (name) => `${name}: ${(await client.hmget(name, 'finishedOn', 'failedReason', 'processedOn')).join(' | ')}`),
+      )),
     ].join('\n');
   } finally {
     client.disconnect();
@@ -219,6 +226,7 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
       for (const run of [coordinator, ...workers]) console.log(`process ${run.pid}:\n${(await run.done).stderr.slice(-3000)}`);
       console.log(`last agent events:\n${(await events()).slice(-30).join('\n')}`);
       console.log(`queue state:\n${await queueState(queue)}`);
+      console.log(`coordinator's last events:\n${(await coordinator.done).stdout.trim().split('\n').slice(-15).join('\n')}`);
       throw error;
     }
     const result = await coordinator.done;
@@ -274,6 +282,30 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
     const client = new Redis(redis.url);
     expect(await client.hexists('bull:breaker:meta', 'paused')).toBe(1);
     client.disconnect();
+  });
+
+  it("a second coordinator, even with --fresh, is refused the lock and leaves the live run's jobs and queue alone", async () => {
+    const nodes = Array.from({ length: 2 }, (_, index) => ({ id: idOf(index), dependsOn: [] }));
+    const dir = await writeFeature(nodes);
+    const gate = join(chaosDir, 'gate');
+    startWorker('second', { CHAOS_GATE: gate });
+    startWorker('second', { CHAOS_GATE: gate });
+    const run = ['run', dir, '--redis', redis.url, '--queue', 'second'];
+    const live = sandbox.start([...run, '--concurrency', '2'], env());
+    await until(async () => (await events()).filter((line) => line.startsWith('start ')).length === 2, 'two jobs running');
+    const second = await sandbox.run([...run, '--concurrency', '1', '--fresh'], env());
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain('is another run of this feature still going?');
+    // The live run's queue keeps its concurrency, and its commands go on: none was cancelled.
+    const client = new Redis(redis.url);
+    expect(await client.hget('bull:second:meta', 'concurrency')).toBe('2');
+    client.disconnect();
+    await writeFile(gate, '');
+    const result = await live.done;
+    expect(result.code, result.stderr).toBe(0);
+    const log = await events();
+    expect(log.filter((line) => line.startsWith('start '))).toHaveLength(2);
+    expect(log.filter((line) => line.startsWith('end '))).toHaveLength(2);
   });
 
   it('a cancel (Ctrl-C of the coordinator) aborts the jobs running on the workers', async () => {

@@ -180,7 +180,7 @@ describe('a run spread over workers', () => {
   });
 
   it('cancels the command of a job whose lock is lost, and the completion is not committed', async () => {
-    const { coordinator, worker, featureId, queue } = setup();
+    const { coordinator, worker, inspect, featureId, queue } = setup();
     const reasons: unknown[] = [];
     const started = deferred();
     const handle = await worker(async (_task, { signal }) => {
@@ -202,7 +202,72 @@ describe('a run spread over workers', () => {
     await expect.poll(() => reasons.length, { timeout: 10_000 }).toBe(1);
     expect(isLockLostError(reasons[0])).toBe(true);
     expect(lost).toEqual([jobIdOf(featureId, 'a', 1)]);
+    // The command ended well, but the lock is someone else's: the completion is refused, the job stays theirs.
+    const jobs = inspect();
+    await expect.poll(() => handle.running).toBe(0);
+    expect(await (await jobs.getJob(jobIdOf(featureId, 'a', 1)))?.getState()).toBe('active');
     void run.catch(() => undefined);
+  });
+
+  describe('Redis unreachable for longer than half the lock, but not long enough for it to lapse', () => {
+    /** Freezes Redis until the worker gave up on its job's lock (renewals overdue), then lets it go on: the lock never lapsed. */
+    async function freezeRedisUntilLockGivenUp(handle: WorkerHandle): Promise<void> {
+      const givenUp = deferred();
+      const dispose = handle.onLockLost(() => {
+        givenUp.resolve();
+      });
+      process.kill(redis.pid, 'SIGSTOP');
+      try {
+        await givenUp.promise;
+      } finally {
+        process.kill(redis.pid, 'SIGCONT');
+        dispose();
+      }
+    }
+    const context = () => ({ signal: new AbortController().signal, attempt: 1, setHandle: () => undefined });
+
+    it('a command that ended well before the cancel reached it is committed once, not failed', async () => {
+      const { coordinator, worker, inspect, featureId } = setup();
+      const started = deferred();
+      let runs = 0;
+      const handle = await worker(async (_task, { signal }) => {
+        runs++;
+        started.resolve();
+        // The command exits 0 at the very moment the worker gives up on the lock.
+        await new Promise((resolve) => {
+          signal.addEventListener('abort', resolve, { once: true });
+        });
+      });
+      const remote = await coordinator(1);
+      const run = remote.execute('a', context());
+      await started.promise;
+      await freezeRedisUntilLockGivenUp(handle);
+      // The attempt succeeds (the lock was still this worker's, so BullMQ committed the completion).
+      await run;
+      expect(runs).toBe(1);
+      expect(await (await inspect().getJob(jobIdOf(featureId, 'a', 1)))?.getState()).toBe('completed');
+    });
+
+    it('a command the cancel killed is handed back and runs again; the attempt does not fail', async () => {
+      const { coordinator, worker } = setup();
+      const started = deferred();
+      let runs = 0;
+      const handle = await worker(async (_task, { signal }) => {
+        runs++;
+        if (runs > 1) return;
+        started.resolve();
+        await new Promise((resolve) => {
+          signal.addEventListener('abort', resolve, { once: true });
+        });
+        throw signal.reason;
+      });
+      const remote = await coordinator(1);
+      const run = remote.execute('a', context());
+      await started.promise;
+      await freezeRedisUntilLockGivenUp(handle);
+      await run;
+      expect(runs).toBe(2);
+    });
   });
 
   it('a worker stopping with cancel hands its job back; another worker completes it and the attempt succeeds', async () => {

@@ -72,13 +72,29 @@ export class Coordinator {
     }
   }
 
-  /** Connects, sets the run's global concurrency and resumes a queue an earlier coordinator left paused. */
+  /**
+   * Connects. The queue is set up for this run (its global concurrency, resumed if an earlier
+   * coordinator left it paused) at the first `execute`, that is once the dispatcher holds the
+   * checkpoint lock: a second coordinator that is refused the lock leaves the running one's queue alone.
+   */
   static async connect(options: CoordinatorOptions): Promise<Coordinator> {
     const coordinator = new Coordinator(resolveCoordinatorOptions(options));
     await coordinator.#events.waitUntilReady();
-    await coordinator.#queue.setGlobalConcurrency(coordinator.#options.concurrency);
-    await coordinator.#queue.resume();
     return coordinator;
+  }
+
+  #claimed: Promise<void> | undefined;
+
+  /** Makes the queue this run's, once (again after a failure). */
+  #claimQueue(): Promise<void> {
+    this.#claimed ??= (async () => {
+      await this.#queue.setGlobalConcurrency(this.#options.concurrency);
+      await this.#queue.resume();
+    })().catch((error: unknown) => {
+      this.#claimed = undefined;
+      throw error;
+    });
+    return this.#claimed;
   }
 
   onAdopt(listener: (event: AdoptEvent) => void): Dispose {
@@ -102,6 +118,7 @@ export class Coordinator {
   }
 
   readonly execute: Execute = async (id, { signal }) => {
+    await this.#claimQueue();
     const text = await this.#options.textOf(id);
     const { jobId, adopted } = await this.#jobFor(id, text);
     if (adopted !== undefined) this.#on.adopt.emit({ id, jobId, state: adopted });

@@ -118,8 +118,10 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       signal?.removeEventListener('abort', relay);
       running.delete(jobId);
     }
-    // The command succeeded after the lock was lost: completing would be refused; say why instead.
-    if (controller.signal.reason instanceof LockLostError) throw controller.signal.reason;
+    // The command succeeded, even if it did so after this worker gave up on the lock (renewals overdue
+    // while Redis was unreachable, say): BullMQ commits the completion only if the lock is still this
+    // worker's, so no other copy can have run; if it is not, the completion is refused and the job
+    // goes on elsewhere. Never a failure: the work did not fail.
   };
 
   const worker = new Worker<JobData, void>(queue, processor, {

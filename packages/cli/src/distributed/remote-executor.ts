@@ -14,7 +14,7 @@ export interface RemoteRunInputs {
   readonly concurrency: number;
   /** Where the coordinator keeps the commands' output, one `<ws>.log` each (as a local run). */
   readonly logDir: string;
-  /** `--fresh`: the feature's old jobs are cancelled and removed first. */
+  /** `--fresh`: the feature's old jobs are cancelled and removed first (once this run holds the lock). */
   readonly fresh: boolean;
   readonly note: (line: string) => void;
 }
@@ -44,7 +44,6 @@ export class RemoteExecutor {
       textOf: (id) => readFile(inputs.files.get(id) ?? '', 'utf8'),
     });
     const executor = new RemoteExecutor(coordinator, inputs);
-    if (inputs.fresh) await coordinator.discard(inputs.graph.ids());
     coordinator.onAdopt(({ id, jobId, state }) => {
       inputs.note(
         state === 'completed'
@@ -73,7 +72,15 @@ export class RemoteExecutor {
       .catch(() => undefined);
   }
 
-  readonly execute: Execute = (id, context) => this.coordinator.execute(id, context);
+  /** `--fresh`: the feature's old jobs, cancelled and removed once, before the first workstream is enqueued. */
+  #discarded: Promise<number> | undefined;
+
+  // The dispatcher calls execute only once it holds the checkpoint lock, so a `--fresh` run that finds
+  // another coordinator at work is refused before it could cancel that run's jobs.
+  readonly execute: Execute = async (id, context) => {
+    if (this.inputs.fresh) await (this.#discarded ??= this.coordinator.discard(this.inputs.graph.ids()));
+    return this.coordinator.execute(id, context);
+  };
 
   logFile(id: string): string {
     return join(this.inputs.logDir, `${id}.log`);
