@@ -1,5 +1,4 @@
 import { describeValue } from '@sdp/internal';
-import { emptyStringArray, lengthOf } from './engine/array-kinds.js';
 import { findCycles } from './find-cycles.js';
 import type { Adjacency } from './graph-core.js';
 import { invert } from './graph-core.js';
@@ -66,7 +65,7 @@ const SCAN_LIMIT = 8;
  */
 export function analyseNodes(nodes: readonly unknown[]): AnalysedNodes {
   const problems: PlacedIssue[] = [];
-  const ids = emptyStringArray();
+  const ids: string[] = [];
   const index = new Map<string, number>();
   const definedAt = new Int32Array(nodes.length);
   defineNodes(nodes, ids, index, definedAt, problems);
@@ -165,7 +164,7 @@ function linkNodes(
   for (let position = 0; position < definedAt.length; position++) {
     const owner = definedAt[position] ?? -1;
     const list = nodes[position]?.dependsOn;
-    const count = list === undefined ? 0 : lengthOf(list);
+    const count = list === undefined ? 0 : list.length;
     if (list === undefined || count === 0) {
       if (owner !== -1) offsets[owner + 1] = edges;
       continue;

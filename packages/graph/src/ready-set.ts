@@ -2,7 +2,6 @@ import { describeValue } from '@sdp/internal';
 import type { Weight } from './chain-lengths.js';
 import { chainLengthsOf, readWeights } from './chain-lengths.js';
 import { completeDependents, fillReady, sortByPriority } from './engine/ready-kernels.js';
-import { findRecent, recentIds, rememberRecent } from './engine/recent-ids.js';
 import type { GraphCore } from './graph-core.js';
 import { completedFlags, indexOf, lookupIndex } from './graph-core.js';
 import { coreOf, type GraphCoreOwner } from './graph-core-owner.js';
@@ -51,8 +50,6 @@ export class ReadySet {
   readonly #heapKeys: Float64Array;
   /** Room for the nodes one `complete` makes ready (at most the largest out-degree). */
   readonly #madeReady: Int32Array;
-  /** Nodes recently taken, to find them again by id without the map (see engine/recent-ids). */
-  readonly #recent = recentIds();
   #readyCount = 0;
   #running = 0;
 
@@ -120,7 +117,6 @@ export class ReadySet {
     this.#readyCount = ready - 1;
     this.#status[node] = RUNNING;
     this.#running++;
-    rememberRecent(this.#recent, this.#ids, node);
     return this.#ids[node];
   }
 
@@ -194,8 +190,7 @@ export class ReadySet {
   }
 
   #runningNode(id: string, operation: NodeStateOperation): number {
-    const recent = typeof id === 'string' ? findRecent(this.#recent, this.#ids, id) : -1;
-    const node = recent !== -1 ? recent : lookupIndex(this.#index, this.#status.length, id, operation);
+    const node = lookupIndex(this.#index, this.#status.length, id, operation);
     const status = this.#status[node] ?? PENDING;
     if (status !== RUNNING) throw new NodeStateError(operation, id, statusName(status));
     return node;
