@@ -1,7 +1,16 @@
-import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { Clock } from '@sdp/internal';
-import { disk, hasErrorCode, makeDirectoryDurably, openIfExists, randomHex, removeFile, statIfExists, writeCandidate } from './disk.js';
+import { disk, hasErrorCode, makeDirectoryDurably, randomHex, removeFile, statIfExists, writeCandidate } from './disk.js';
+import {
+  hostTag,
+  isProcessAlive,
+  liveTokens,
+  parseRecord,
+  readLockFile,
+  unknownHolder,
+  type LockFileContent,
+  type LockRecord,
+} from './lock-record.js';
 import { CheckpointLockedError, CheckpointLockLostError, CheckpointNotLockedError, type LockHolder } from './errors.js';
 
 export interface LockFileOptions {
@@ -13,20 +22,6 @@ export interface LockFileOptions {
   readonly clock: Clock;
   /** Called once when the lock turns out to be someone else's or gone. */
   readonly onLost: (reason: string) => void;
-}
-
-/** What a lock file (or a take-over claim) says; `token` tells one lock instance from every other. */
-interface LockRecord extends LockHolder {
-  readonly token: string;
-}
-
-/** A lock or claim file as read just now. */
-interface LockFileContent {
-  /** Identifies this very file: its token, or for a damaged file a hash of its bytes and inode. */
-  readonly instance: string;
-  readonly record: LockRecord | undefined;
-  /** The holder's last heartbeat, by the holder's clock. */
-  readonly mtimeMs: number;
 }
 
 /** A lock file as a reader sees it: none, held by a live holder, or left by one judged gone. */
@@ -41,62 +36,6 @@ type LockState =
 // acquirers, and reporting the holder is better than spinning.
 const MAX_ATTEMPTS = 8;
 const MAX_CLAIMS = 8;
-const TOKEN = /^[0-9a-f]{32}$/;
-
-// Tokens of the locks held in this process, shared by every copy of this package loaded in it: a lock
-// file naming this pid with a token not in here was left by an earlier process that had the same pid.
-const LIVE_TOKENS = Symbol.for('@sdp/checkpoint.liveLockTokens');
-const globalRegistry = globalThis as unknown as Record<symbol, Set<string> | undefined>;
-const liveTokens = (globalRegistry[LIVE_TOKENS] ??= new Set<string>());
-
-function parseRecord(raw: string): LockRecord | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { pid, host, since, token } = value as Record<string, unknown>;
-  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
-  if (typeof host !== 'string' || host === '' || typeof since !== 'string') return undefined;
-  if (typeof token !== 'string' || !TOKEN.test(token)) return undefined;
-  return { pid, host, since, token };
-}
-
-/** The holder of a lock file that cannot be read (damaged by hand, say). */
-function unknownHolder(sinceMs: number): LockHolder {
-  return { pid: 0, host: 'unknown', since: new Date(sinceMs).toISOString() };
-}
-
-/** A short, file-name-safe tag of a host name. */
-function hostTag(host: string): string {
-  return createHash('sha256').update(host).digest('hex').slice(0, 8);
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return hasErrorCode(error, 'EPERM');
-  }
-}
-
-async function readLockFile(path: string): Promise<LockFileContent | undefined> {
-  const handle = await openIfExists(path);
-  if (handle === undefined) return undefined;
-  try {
-    const stats = await handle.stat();
-    const raw = await handle.readFile('utf8');
-    const record = parseRecord(raw);
-    const instance = record?.token ?? createHash('sha256').update(raw).update(String(stats.ino)).digest('hex').slice(0, 32);
-    return { instance, record, mtimeMs: stats.mtimeMs };
-  } finally {
-    await handle.close();
-  }
-}
 
 /**
  * A single-writer lock across processes and hosts, as a file `<checkpoint>.lock` holding
