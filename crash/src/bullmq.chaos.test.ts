@@ -308,6 +308,24 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
     expect(log.filter((line) => line.startsWith('end '))).toHaveLength(2);
   });
 
+  it("a command's output reaches the coordinator's log file while the command still runs", async () => {
+    const nodes = [{ id: idOf(0), dependsOn: [] }];
+    const dir = await writeFeature(nodes);
+    const gate = join(chaosDir, 'gate');
+    startWorker('output', { CHAOS_GATE: gate });
+    const coordinator = sandbox.start(['run', dir, '--redis', redis.url, '--queue', 'output'], env());
+    const logFile = join(sandbox.cwd, '.sdp', 'logs', featureId, `${idOf(0)}.log`);
+    const logText = async () => (existsSync(logFile) ? readFile(logFile, 'utf8') : '');
+    await until(async () => (await logText()).includes(`agent ${idOf(0)} started`), 'the first line in the log');
+    expect(await logText()).not.toContain('done');
+    await writeFile(gate, '');
+    expect((await coordinator.done).code).toBe(0);
+    // Each line once: what came while it ran is not sent again at the end.
+    const text = await logText();
+    expect(text.split(`agent ${idOf(0)} started`)).toHaveLength(2);
+    expect(text).toContain(`agent ${idOf(0)} done`);
+  });
+
   it('a cancel (Ctrl-C of the coordinator) aborts the jobs running on the workers', async () => {
     const nodes = Array.from({ length: 6 }, (_, index) => ({ id: idOf(index), dependsOn: [] }));
     const dir = await writeFeature(nodes);

@@ -152,6 +152,26 @@ describe('a run spread over workers', () => {
     expect(runs).toBe(2);
   });
 
+  it("relays a job's output while the job runs, each entry once and in order", async () => {
+    const { coordinator, worker } = setup();
+    const finish = deferred();
+    await worker(async (_task, context) => {
+      await context.log('first line\n');
+      await context.log('second line\n');
+      await finish.promise;
+      await context.log('last line\n');
+    });
+    const remote = await coordinator(1);
+    const outputs: string[] = [];
+    remote.onOutput(({ text }) => outputs.push(text));
+    const run = remote.execute('a', { signal: new AbortController().signal, attempt: 1, setHandle: () => undefined });
+    // Before the job ends (it waits for `finish`), its output so far has reached the coordinator.
+    await expect.poll(() => outputs.join(''), { timeout: 10_000 }).toBe('first line\nsecond line\n');
+    finish.resolve();
+    await run;
+    expect(outputs.join('')).toBe('first line\nsecond line\nlast line\n');
+  });
+
   it('relays a cancel to the worker running the job, and removes a job that did not start', async () => {
     const { coordinator, worker, inspect, featureId } = setup();
     const started = deferred();

@@ -6,6 +6,7 @@ import { resolveCoordinatorOptions, type CoordinatorOptions, type ResolvedCoordi
 import { AttemptFailedError, JobVanishedError } from './errors.js';
 import { jobIdOf, jobName, type JobData } from './job-id.js';
 import { JobWaiter } from './job-waiter.js';
+import { OutputRelay } from './output-relay.js';
 import { prioritiesOf } from './priority.js';
 
 /** An in-flight workstream found in the queue (left by an earlier coordinator) and taken over instead of enqueued again. */
@@ -16,7 +17,7 @@ export interface AdoptEvent {
   readonly state: 'completed' | 'running';
 }
 
-/** What a worker shipped back for one job (the command's output), read when the job ended. */
+/** Output a worker shipped back for one job (the command's), relayed as it comes (every `pollMs`) and when the job ended. */
 export interface OutputEvent {
   readonly id: string;
   readonly jobId: string;
@@ -123,19 +124,23 @@ export class Coordinator {
     const { jobId, adopted } = await this.#jobFor(id, text);
     if (adopted !== undefined) this.#on.adopt.emit({ id, jobId, state: adopted });
     if (adopted === 'completed') {
-      await this.#shipOutput(id, jobId);
+      if (this.#on.output.size > 0) await this.#relayOutput(id, jobId).read();
       return;
     }
     const cancel = () => void this.#cancel(jobId);
     if (signal.aborted) cancel();
     else signal.addEventListener('abort', cancel, { once: true });
+    // The command's output as it comes, not only when the job ended (a local run's log file fills live too).
+    const output = this.#on.output.size === 0 ? undefined : this.#relayOutput(id, jobId);
+    const relaying = output && setInterval(() => void output.read(), this.#options.pollMs);
     let outcome;
     try {
       outcome = await this.#waiter.wait(jobId);
     } finally {
       signal.removeEventListener('abort', cancel);
+      clearInterval(relaying);
     }
-    await this.#shipOutput(id, jobId);
+    await output?.read();
     if (outcome.state === 'completed') return;
     if (signal.aborted) throw signal.reason;
     if (outcome.state === 'failed') throw new AttemptFailedError(id, jobId, outcome.reason);
@@ -234,9 +239,9 @@ export class Coordinator {
     }
   }
 
-  async #shipOutput(id: string, jobId: string): Promise<void> {
-    if (this.#on.output.size === 0) return;
-    const { logs } = await this.#queue.getJobLogs(jobId);
-    if (logs.length > 0) this.#on.output.emit({ id, jobId, text: logs.join('') });
+  #relayOutput(id: string, jobId: string): OutputRelay {
+    return new OutputRelay(this.#queue, jobId, (text) => {
+      this.#on.output.emit({ id, jobId, text });
+    });
   }
 }

@@ -1,10 +1,11 @@
 import { utimesSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkerExecute } from '@sdp/bullmq';
 import { ShellExecutor } from '../shell-executor.js';
 import { LockLostError } from '@sdp/bullmq';
 import { supervisedCommand } from './keepalive-watchdog.js';
+import { OutputShipper } from './output-shipper.js';
 
 export interface ShellJobRunnerOptions {
   readonly command: string;
@@ -14,13 +15,16 @@ export interface ShellJobRunnerOptions {
   readonly graceMs: number;
 }
 
-/** Output shipped back to the coordinator per attempt, at most (the end is kept). */
+/** Output shipped back to the coordinator as it comes, per job at most; past it, only its last 64 KiB, at the end. */
 const maxOutputBytes = 1 << 20;
+const tailOutputBytes = 64 << 10;
+/** How often a running command's new output is shipped. */
+const shipEveryMs = 1000;
 
 /**
  * Runs a job's command on a worker through the CLI's shell executor: the workstream file's text in a
  * temporary copy (`SDP_WS_FILE`), the job's keepalive touched at each lock renewal for the watchdog,
- * its output shipped back to the coordinator when it ends.
+ * its output shipped back to the coordinator as it comes.
  */
 export function shellJobRunner(options: ShellJobRunnerOptions): WorkerExecute {
   return async (task, context) => {
@@ -45,6 +49,13 @@ export function shellJobRunner(options: ShellJobRunnerOptions): WorkerExecute {
         logDir: dir,
         graceMs: options.graceMs,
       });
+      const shipper = new OutputShipper({
+        file: executor.logFile(task.workstream),
+        send: (text) => context.log(text),
+        maxBytes: maxOutputBytes,
+        tailBytes: tailOutputBytes,
+      });
+      const shipping = setInterval(() => void shipper.ship(), shipEveryMs);
       // A lost lock allows no grace: the job may already run elsewhere. (Listeners run in order: this one first.)
       const onAbort = () => {
         if (context.signal.reason instanceof LockLostError) executor.stopSignal = 'SIGKILL';
@@ -56,8 +67,8 @@ export function shellJobRunner(options: ShellJobRunnerOptions): WorkerExecute {
       } finally {
         context.signal.removeEventListener('abort', onAbort);
         stopRenewing();
-        const output = await readFile(executor.logFile(task.workstream)).catch(() => Buffer.alloc(0));
-        await context.log(output.subarray(Math.max(0, output.length - maxOutputBytes)).toString()).catch(() => undefined);
+        clearInterval(shipping);
+        await shipper.finish();
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
