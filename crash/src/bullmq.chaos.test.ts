@@ -107,6 +107,19 @@ async function parentOf(pid: number): Promise<number> {
   }
 }
 
+/** The pids of the live children of `pid` (Linux /proc). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (/^\d+$/.test(name) && (await parentOf(Number(name))) === pid) children.push(Number(name));
+  }
+  return children;
+}
+
+async function commandLineOf(pid: number): Promise<string> {
+  return (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
+}
+
 /** Index of a worker whose command is running now (agent -> its shell -> its supervisor -> the worker), once there is one. */
 async function busyWorker(workers: readonly CliRun[]): Promise<number> {
   let found = -1;
@@ -312,7 +325,7 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
     const nodes = [{ id: idOf(0), dependsOn: [] }];
     const dir = await writeFeature(nodes);
     const gate = join(chaosDir, 'gate');
-    startWorker('output', { CHAOS_GATE: gate });
+    const worker = startWorker('output', { CHAOS_GATE: gate });
     const coordinator = sandbox.start(['run', dir, '--redis', redis.url, '--queue', 'output'], env());
     const logFile = join(sandbox.cwd, '.sdp', 'logs', featureId, `${idOf(0)}.log`);
     const logText = async () => (existsSync(logFile) ? readFile(logFile, 'utf8') : '');
@@ -324,6 +337,10 @@ describe('a run over BullMQ workers', { timeout: 120_000 }, () => {
     const text = await logText();
     expect(text.split(`agent ${idOf(0)} started`)).toHaveLength(2);
     expect(text).toContain(`agent ${idOf(0)} done`);
+    // The job left no process behind on the worker: its command's supervisor is gone, and no idle spare waits.
+    const supervisors = async () =>
+      (await Promise.all((await childrenOf(worker.pid)).map(commandLineOf))).filter((line) => line.includes('supervisor'));
+    await until(async () => (await supervisors()).length === 0, 'no supervisor left on the worker');
   });
 
   it('a cancel (Ctrl-C of the coordinator) aborts the jobs running on the workers', async () => {

@@ -111,12 +111,19 @@ export class ShellExecutor {
   /** Kills what still runs and waits (at most `timeoutMs`) until every group is gone. */
   async close(timeoutMs: number): Promise<void> {
     this.#closed = true;
-    // A spare whose stdin ends before its first line exits: it was not needed.
-    for (const spare of this.#spares.splice(0)) spare.stdin.destroy();
+    // A spare has no command yet: ended at once, and awaited, so that none outlives the run (one still
+    // starting Node would otherwise read the end of its stdin only after the CLI exited).
+    const spares = this.#spares.splice(0).map(async (spare) => {
+      if (spare.exitCode === null && spare.signalCode === null) {
+        const exited = once(spare, 'exit');
+        spare.kill('SIGKILL');
+        await exited;
+      }
+    });
     this.killAll();
     const timer = new AbortController();
     await Promise.race([
-      Promise.allSettled([...this.#settled]),
+      Promise.allSettled([...this.#settled, ...spares]),
       sleep(timeoutMs, undefined, { signal: timer.signal }).catch(() => undefined),
     ]);
     timer.abort();

@@ -48,6 +48,8 @@ export function shellJobRunner(options: ShellJobRunnerOptions): WorkerExecute {
         files: new Map([[task.workstream, file]]),
         logDir: dir,
         graceMs: options.graceMs,
+        // One command per executor: no warm spare supervisor to start, and none left behind after the job.
+        spares: 0,
       });
       const shipper = new OutputShipper({
         file: executor.logFile(task.workstream),
