@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cliPath, startCli, type Finished } from './test-support/start-cli.js';
 
 // These tests spawn the built CLI (turbo builds the package before its tests).
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../test-fixtures/cli/', import.meta.url));
 const agent = `node ${join(fixtures, 'agent.mjs')}`;
 
@@ -20,29 +20,7 @@ afterEach(async () => {
   await rm(cwd, { recursive: true, force: true });
 });
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(process.execPath, [cli, ...args], {
-    cwd,
-    env: { ...process.env, MARKER_DIR: cwd, RUN_LOG: join(cwd, 'run.log'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<Finished>((resolve) => {
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { child, done };
-}
+const start = (args: string[], env: Record<string, string> = {}) => startCli(cwd, args, env);
 
 function sdp(args: string[], env: Record<string, string> = {}): Promise<Finished> {
   return start(args, env).done;
@@ -259,7 +237,7 @@ describe('sdp-dispatch run', () => {
   });
 
   it('shows a live view on a terminal', async () => {
-    const command = [process.execPath, cli, 'run', fixture('valid'), '--exec', `'${agent}'`].join(' ');
+    const command = [process.execPath, cliPath, 'run', fixture('valid'), '--exec', `'${agent}'`].join(' ');
     const { done } = spawnScript(command);
     const result = await done;
     expect(result.code).toBe(0);

@@ -1,16 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startCli } from '../test-support/start-cli.js';
 import type { StoredRunRecord } from './run-record.js';
 import type { Trace } from './render-trace.js';
 
 // These tests spawn the built CLI (turbo builds the package before its tests) on a copy of a
 // fixture folder inside a fresh working directory, which is then the state root (.sdp/).
-const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../../test-fixtures/cli/', import.meta.url));
 const agent = `node ${join(fixtures, 'agent.mjs')}`;
 
@@ -25,29 +24,7 @@ afterEach(async () => {
   await rm(cwd, { recursive: true, force: true });
 });
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [cli, ...args], {
-    cwd,
-    env: { ...process.env, MARKER_DIR: cwd, RUN_LOG: join(cwd, 'run.log'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<Finished>((resolve) => {
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { child, done };
-}
+const start = (args: string[], env: Record<string, string> = {}) => startCli(cwd, args, env);
 
 const sdp = (args: string[], env: Record<string, string> = {}) => start(args, env).done;
 const runsDir = () => join(cwd, '.sdp', 'runs', 'F001');
