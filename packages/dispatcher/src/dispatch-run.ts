@@ -172,11 +172,12 @@ export class DispatchRun {
       const survivor = inDoubt.size > 0 ? inDoubt.get(id) : undefined;
       if (survivor !== undefined) {
         // An earlier run's attempt may still live: never start a second copy.
-        this.ledger.trackOf(id).error = survivor.error;
-        this.ledger.failed(id);
+        const track = this.ledger.take(id);
+        track.error = survivor.error;
+        this.ledger.failed(id, track);
         continue;
       }
-      const track = this.ledger.trackOf(id);
+      const track = this.ledger.take(id);
       inFlight.set(id, track);
       void this.#live(id, track);
       if (state === 'half-open') return undefined;
@@ -213,7 +214,7 @@ export class DispatchRun {
         // An abandoned attempt may still run: no retry may start beside it.
         if (end === 'abandoned' || attempt > options.retries || this.#outcome !== undefined) {
           hooks.onFailure({ id, attempt, error, durationMs, willRetry: false });
-          ledger.failed(id);
+          ledger.failed(id, track);
           return;
         }
         const retryInMs = this.#retryDelay(attempt);
@@ -221,7 +222,7 @@ export class DispatchRun {
         const next = await this.#backoff(track, retryInMs);
         if (next === 'stopped') {
           // The run stopped during the wait: the failure stands (the next run retries it).
-          ledger.failed(id);
+          ledger.failed(id, track);
           return;
         }
         if (next === 'cancelled') return;
@@ -231,7 +232,7 @@ export class DispatchRun {
       // leaving it 'running' forever or surfacing as an unhandled rejection.
       if (!ledger.closed && ready.status(id) === 'running') {
         track.error = bug;
-        ledger.failed(id);
+        ledger.failed(id, track);
       }
     } finally {
       this.#release(id, track);

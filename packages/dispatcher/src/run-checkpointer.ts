@@ -5,6 +5,7 @@ import type { Clock } from '@sdp/internal';
 import type { RunChanges } from './run-changes.js';
 import type { RunLedger } from './run-ledger.js';
 import { resultsOf } from './run-report.js';
+import { recorded } from './workstream-table.js';
 
 export interface RunCheckpointerOptions {
   store: CheckpointStore;
@@ -73,14 +74,20 @@ export class RunCheckpointer {
     }
     // A failure recorded earlier (by Go's implementation too) stays recorded until this run retries it.
     const settled = new Set([...completed, ...failed]);
+    const { table } = run;
     for (const id of previous?.failed ?? []) {
-      if (graph.has(id) && !run.tracks.has(id) && !settled.has(id)) failed.push(id);
+      const node = graph.indexOf(id);
+      if (node !== -1 && table.taken[node] !== 1 && !settled.has(id)) failed.push(id);
     }
     const attempts: Record<string, number> = { ...previous?.attempts };
     const durations: Record<string, number> = { ...previous?.durations_ms };
-    for (const [id, track] of run.tracks) {
-      if (track.attempts > 0) attempts[id] = (previous?.attempts?.[id] ?? 0) + track.attempts;
-      if (track.durationMs !== undefined) durations[id] = track.durationMs;
+    const ids = graph.ids();
+    for (let node = 0; node < table.size; node++) {
+      const id = ids[node] ?? '';
+      const made = table.attempts[node] ?? 0;
+      if (made > 0) attempts[id] = (previous?.attempts?.[id] ?? 0) + made;
+      const durationMs = recorded(table.durationMs, node);
+      if (durationMs !== undefined) durations[id] = durationMs;
     }
     this.#fingerprint ??= graph.fingerprint();
     const handles = run.runningHandles();
@@ -115,10 +122,12 @@ export class RunCheckpointer {
     if (changes.executed.size > 0) {
       const attempts: Record<string, number> = {};
       const durations: Record<string, number> = {};
+      const { table } = run;
       for (const id of changes.executed) {
-        const track = run.tracks.get(id);
-        attempts[id] = (previous?.attempts?.[id] ?? 0) + (track?.attempts ?? 0);
-        if (track?.durationMs !== undefined) durations[id] = track.durationMs;
+        const node = this.#options.graph.indexOf(id);
+        attempts[id] = (previous?.attempts?.[id] ?? 0) + (table.attempts[node] ?? 0);
+        const durationMs = recorded(table.durationMs, node);
+        if (durationMs !== undefined) durations[id] = durationMs;
       }
       update.attempts = attempts;
       update.durations_ms = durations;

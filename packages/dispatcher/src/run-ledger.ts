@@ -3,7 +3,8 @@ import type { AttemptHandle } from './attempt-handle.js';
 import type { RunInputs } from './dispatch-run.js';
 import type { AbandonEvent } from './events.js';
 import { RunChanges } from './run-changes.js';
-import { errorRecordOf, type AttemptOutcome, type AttemptRecord, type ReportInputs } from './run-report.js';
+import type { AttemptOutcome, ReportInputs } from './run-report.js';
+import { WorkstreamTable } from './workstream-table.js';
 import { newTrack, type Track } from './workstream-track.js';
 
 /** What the ledger reads from its run. */
@@ -19,7 +20,8 @@ export type LedgerInputs = Pick<RunInputs, 'graph' | 'ready' | 'hooks' | 'interr
  */
 export class RunLedger {
   readonly #in: LedgerInputs;
-  readonly tracks = new Map<string, Track>();
+  /** Every workstream, by node index: what outlasts its slot. */
+  readonly table: WorkstreamTable;
   readonly blockedBy = new Map<string, string>();
   /** Workstreams holding a slot: executing, or waiting for their next attempt. */
   readonly inFlight = new Map<string, Track>();
@@ -37,22 +39,25 @@ export class RunLedger {
 
   constructor(inputs: LedgerInputs) {
     this.#in = inputs;
+    this.table = new WorkstreamTable(inputs.graph.size);
   }
 
-  trackOf(id: string): Track {
-    let track = this.tracks.get(id);
-    if (track === undefined) {
-      track = newTrack();
-      this.tracks.set(id, track);
-    }
-    return track;
+  /** A workstream just taken from the ready set; it goes on from the attempts it made earlier in this run. */
+  take(id: string): Track {
+    const node = this.#in.graph.indexOf(id);
+    const { table } = this;
+    table.taken[node] = 1;
+    return newTrack(node, table.attempts[node] ?? 0);
   }
 
   /** The executor of attempt `track.attempts` is about to be called. */
   attemptStarted(id: string, track: Track): void {
     const now = this.#in.clock.now();
-    track.attemptStartedAt = now;
-    track.startedAt ??= now;
+    const { table } = this;
+    const { node } = track;
+    table.attempts[node] = track.attempts;
+    table.attemptStartedAt[node] = now;
+    if (Number.isNaN(table.startedAt[node])) table.startedAt[node] = now;
     track.live = true;
     track.ended = false;
     track.handle = undefined;
@@ -82,13 +87,16 @@ export class RunLedger {
    */
   endAttempt(id: string, track: Track, outcome: AttemptOutcome, measured: boolean): number {
     const now = this.#in.clock.now();
-    const durationMs = Math.max(0, now - track.attemptStartedAt);
+    const { table } = this;
+    const { node } = track;
+    const durationMs = Math.max(0, now - (table.attemptStartedAt[node] ?? now));
     if (track.ended) return durationMs;
     track.ended = true;
-    track.records.push(recordOf(track, outcome, now));
+    table.recordEnd(node, outcome, now, track.handle, track.error);
+    if (outcome !== 'completed') table.errors.set(node, track.error);
     if (measured) {
-      track.durationMs = durationMs;
-      track.workMs += durationMs;
+      table.durationMs[node] = durationMs;
+      table.workMs[node] = (table.workMs[node] ?? 0) + durationMs;
       this.#changes?.executed.add(id);
     }
     this.#span.last = now;
@@ -114,7 +122,9 @@ export class RunLedger {
     this.#in.hooks.onComplete(id, track.attempts, durationMs);
   }
 
-  failed(id: string): void {
+  /** The workstream failed for good; `track.error` says why. */
+  failed(id: string, track: Track): void {
+    if (track.error !== undefined) this.table.errors.set(track.node, track.error);
     this.failures += 1;
     this.#changes?.failed.push(id);
     for (const skipped of this.#in.ready.fail(id)) {
@@ -173,14 +183,6 @@ export class RunLedger {
 
   reportInputs(): ReportInputs {
     const { graph, ready, alreadyCompleted, interrupted, concurrency } = this.#in;
-    return { graph, ready, tracks: this.tracks, blockedBy: this.blockedBy, alreadyCompleted, interrupted, concurrency };
+    return { graph, ready, table: this.table, blockedBy: this.blockedBy, alreadyCompleted, interrupted, concurrency };
   }
-}
-
-function recordOf(track: Track, outcome: AttemptOutcome, endedAt: number): AttemptRecord {
-  const { attempts: attempt, attemptStartedAt: startedAt, handle } = track;
-  if (outcome === 'completed')
-    return handle === undefined ? { attempt, startedAt, endedAt, outcome } : { attempt, startedAt, endedAt, outcome, handle };
-  const error = errorRecordOf(track.error);
-  return handle === undefined ? { attempt, startedAt, endedAt, outcome, error } : { attempt, startedAt, endedAt, outcome, error, handle };
 }

@@ -2,7 +2,7 @@ import type { CircuitState } from '@sdp/circuit-breaker';
 import type { DependencyGraph, ReadySet } from '@sdp/graph';
 import type { AttemptHandle } from './attempt-handle.js';
 import type { AbandonEvent, InDoubtResult } from './events.js';
-import type { Track } from './workstream-track.js';
+import { recorded, type WorkstreamTable } from './workstream-table.js';
 
 /** How a workstream ended in one run. */
 export type WorkstreamStatus = 'completed' | 'failed' | 'skipped' | 'cancelled' | 'not-run';
@@ -135,7 +135,7 @@ export function errorRecordOf(error: unknown): ErrorRecord {
 export interface ReportInputs {
   readonly graph: DependencyGraph;
   readonly ready: ReadySet;
-  readonly tracks: ReadonlyMap<string, Track>;
+  readonly table: WorkstreamTable;
   readonly blockedBy: ReadonlyMap<string, string>;
   /** Completed before this run: never executed. */
   readonly alreadyCompleted: ReadonlySet<string>;
@@ -144,44 +144,44 @@ export interface ReportInputs {
   readonly concurrency: number;
 }
 
-const noAttempts: readonly AttemptRecord[] = Object.freeze([]);
-
 /** One result per workstream, in the graph's insertion order. */
 export function resultsOf(inputs: ReportInputs): WorkstreamResult[] {
-  const { graph, ready, tracks, blockedBy, alreadyCompleted, interrupted } = inputs;
+  const { graph, ready, table, blockedBy, alreadyCompleted, interrupted } = inputs;
   // Lookups in sets and maps that are empty in most runs are skipped: this runs once per workstream.
   const anyAlreadyCompleted = alreadyCompleted.size > 0;
   const anyInterrupted = interrupted.size > 0;
   const anyBlocked = blockedBy.size > 0;
-  return graph.ids().map((id) => {
+  // Nodes added to the graph during the run are not part of it: a node index past the table took no part.
+  return graph.ids().map((id, node) => {
     const status = statusOf(ready, id);
-    const track = tracks.get(id);
-    const startedAt = track?.startedAt;
-    const durationMs = track?.durationMs;
-    const attempts = track?.attempts ?? 0;
-    const attemptRecords = track?.records ?? noAttempts;
-    const isAlreadyCompleted = anyAlreadyCompleted && alreadyCompleted.has(id);
+    const startedAt = recorded(table.startedAt, node);
+    const durationMs = recorded(table.durationMs, node);
+    const attempts = table.attempts[node] ?? 0;
+    const attemptRecords = table.recordsOf(node);
+    const alreadyCompletedHere = anyAlreadyCompleted && alreadyCompleted.has(id);
     const rerunAfterCrash = anyInterrupted && startedAt !== undefined && interrupted.has(id);
-    const already = isAlreadyCompleted;
     // Whole literals for the common shapes: a property added later costs the object a second allocation.
     const result: Mutable<WorkstreamResult> =
       startedAt === undefined
-        ? { id, status, attempts, attemptRecords, alreadyCompleted: already, rerunAfterCrash }
+        ? { id, status, attempts, attemptRecords, alreadyCompleted: alreadyCompletedHere, rerunAfterCrash }
         : durationMs === undefined
-          ? { id, status, attempts, attemptRecords, alreadyCompleted: already, rerunAfterCrash, startedAt: new Date(startedAt) }
+          ? { id, status, attempts, attemptRecords, alreadyCompleted: alreadyCompletedHere, rerunAfterCrash, startedAt: new Date(startedAt) }
           : {
               id,
               status,
               attempts,
               attemptRecords,
-              alreadyCompleted: already,
+              alreadyCompleted: alreadyCompletedHere,
               rerunAfterCrash,
               startedAt: new Date(startedAt),
               durationMs,
             };
     const blocker = anyBlocked ? blockedBy.get(id) : undefined;
     if (blocker !== undefined) result.blockedBy = blocker;
-    if ((status === 'failed' || status === 'cancelled') && track?.error !== undefined) result.error = track.error;
+    if (status === 'failed' || status === 'cancelled') {
+      const error = table.errors.get(node);
+      if (error !== undefined) result.error = error;
+    }
     return result;
   });
 }
@@ -204,12 +204,14 @@ function statusOf(ready: ReadySet, id: string): WorkstreamStatus {
 
 /** The critical path by the work measured in this run, and `max(its length, total work / concurrency)`. */
 export function criticalPathOf(inputs: ReportInputs): { path: readonly string[]; lowerBoundMs: number } {
-  const { graph, tracks, concurrency } = inputs;
+  const { graph, table, concurrency } = inputs;
+  const { workMs } = table;
   let total = 0;
-  for (const track of tracks.values()) total += track.workMs;
+  for (const ms of workMs) total += ms;
   if (total === 0) return { path: [], lowerBoundMs: 0 };
-  const { path, length } = graph.criticalPath((id) => tracks.get(id)?.workMs ?? 0);
-  return { path: path.filter((id) => (tracks.get(id)?.workMs ?? 0) > 0), lowerBoundMs: Math.max(length, total / concurrency) };
+  const workOf = (id: string): number => workMs[graph.indexOf(id)] ?? 0;
+  const { path, length } = graph.criticalPath(workOf);
+  return { path: path.filter((id) => workOf(id) > 0), lowerBoundMs: Math.max(length, total / concurrency) };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -1,25 +1,17 @@
 import type { AttemptHandle } from './attempt-handle.js';
-import type { AttemptRecord } from './run-report.js';
 
 /**
- * What a run knows of one workstream it took from the ready set. The fields of the current attempt
- * are one set, not one per attempt: a workstream never has two live attempts.
+ * A workstream while it holds a slot in a run: its current attempt. One set of fields, not one per
+ * attempt: a workstream never has two live attempts. What outlasts the slot is in the run's
+ * `WorkstreamTable`.
  */
 export interface Track {
+  /** Its node index (see `WorkstreamTable`). */
+  readonly node: number;
   /** Attempts started in this run; the current (or last) one is number `attempts`. */
   attempts: number;
-  /** Every attempt of this run that is over (settled or abandoned), in order. */
-  readonly records: AttemptRecord[];
-  /** Start of its first attempt in this run (epoch ms). */
-  startedAt: number | undefined;
-  /** Of its last attempt that measured the work (not a cancelled one). */
-  durationMs: number | undefined;
-  /** Time spent executing, over all its attempts. */
-  workMs: number;
   /** Of its last attempt that did not complete. */
   error: unknown;
-  /** Start of the current attempt (epoch ms). */
-  attemptStartedAt: number;
   /** The current attempt's executor was called and has not settled: something of it may be alive. */
   live: boolean;
   /** The current attempt is over for the run (recorded): settled, or abandoned while still live. */
@@ -40,19 +32,7 @@ export interface AttemptDeadline {
   passed: boolean;
 }
 
-export function newTrack(): Track {
-  return {
-    attempts: 0,
-    records: [],
-    startedAt: undefined,
-    durationMs: undefined,
-    workMs: 0,
-    error: undefined,
-    attemptStartedAt: 0,
-    live: false,
-    ended: true,
-    handle: undefined,
-    deadline: undefined,
-    backoff: undefined,
-  };
+/** The track of `node`, taken with `attempts` already made in this run. */
+export function newTrack(node: number, attempts: number): Track {
+  return { node, attempts, error: undefined, live: false, ended: true, handle: undefined, deadline: undefined, backoff: undefined };
 }

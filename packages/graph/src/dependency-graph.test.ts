@@ -46,6 +46,8 @@ describe('DependencyGraph construction', () => {
     ]);
     expect(graph.has('a')).toBe(true);
     expect(graph.has('x')).toBe(false);
+    expect(graph.ids().map((id) => graph.indexOf(id))).toEqual([0, 1, 2, 3]);
+    expect(graph.indexOf('x')).toBe(-1);
   });
 
   it('accepts any iterable of nodes and nodes without dependsOn', () => {
@@ -62,6 +64,7 @@ describe('DependencyGraph construction', () => {
     const before = graph.fingerprint();
     expect(graph.addNode('c', ['a', 'b', 'a'])).toBe(graph);
     expect(graph.topologicalOrder()).toEqual(['a', 'b', 'c']);
+    expect(graph.indexOf('c')).toBe(2);
     expect(graph.dependenciesOf('c')).toEqual(['a', 'b']);
     expect(graph.dependentsOf('a')).toEqual(['b', 'c']);
     expect(graph.fingerprint()).not.toBe(before);

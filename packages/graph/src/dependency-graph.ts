@@ -170,6 +170,14 @@ export class DependencyGraph extends GraphCoreOwner {
     return this.#index.has(id);
   }
 
+  /**
+   * The position of `id` in `ids()` (its insertion order, which never changes), or -1 when the graph
+   * has no such node. Lets a caller keep per-node data in arrays instead of maps keyed by id.
+   */
+  indexOf(id: string): number {
+    return this.#index.get(id) ?? -1;
+  }
+
   /** Every id, in insertion order. */
   ids(): readonly string[] {
     return [...this.#ids];
