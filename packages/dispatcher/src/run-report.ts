@@ -160,22 +160,16 @@ export function resultsOf(inputs: ReportInputs): WorkstreamResult[] {
     const attemptRecords = table.recordsOf(node);
     const alreadyCompletedHere = anyAlreadyCompleted && alreadyCompleted.has(id);
     const rerunAfterCrash = anyInterrupted && startedAt !== undefined && interrupted.has(id);
-    // Whole literals for the common shapes: a property added later costs the object a second allocation.
-    const result: Mutable<WorkstreamResult> =
-      startedAt === undefined
-        ? { id, status, attempts, attemptRecords, alreadyCompleted: alreadyCompletedHere, rerunAfterCrash }
-        : durationMs === undefined
-          ? { id, status, attempts, attemptRecords, alreadyCompleted: alreadyCompletedHere, rerunAfterCrash, startedAt: new Date(startedAt) }
-          : {
-              id,
-              status,
-              attempts,
-              attemptRecords,
-              alreadyCompleted: alreadyCompletedHere,
-              rerunAfterCrash,
-              startedAt: new Date(startedAt),
-              durationMs,
-            };
+    const result: Mutable<WorkstreamResult> = {
+      id,
+      status,
+      attempts,
+      attemptRecords,
+      alreadyCompleted: alreadyCompletedHere,
+      rerunAfterCrash,
+    };
+    if (startedAt !== undefined) result.startedAt = new Date(startedAt);
+    if (durationMs !== undefined) result.durationMs = durationMs;
     const blocker = anyBlocked ? blockedBy.get(id) : undefined;
     if (blocker !== undefined) result.blockedBy = blocker;
     if (status === 'failed' || status === 'cancelled') {

@@ -24,7 +24,6 @@ import { levelsOf } from './levels.js';
 import { nodeIdProblem } from './node-id.js';
 import type { ReadySetOptions } from './ready-set.js';
 import { ReadySet } from './ready-set.js';
-import { keepShapeOf } from './engine/shape-keeper.js';
 import { topologicalSort } from './topological-sort.js';
 
 /** A node as given to {@link DependencyGraph.fromNodes}: its id and the ids it depends on. */
@@ -297,8 +296,3 @@ export class DependencyGraph extends GraphCoreOwner {
     return this.#ids[node] ?? '';
   }
 }
-
-// Engine trick (see engine/shape-keeper): every ready set shares its shape (and its core's) with this empty one. Without it, a full
-// collection between two runs, with nothing of the last one alive, discards the optimised `take`
-// and `complete`, and re-optimising them makes the next 20k-node drain cost about 1.7 times as much.
-keepShapeOf(new DependencyGraph().readySet());

@@ -1,7 +1,6 @@
 import { describeValue } from '@sdp/internal';
 import type { Weight } from './chain-lengths.js';
 import { chainLengthsOf, readWeights } from './chain-lengths.js';
-import { completeDependents, fillReady, sortByPriority } from './engine/ready-kernels.js';
 import type { GraphCore } from './graph-core.js';
 import { completedFlags, indexOf, lookupIndex } from './graph-core.js';
 import { coreOf, type GraphCoreOwner } from './graph-core-owner.js';
@@ -9,6 +8,7 @@ import { heapPop, heapPush } from './index-heap.js';
 import type { NodeStateOperation } from './node-state-error.js';
 import { NodeStateError } from './node-state-error.js';
 import { COMPLETED, FAILED, PENDING, READY, RUNNING, SKIPPED, statusName, type NodeStatus } from './node-status.js';
+import { sortByPriority } from './sort-by-priority.js';
 
 export interface ReadySetOptions {
   /**
@@ -35,7 +35,6 @@ export interface ReadySetOptions {
  * throw a {@link NodeStateError}.
  */
 export class ReadySet {
-  // The hot paths read typed arrays straight from fields and leave the work to plain functions.
   readonly #core: GraphCore;
   readonly #ids: readonly string[];
   readonly #index: ReadonlyMap<string, number>;
@@ -77,16 +76,26 @@ export class ReadySet {
     this.#heapNodes = new Int32Array(size);
     this.#heapKeys = new Float64Array(size);
     this.#madeReady = new Int32Array(widestFanOut(core.dependents.offsets, size));
-    this.#readyCount = fillReady(
-      core.dependencies.offsets,
-      core.dependencies.targets,
-      completed,
-      priority,
-      this.#status,
-      this.#waiting,
-      this.#heapNodes,
-      this.#heapKeys,
-    );
+    this.#fill(core.dependencies.offsets, core.dependencies.targets, completed);
+  }
+
+  /** Sets every node's status and count of dependencies not completed, and puts the nodes with none on the heap. */
+  #fill(offsets: Int32Array, targets: Int32Array, completed: Uint8Array): void {
+    const status = this.#status;
+    // Without completed nodes, a node waits on all its dependencies: no need to look at them.
+    const anyCompleted = completed.includes(1);
+    for (let node = 0; node < status.length; node++) {
+      if (completed[node] === 1) {
+        status[node] = COMPLETED;
+        continue;
+      }
+      const start = offsets[node] ?? 0;
+      const end = offsets[node + 1] ?? 0;
+      let count = end - start;
+      if (anyCompleted) for (let e = start; e < end; e++) if (completed[targets[e] ?? 0] === 1) count--;
+      this.#waiting[node] = count;
+      if (count === 0) this.#makeReady(node);
+    }
   }
 
   /** Ready nodes not taken yet. */
@@ -123,9 +132,8 @@ export class ReadySet {
   /** Puts a running node back among the ready ones (it was not started after all). */
   release(id: string): void {
     const node = this.#runningNode(id, 'release');
-    this.#status[node] = READY;
     this.#running--;
-    heapPush(this.#heapNodes, this.#heapKeys, this.#readyCount++, node, this.#priority[node] ?? 0);
+    this.#makeReady(node);
   }
 
   /** Marks a running node completed; returns the nodes this made ready, highest priority first. */
@@ -133,20 +141,21 @@ export class ReadySet {
     const node = this.#runningNode(id, 'complete');
     this.#status[node] = COMPLETED;
     this.#running--;
+    // Counts down its dependents; those left waiting on nothing become ready.
     const madeReady = this.#madeReady;
-    const count = completeDependents(
-      node,
-      this.#dependentOffsets,
-      this.#dependentTargets,
-      this.#status,
-      this.#waiting,
-      this.#priority,
-      this.#heapNodes,
-      this.#heapKeys,
-      this.#readyCount,
-      madeReady,
-    );
-    this.#readyCount += count;
+    const offsets = this.#dependentOffsets;
+    const targets = this.#dependentTargets;
+    const end = offsets[node + 1] ?? 0;
+    let count = 0;
+    for (let e = offsets[node] ?? 0; e < end; e++) {
+      const dependent = targets[e] ?? 0;
+      const left = (this.#waiting[dependent] ?? 0) - 1;
+      this.#waiting[dependent] = left;
+      if (left === 0 && this.#status[dependent] === PENDING) {
+        this.#makeReady(dependent);
+        madeReady[count++] = dependent;
+      }
+    }
     if (count === 0) return [];
     const ids = this.#ids;
     if (count === 1) return [ids[madeReady[0] ?? 0] ?? ''];
@@ -187,6 +196,11 @@ export class ReadySet {
 
   status(id: string): NodeStatus {
     return statusName(this.#status[indexOf(this.#core, id, 'status')] ?? PENDING);
+  }
+
+  #makeReady(node: number): void {
+    this.#status[node] = READY;
+    heapPush(this.#heapNodes, this.#heapKeys, this.#readyCount++, node, this.#priority[node] ?? 0);
   }
 
   #runningNode(id: string, operation: NodeStateOperation): number {
