@@ -1,5 +1,5 @@
 import type { AttemptRecord, ErrorRecord, GraphChanges, RunReport, WorkstreamStatus } from './run-report.js';
-import { errorRecordOf } from './run-report.js';
+import { errorRecordOf } from '@sdp/internal';
 
 /** The version of {@link RunRecord}'s shape; a reader refuses a record of a version it does not know. */
 export const RUN_RECORD_VERSION = 1;

@@ -1,4 +1,5 @@
 import type { CircuitState } from '@sdp/circuit-breaker';
+import type { ErrorRecord } from '@sdp/internal';
 import type { DependencyGraph, ReadySet } from '@sdp/graph';
 import type { AttemptHandle } from './attempt-handle.js';
 import type { AbandonEvent, InDoubtResult } from './events.js';
@@ -13,12 +14,7 @@ export type WorkstreamStatus = 'completed' | 'failed' | 'skipped' | 'cancelled' 
  */
 export type AttemptOutcome = 'completed' | 'failed' | 'timed-out' | 'cancelled' | 'abandoned';
 
-/** An error as JSON: its name and message, and `exitCode` when the error carried a numeric one. */
-export interface ErrorRecord {
-  readonly name: string;
-  readonly message: string;
-  readonly exitCode?: number;
-}
+export type { ErrorRecord } from '@sdp/internal';
 
 export interface AttemptRecord {
   /** 1-based within this run. */
@@ -120,15 +116,6 @@ export function countByStatus(results: readonly WorkstreamResult[]): RunTotals {
   const totals: Record<WorkstreamStatus, number> = { completed: 0, failed: 0, skipped: 0, cancelled: 0, 'not-run': 0 };
   for (const result of results) totals[result.status] += 1;
   return totals;
-}
-
-/** An error as JSON (see {@link ErrorRecord}); a thrown non-Error is described by its string form. */
-export function errorRecordOf(error: unknown): ErrorRecord {
-  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const { exitCode } = error as { exitCode?: unknown };
-  return typeof exitCode === 'number'
-    ? { name: error.name, message: error.message, exitCode }
-    : { name: error.name, message: error.message };
 }
 
 /** What the report of one run is computed from. */

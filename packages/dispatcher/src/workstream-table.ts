@@ -1,5 +1,6 @@
 import type { AttemptHandle } from './attempt-handle.js';
-import { errorRecordOf, type AttemptOutcome, type AttemptRecord } from './run-report.js';
+import { errorRecordOf } from '@sdp/internal';
+import type { AttemptOutcome, AttemptRecord } from './run-report.js';
 
 /**
  * What a run keeps of every workstream once its attempts are over, by node index (the position in

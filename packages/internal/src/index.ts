@@ -2,6 +2,7 @@
 export { systemClock, type Clock } from './clock.js';
 export { describeValue } from './describe-value.js';
 export { hasErrorCode } from './error-code.js';
+export { errorRecordOf, type ErrorRecord } from './error-record.js';
 export type { Dispose } from './dispose.js';
 export { Listeners } from './listeners.js';
 export { isProcessGroupAlive, signalProcessGroup } from './process-group.js';

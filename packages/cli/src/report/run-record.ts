@@ -49,12 +49,3 @@ export interface StoredRunRecord extends RunRecord {
   /** The command that resumes this run (when it did not complete). */
   readonly resumeCommand?: string;
 }
-
-/** An error as JSON: name, message, and the exit code when the error carries a numeric one. */
-export function errorRecordOf(error: unknown): ErrorRecord {
-  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const { exitCode } = error as { exitCode?: unknown };
-  return typeof exitCode === 'number'
-    ? { name: error.name, message: error.message, exitCode }
-    : { name: error.name, message: error.message };
-}

@@ -1,13 +1,7 @@
 import { isAttemptTimeoutError, type Dispatcher, type RunReport } from '@sdp/dispatcher';
 import type { DependencyGraph } from '@sdp/graph';
-import {
-  errorRecordOf,
-  type AttemptOutcome,
-  type AttemptRecord,
-  type BreakerChange,
-  type StoredRunRecord,
-  type WorkstreamRecord,
-} from './run-record.js';
+import { errorRecordOf } from '@sdp/internal';
+import { type AttemptOutcome, type AttemptRecord, type BreakerChange, type StoredRunRecord, type WorkstreamRecord } from './run-record.js';
 
 export interface RecordContext {
   readonly runId: string;
