@@ -491,6 +491,31 @@ describe('Dispatcher checkpoints and resume', () => {
     expect(await readdir(test.dir)).toEqual([]);
   });
 
+  it('runs the graph as it was at the start: a node added mid-run waits for the next run, which runs only it', async () => {
+    const graph = graphOf({ a: [], b: ['a'] });
+    const first = new RecordingExecutor((id) => {
+      if (id === 'a') graph.addNode('c', ['a']);
+      return true;
+    });
+    const report = await dispatcher(graph).run(first.execute);
+    expect(report.results.map((result) => [result.id, result.status])).toEqual([
+      ['a', 'completed'],
+      ['b', 'completed'],
+    ]);
+    expect(first.started).toEqual(['a', 'b']);
+    // Not the whole graph: the checkpoint stays, so that nothing completed runs again.
+    expect(report.checkpoint?.kept).toBe(true);
+    const second = new RecordingExecutor(succeed);
+    const next = await dispatcher(graph).run(second.execute);
+    expect(second.started).toEqual(['c']);
+    expect(next.results.map((result) => [result.id, result.status, result.alreadyCompleted])).toEqual([
+      ['a', 'completed', true],
+      ['b', 'completed', true],
+      ['c', 'completed', false],
+    ]);
+    expect(next.checkpoint?.kept).toBe(false);
+  });
+
   it('keeps an earlier failure recorded until this run retries it (a stop before the retry loses no failure)', async () => {
     const graph = graphOf({ a: [], b: [], x: [] });
     const first = await dispatcher(graph, { concurrency: 1 }).run(

@@ -27,8 +27,8 @@ export interface FinishInputs {
 }
 
 /**
- * Ends a run's checkpoint (deleted after full success; otherwise one JSON file with the last state;
- * untouched once the lock is lost) and makes its report.
+ * Ends a run's checkpoint (deleted once the whole graph completed; otherwise one JSON file with the last
+ * state; untouched once the lock is lost) and makes its report.
  */
 export async function finishRun(inputs: FinishInputs): Promise<RunReport & { checkpointErrors: unknown[] }> {
   const { run, store, checkpointer, checkpointErrors } = inputs;
@@ -36,8 +36,10 @@ export async function finishRun(inputs: FinishInputs): Promise<RunReport & { che
   const results = resultsOf(reportInputs);
   const totals = countByStatus(results);
   let checkpointKept = store !== undefined;
+  // Nodes added to the graph during the run are not part of it: the checkpoint stays for the run that does them.
+  const wholeGraph = results.length === reportInputs.graph.size;
   if (store !== undefined && inputs.lockLost() === undefined) {
-    if (totals.completed === results.length) {
+    if (totals.completed === results.length && wholeGraph) {
       try {
         await store.delete();
         checkpointKept = false;

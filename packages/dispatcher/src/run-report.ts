@@ -138,33 +138,36 @@ export function resultsOf(inputs: ReportInputs): WorkstreamResult[] {
   const anyAlreadyCompleted = alreadyCompleted.size > 0;
   const anyInterrupted = interrupted.size > 0;
   const anyBlocked = blockedBy.size > 0;
-  // Nodes added to the graph during the run are not part of it: a node index past the table took no part.
-  return graph.ids().map((id, node) => {
-    const status = statusOf(ready, id);
-    const startedAt = recorded(table.startedAt, node);
-    const durationMs = recorded(table.durationMs, node);
-    const attempts = table.attempts[node] ?? 0;
-    const attemptRecords = table.recordsOf(node);
-    const alreadyCompletedHere = anyAlreadyCompleted && alreadyCompleted.has(id);
-    const rerunAfterCrash = anyInterrupted && startedAt !== undefined && interrupted.has(id);
-    const result: Mutable<WorkstreamResult> = {
-      id,
-      status,
-      attempts,
-      attemptRecords,
-      alreadyCompleted: alreadyCompletedHere,
-      rerunAfterCrash,
-    };
-    if (startedAt !== undefined) result.startedAt = new Date(startedAt);
-    if (durationMs !== undefined) result.durationMs = durationMs;
-    const blocker = anyBlocked ? blockedBy.get(id) : undefined;
-    if (blocker !== undefined) result.blockedBy = blocker;
-    if (status === 'failed' || status === 'cancelled') {
-      const error = table.errors.get(node);
-      if (error !== undefined) result.error = error;
-    }
-    return result;
-  });
+  // The run covers the graph as it was when it started (its table's size): nodes added since are not part of it.
+  return graph
+    .ids()
+    .slice(0, table.size)
+    .map((id, node) => {
+      const status = statusOf(ready, id);
+      const startedAt = recorded(table.startedAt, node);
+      const durationMs = recorded(table.durationMs, node);
+      const attempts = table.attempts[node] ?? 0;
+      const attemptRecords = table.recordsOf(node);
+      const alreadyCompletedHere = anyAlreadyCompleted && alreadyCompleted.has(id);
+      const rerunAfterCrash = anyInterrupted && startedAt !== undefined && interrupted.has(id);
+      const result: Mutable<WorkstreamResult> = {
+        id,
+        status,
+        attempts,
+        attemptRecords,
+        alreadyCompleted: alreadyCompletedHere,
+        rerunAfterCrash,
+      };
+      if (startedAt !== undefined) result.startedAt = new Date(startedAt);
+      if (durationMs !== undefined) result.durationMs = durationMs;
+      const blocker = anyBlocked ? blockedBy.get(id) : undefined;
+      if (blocker !== undefined) result.blockedBy = blocker;
+      if (status === 'failed' || status === 'cancelled') {
+        const error = table.errors.get(node);
+        if (error !== undefined) result.error = error;
+      }
+      return result;
+    });
 }
 
 function statusOf(ready: ReadySet, id: string): WorkstreamStatus {
