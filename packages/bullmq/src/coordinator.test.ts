@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Dispatcher } from '@sdp/dispatcher';
 import { DependencyGraph } from '@sdp/graph';
 import { deferred, rejectionOf } from '@sdp/internal/testing';
@@ -178,9 +179,7 @@ describe('a run spread over workers', () => {
     let aborted: unknown;
     await worker(async (_task, { signal }) => {
       started.resolve();
-      await new Promise((resolve) => {
-        signal.addEventListener('abort', resolve, { once: true });
-      });
+      await once(signal, 'abort');
       aborted = signal.reason;
       throw signal.reason;
     });
@@ -205,9 +204,7 @@ describe('a run spread over workers', () => {
     const started = deferred();
     const handle = await worker(async (_task, { signal }) => {
       started.resolve();
-      await new Promise((resolve) => {
-        signal.addEventListener('abort', resolve, { once: true });
-      });
+      await once(signal, 'abort');
       reasons.push(signal.reason);
     }, 1000);
     const lost: string[] = [];
@@ -254,9 +251,7 @@ describe('a run spread over workers', () => {
         runs++;
         started.resolve();
         // The command exits 0 at the very moment the worker gives up on the lock.
-        await new Promise((resolve) => {
-          signal.addEventListener('abort', resolve, { once: true });
-        });
+        await once(signal, 'abort');
       });
       const remote = await coordinator(1);
       const run = remote.execute('a', context());
@@ -276,9 +271,7 @@ describe('a run spread over workers', () => {
         runs++;
         if (runs > 1) return;
         started.resolve();
-        await new Promise((resolve) => {
-          signal.addEventListener('abort', resolve, { once: true });
-        });
+        await once(signal, 'abort');
         throw signal.reason;
       });
       const remote = await coordinator(1);
@@ -295,9 +288,7 @@ describe('a run spread over workers', () => {
     const started = deferred();
     const first = await worker(async (_task, { signal }) => {
       started.resolve();
-      await new Promise((resolve) => {
-        signal.addEventListener('abort', resolve, { once: true });
-      });
+      await once(signal, 'abort');
       throw signal.reason;
     });
     const remote = await coordinator(1);

@@ -56,6 +56,8 @@ export class Coordinator {
     error: new Listeners<Error>('Coordinator'),
   };
   #closed = false;
+  /** The queue made this run's (see `#claimQueue`). */
+  #claimed: Promise<void> | undefined;
 
   private constructor(options: ResolvedCoordinatorOptions) {
     this.#options = options;
@@ -83,8 +85,6 @@ export class Coordinator {
     await coordinator.#events.waitUntilReady();
     return coordinator;
   }
-
-  #claimed: Promise<void> | undefined;
 
   /** Makes the queue this run's, once (again after a failure). */
   #claimQueue(): Promise<void> {

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 
 export interface OutputShipperOptions {
@@ -46,7 +46,7 @@ export class OutputShipper {
   async finish(): Promise<void> {
     await this.ship();
     await this.#queue(async () => {
-      const size = await this.#size();
+      const { size } = await stat(this.#options.file);
       const rest = this.#decoder.end();
       if (size <= this.#offset) {
         if (rest !== '') await this.#options.send(rest);
@@ -63,15 +63,6 @@ export class OutputShipper {
     // A failed read or send loses that piece of output only: the command and the job go on.
     this.#shipping = this.#shipping.then(step).catch(() => undefined);
     return this.#shipping;
-  }
-
-  async #size(): Promise<number> {
-    const handle = await open(this.#options.file, 'r');
-    try {
-      return (await handle.stat()).size;
-    } finally {
-      await handle.close();
-    }
   }
 
   async #read(position: number, maxLength: number): Promise<Buffer> {

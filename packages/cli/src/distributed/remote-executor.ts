@@ -28,6 +28,8 @@ export class RemoteExecutor {
   /** Unused: workers stop their commands when the coordinator's abort is relayed to them. */
   stopSignal: NodeJS.Signals = 'SIGTERM';
   #writes: Promise<void> = Promise.resolve();
+  /** `--fresh`: the feature's old jobs, cancelled and removed once, before the first workstream is enqueued. */
+  #discarded: Promise<number> | undefined;
 
   private constructor(
     private readonly coordinator: Coordinator,
@@ -71,9 +73,6 @@ export class RemoteExecutor {
       })
       .catch(() => undefined);
   }
-
-  /** `--fresh`: the feature's old jobs, cancelled and removed once, before the first workstream is enqueued. */
-  #discarded: Promise<number> | undefined;
 
   // The dispatcher calls execute only once it holds the checkpoint lock, so a `--fresh` run that finds
   // another coordinator at work is refused before it could cancel that run's jobs.
