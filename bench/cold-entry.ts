@@ -23,6 +23,13 @@ export interface ColdSample {
    * minus this is time spent waiting for a CPU, which a busy machine inflates.
    */
   readonly cpuUs: number;
+  /**
+   * Pages of memory the process touched for the first time over construction + run (minor page faults),
+   * per task. Each costs a trip into the kernel, which on some virtual machines is most of a cold run.
+   */
+  readonly pageFaults: number;
+  /** µs to touch a fresh 4 KiB page for the first time, measured after the run (see firstTouchUs). */
+  readonly firstTouchUs: number;
 }
 
 const SCHEDSTAT = '/proc/thread-self/schedstat';
@@ -30,6 +37,15 @@ const SCHEDSTAT = '/proc/thread-self/schedstat';
 /** CPU time of this thread so far in ms (its first schedstat field, ns), or NaN where there is none. */
 function threadCpuMs(): number {
   return existsSync(SCHEDSTAT) ? Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) / 1e6 : Number.NaN;
+}
+
+/** µs per 4 KiB page to write a fresh 4 MiB buffer once: the kernel maps each page at its first touch. */
+function firstTouchUs(): number {
+  const page = 4096;
+  const fresh = Buffer.allocUnsafeSlow(4 << 20);
+  const start = performance.now();
+  for (let offset = 0; offset < fresh.length; offset += page) fresh[offset] = 1;
+  return ((performance.now() - start) * 1000 * page) / fresh.length;
 }
 
 /** Each library's runner, imported only in the process that measures it. */
@@ -48,6 +64,7 @@ async function main(): Promise<void> {
   const runner = await load[lib]();
   const importMs = performance.now() - importStart;
   const dag = benchDag(size, Number(seedArg));
+  const faultsStart = process.resourceUsage().minorPageFault;
   const cpuStart = threadCpuMs();
   const start = performance.now();
   const run = runner(dag, 16, noop);
@@ -55,6 +72,7 @@ async function main(): Promise<void> {
   await run();
   const end = performance.now();
   const cpuEnd = threadCpuMs();
+  const faultsEnd = process.resourceUsage().minorPageFault;
   const sample: ColdSample = {
     lib,
     size,
@@ -62,6 +80,8 @@ async function main(): Promise<void> {
     constructionUs: ((built - start) * 1000) / size,
     runUs: ((end - built) * 1000) / size,
     cpuUs: ((cpuEnd - cpuStart) * 1000) / size,
+    pageFaults: (faultsEnd - faultsStart) / size,
+    firstTouchUs: firstTouchUs(),
   };
   console.log(JSON.stringify(sample));
 }

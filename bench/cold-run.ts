@@ -29,6 +29,8 @@ async function coldOnce(lib: ColdLibrary): Promise<ColdSample & { processMs: num
 
 export interface ColdResult {
   readonly rows: string[][];
+  /** What this machine takes to touch a fresh page of memory for the first time, µs (median over the children). */
+  readonly firstTouchUs: number;
   /** Median construction + run µs per task, per library. */
   readonly us: ReadonlyMap<ColdLibrary, number>;
   /** Median main-thread CPU µs per task over construction + run, per library (NaN off Linux). */
@@ -54,11 +56,13 @@ export async function coldRun(): Promise<ColdResult> {
       fmt(median(s.map((x) => x.runUs))),
       fmt(total),
       fmt(cpuUs.get(lib)!),
+      fmt(median(s.map((x) => x.pageFaults))),
       fmt(median(s.map((x) => x.importMs)), 0),
       fmt(median(s.map((x) => x.processMs)), 0),
       String(s.length),
     ];
   });
   console.error('  cold run done');
-  return { rows, us, cpuUs };
+  const firstTouchUs = median([...samples.values()].flat().map((x) => x.firstTouchUs));
+  return { rows, firstTouchUs, us, cpuUs };
 }

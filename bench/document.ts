@@ -48,6 +48,8 @@ export function document(results: Results, { startedAt, elapsed }: RunInfo): str
     ``,
     `Each library's first run in a fresh Node process, as the CLI always runs: \`node --import tsx cold-entry.ts <lib> ${COLD_SIZE} ${SEED}\` imports the built package, builds the ${COLD_SIZE.toLocaleString('en-US')}-node no-op seeded DAG, then times construction (the library's own graph) and one run, concurrency 16, \`checkpoint: false\`. ${COLD_RUNS} processes per library, the libraries alternating which goes first each round. Main-thread CPU is the CPU time of the child's main thread over construction + run (Linux \`/proc/thread-self/schedstat\`, which moves in scheduler ticks of a few ms; n/a elsewhere): wall time minus it is mostly time spent waiting for a CPU, so on a busy machine the CPU column is the steadier one. Import is the time to load the runner file and the library (through tsx's resolver, so informative only); process is the whole child process as the parent saw it (Node start, tsx, DAG generation included). The child also holds tsx and the DAG generator with fast-check: about 4 MB more heap than the CLI with all its modules, which moves when the first full garbage collection falls. Profile one with \`node --cpu-prof --import tsx cold-entry.ts sdp ${COLD_SIZE}\` in bench/.`,
     ``,
+    `Page faults are the pages of memory the child touched for the first time over construction + run (\`process.resourceUsage().minorPageFault\`). On this machine the first touch of a fresh 4 KiB page takes ${fmt(results.cold.firstTouchUs)} µs (each child writes a fresh 4 MiB buffer once per page after its run; median over the children), so page faults alone cost about ${fmt(results.cold.firstTouchUs)} µs × the page-fault column per task. Most of them come from V8's heap growing, not from the libraries' own data: its young generation grows with what survives a collection (the benchmark's input included) and each new page is touched once; see docs/architecture.md.`,
+    ``,
     table(
       [
         'Runner',
@@ -55,6 +57,7 @@ export function document(results: Results, { startedAt, elapsed }: RunInfo): str
         'Run µs / task',
         'Total µs / task (median)',
         'Main-thread CPU µs / task',
+        'Page faults / task',
         'Import ms',
         'Process ms',
         'Runs',
