@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GroupWatch } from './process-table.js';
-import { CommandFailedError, LogFileLinkError, ShellExecutor, SupervisorLostError, type ShellExecutorOptions } from './shell-executor.js';
+import { CommandFailedError, LogFileLinkError, SupervisorLostError } from './command-errors.js';
+import { ShellExecutor, type ShellExecutorOptions } from './shell-executor.js';
 
 // Real processes through the built supervisor (turbo builds the package before its tests).
 const supervisorPath = fileURLToPath(new URL('../dist/supervisor.js', import.meta.url));

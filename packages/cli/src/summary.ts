@@ -1,5 +1,5 @@
 import type { RunReport } from '@sdp/dispatcher';
-import { CommandFailedError } from './shell-executor.js';
+import { CommandFailedError } from './command-errors.js';
 import { formatDuration, type SummaryContext } from './reporter.js';
 
 /** The end-of-run summary: counts, failures with their output, what was skipped and why, and how to resume. */

@@ -217,7 +217,7 @@ export class DispatchRun {
           ledger.failed(id, track);
           return;
         }
-        const retryInMs = this.#retryDelay(attempt);
+        const retryInMs = options.retryDelayMs(attempt);
         hooks.onFailure({ id, attempt, error, durationMs, willRetry: true, retryInMs });
         const next = await this.#backoff(track, retryInMs);
         if (next === 'stopped') {
@@ -291,14 +291,6 @@ export class DispatchRun {
     let count = 0;
     for (const track of this.ledger.inFlight.values()) if (track.live && !track.ended) count += 1;
     return count;
-  }
-
-  #retryDelay(retry: number): number {
-    const ms = this.#in.options.retryDelayMs(retry);
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-      throw new RangeError(`retryDelayMs(${retry}) must return a finite number of milliseconds >= 0, got ${String(ms)}`);
-    }
-    return ms;
   }
 }
 

@@ -162,7 +162,15 @@ export function resolveOptions(options: DispatcherOptions): ResolvedOptions {
     assertDuration('retryDelayMs', givenRetryDelay, 0);
     retryDelayMs = () => givenRetryDelay;
   } else if (typeof givenRetryDelay === 'function') {
-    retryDelayMs = givenRetryDelay as (retry: number) => number;
+    const delayOf = givenRetryDelay as (retry: number) => unknown;
+    // Checked at each call: a bad value fails the workstream that waits for it (see DispatchRun#live).
+    retryDelayMs = (retry) => {
+      const ms = delayOf(retry);
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+        throw new RangeError(`retryDelayMs(${retry}) must return a finite number of milliseconds >= 0, got ${String(ms)}`);
+      }
+      return ms;
+    };
   } else if (givenRetryDelay !== undefined) {
     throw new TypeError(`retryDelayMs must be a number or a function, got ${describeValue(givenRetryDelay)}`);
   }

@@ -138,36 +138,35 @@ export function resultsOf(inputs: ReportInputs): WorkstreamResult[] {
   const anyAlreadyCompleted = alreadyCompleted.size > 0;
   const anyInterrupted = interrupted.size > 0;
   const anyBlocked = blockedBy.size > 0;
+  const ids = graph.ids();
   // The run covers the graph as it was when it started (its table's size): nodes added since are not part of it.
-  return graph
-    .ids()
-    .slice(0, table.size)
-    .map((id, node) => {
-      const status = statusOf(ready, id);
-      const startedAt = recorded(table.startedAt, node);
-      const durationMs = recorded(table.durationMs, node);
-      const attempts = table.attempts[node] ?? 0;
-      const attemptRecords = table.recordsOf(node);
-      const alreadyCompletedHere = anyAlreadyCompleted && alreadyCompleted.has(id);
-      const rerunAfterCrash = anyInterrupted && startedAt !== undefined && interrupted.has(id);
-      const result: Mutable<WorkstreamResult> = {
-        id,
-        status,
-        attempts,
-        attemptRecords,
-        alreadyCompleted: alreadyCompletedHere,
-        rerunAfterCrash,
-      };
-      if (startedAt !== undefined) result.startedAt = new Date(startedAt);
-      if (durationMs !== undefined) result.durationMs = durationMs;
-      const blocker = anyBlocked ? blockedBy.get(id) : undefined;
-      if (blocker !== undefined) result.blockedBy = blocker;
-      if (status === 'failed' || status === 'cancelled') {
-        const error = table.errors.get(node);
-        if (error !== undefined) result.error = error;
-      }
-      return result;
-    });
+  return Array.from({ length: table.size }, (_, node) => {
+    const id = ids[node] ?? '';
+    const status = statusOf(ready, id);
+    const startedAt = recorded(table.startedAt, node);
+    const durationMs = recorded(table.durationMs, node);
+    const attempts = table.attempts[node] ?? 0;
+    const attemptRecords = table.recordsOf(node);
+    const alreadyCompletedHere = anyAlreadyCompleted && alreadyCompleted.has(id);
+    const rerunAfterCrash = anyInterrupted && startedAt !== undefined && interrupted.has(id);
+    const result: Mutable<WorkstreamResult> = {
+      id,
+      status,
+      attempts,
+      attemptRecords,
+      alreadyCompleted: alreadyCompletedHere,
+      rerunAfterCrash,
+    };
+    if (startedAt !== undefined) result.startedAt = new Date(startedAt);
+    if (durationMs !== undefined) result.durationMs = durationMs;
+    const blocker = anyBlocked ? blockedBy.get(id) : undefined;
+    if (blocker !== undefined) result.blockedBy = blocker;
+    if (status === 'failed' || status === 'cancelled') {
+      const error = table.errors.get(node);
+      if (error !== undefined) result.error = error;
+    }
+    return result;
+  });
 }
 
 function statusOf(ready: ReadySet, id: string): WorkstreamStatus {

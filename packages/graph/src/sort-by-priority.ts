@@ -1,4 +1,4 @@
-/** Sorts `nodes[0 .. count)` by priority, highest first, ties by the lower index: insertion sort, as there are few. */
+/** Sorts `nodes[0 .. count)` by priority, highest first, ties by the lower index: by insertion while there are few (the usual case). */
 export function sortByPriority(nodes: Int32Array, count: number, priority: Float64Array): void {
   if (count > 32) {
     nodes.subarray(0, count).sort((a, b) => (priority[b] ?? 0) - (priority[a] ?? 0) || a - b);
