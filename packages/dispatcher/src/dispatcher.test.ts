@@ -244,6 +244,17 @@ describe('Dispatcher edge cases', () => {
     const report = await dispatcher(graph, { retries: 1, retryDelayMs: () => Number.NaN, checkpoint: false }).run(executor.execute);
     expect(report.results.map((result) => result.status)).toEqual(['failed', 'skipped', 'completed']);
     expect(String(report.results[0]?.error)).toContain('retryDelayMs(1) must return a finite number of milliseconds >= 0');
+
+    const broken = new Error('delay broke');
+    const throwing = await dispatcher(graphOf({ a: [], b: ['a'] }), {
+      retries: 1,
+      retryDelayMs: () => {
+        throw broken;
+      },
+      checkpoint: false,
+    }).run(new RecordingExecutor(() => new Error('no')).execute);
+    expect(throwing.results.map((result) => result.status)).toEqual(['failed', 'skipped']);
+    expect(throwing.results[0]?.error).toBe(broken);
   });
 
   it('does not wait out a retry backoff once the breaker stops the run', async () => {
