@@ -1,8 +1,7 @@
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { Clock } from '@sdp/internal';
-import { disk, hasErrorCode, makeDirectoryDurably, randomHex, removeFile, statIfExists, writeCandidate } from './disk.js';
+import { disk, hasErrorCode, makeDirectoryDurably, randomHex, removeFile, writeCandidate } from './disk.js';
 import {
-  hostTag,
   isProcessAlive,
   liveTokens,
   parseRecord,
@@ -11,6 +10,7 @@ import {
   type LockFileContent,
   type LockRecord,
 } from './lock-record.js';
+import { candidateName, claimName, removeLeftovers } from './lock-side-files.js';
 import { CheckpointLockedError, CheckpointLockLostError, CheckpointNotLockedError, type LockHolder } from './errors.js';
 
 export interface LockFileOptions {
@@ -76,7 +76,7 @@ export class LockFile {
     const record: LockRecord = { pid: process.pid, host: hostname, since: new Date(now).toISOString(), token: randomHex() };
     // Live before its first file exists, so no other store of this process takes that file for a leftover.
     liveTokens.add(record.token);
-    const candidate = this.#candidateName(lockPath, record);
+    const candidate = candidateName(lockPath, record);
     try {
       await writeCandidate(candidate, JSON.stringify(record), now);
       await this.#install(candidate, record);
@@ -94,7 +94,7 @@ export class LockFile {
     try {
       await removeFile(candidate);
       await disk.syncDirectory(dirname(lockPath));
-      await this.#removeLeftovers();
+      await removeLeftovers(this.#options);
     } catch (error) {
       await this.release();
       throw error;
@@ -196,8 +196,8 @@ export class LockFile {
     const { lockPath, clock } = this.#options;
     let holder = this.#judge(stale).holder;
     for (let attempt = 0; attempt < MAX_CLAIMS; attempt += 1) {
-      const claim = `${lockPath}.steal-${stale.instance}-${attempt}`;
-      const candidate = this.#candidateName(claim, record);
+      const claim = claimName(lockPath, stale.instance, attempt);
+      const candidate = candidateName(claim, record);
       await writeCandidate(candidate, JSON.stringify(record), clock.now());
       try {
         await disk.link(candidate, claim);
@@ -274,39 +274,5 @@ export class LockFile {
     liveTokens.delete(state.token);
     this.#state = { kind: 'lost', reason };
     this.#options.onLost(reason);
-  }
-
-  /**
-   * A temp file beside `target`, named after its writer, so that a leftover can be told from the file of
-   * an acquirer at work even when it was left empty: `<target>.<pid>.<host hash>.<token>.tmp`.
-   */
-  #candidateName(target: string, record: LockRecord): string {
-    return `${target}.${record.pid}.${hostTag(record.host)}.${record.token}.tmp`;
-  }
-
-  /** Claims and temp files of earlier acquirers; a temp file is kept while its writer may be at work. */
-  async #removeLeftovers(): Promise<void> {
-    const { lockPath, hostname, clock, staleMs } = this.#options;
-    const dir = dirname(lockPath);
-    const base = basename(lockPath);
-    const ourHost = hostTag(hostname);
-    let removed = false;
-    for (const name of await disk.readdir(dir)) {
-      if (!name.startsWith(`${base}.`)) continue;
-      const rest = name.slice(base.length + 1);
-      const isClaim = /^steal-[0-9a-f]{32}-\d+$/.test(rest);
-      const candidate = /^(?:steal-[0-9a-f]{32}-\d+\.)?(\d+)\.([0-9a-f]{8})\.([0-9a-f]{32})\.tmp$/.exec(rest);
-      if (!isClaim && candidate === null) continue;
-      const path = join(dir, name);
-      if (candidate !== null) {
-        const [, pidText = '', host, token = ''] = candidate;
-        const pid = Number(pidText);
-        const writerGone = host === ourHost && (pid === process.pid ? !liveTokens.has(token) : !isProcessAlive(pid));
-        const stats = await statIfExists(path);
-        if (stats === undefined || (!writerGone && clock.now() - stats.mtimeMs <= staleMs)) continue;
-      }
-      removed = (await removeFile(path)) || removed;
-    }
-    if (removed) await disk.syncDirectory(dir);
   }
 }

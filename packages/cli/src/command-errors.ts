@@ -3,7 +3,7 @@
 /** A workstream's command exited non-zero or was killed by a signal. */
 export class CommandFailedError extends Error {
   override readonly name = 'CommandFailedError';
-  readonly code = 'COMMAND_FAILED' as const;
+  readonly code = 'CLI_COMMAND_FAILED' as const;
   constructor(
     readonly workstream: string,
     readonly exitCode: number | null,

@@ -93,6 +93,7 @@ describe('ShellExecutor', () => {
     controller.abort(new Error('stop'));
     const result = await running;
     expect(result.error).toBeInstanceOf(CommandFailedError);
+    expect(result.error).toMatchObject({ code: 'CLI_COMMAND_FAILED', name: 'CommandFailedError' });
     expect((result.error as Error).message).toContain('killed after the 300 ms grace period');
     expect(result.settledAt - abortedAt).toBeGreaterThanOrEqual(300);
     expect(alive(pid)).toBe(false);
