@@ -8,7 +8,8 @@ import { benchDag } from './dag.js';
 import type { Runner } from './runners/runner.js';
 import { noop } from './runners/runner.js';
 
-export type ColdLibrary = 'sdp' | 'pgraph';
+/** The two libraries compared, and the bench's own FIFO scheduler as the floor (no breaker, retries, events or report). */
+export type ColdLibrary = 'sdp' | 'pgraph' | 'fifo';
 
 /** What one cold run prints. Times per task are in µs. */
 export interface ColdSample {
@@ -52,13 +53,14 @@ function firstTouchUs(): number {
 const load: Record<ColdLibrary, () => Promise<Runner>> = {
   sdp: async () => (await import('./runners/sdp.js')).sdp,
   pgraph: async () => (await import('./runners/p-graph.js')).pgraph,
+  fifo: async () => (await import('./runners/fifo.js')).fifo,
 };
 
-const isColdLibrary = (value: string | undefined): value is ColdLibrary => value === 'sdp' || value === 'pgraph';
+const isColdLibrary = (value: string | undefined): value is ColdLibrary => value !== undefined && Object.hasOwn(load, value);
 
 async function main(): Promise<void> {
   const [lib, sizeArg = '20000', seedArg = '42'] = process.argv.slice(2);
-  if (!isColdLibrary(lib)) throw new Error(`cold-entry: library must be sdp or pgraph, got ${String(lib)}`);
+  if (!isColdLibrary(lib)) throw new Error(`cold-entry: library must be one of ${Object.keys(load).join(', ')}, got ${String(lib)}`);
   const size = Number(sizeArg);
   const importStart = performance.now();
   const runner = await load[lib]();

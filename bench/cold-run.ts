@@ -1,4 +1,4 @@
-// 6. Cold run: each library's first run in a fresh Node process (cold-entry.ts), libraries alternating.
+// 6. Cold run: each library's first run in a fresh Node process (cold-entry.ts), libraries taking turns.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -10,7 +10,8 @@ import { median } from './stats.js';
 
 export const COLD_SIZE = 20_000;
 export const COLD_RUNS = QUICK ? 3 : 7;
-const LIBRARIES: readonly ColdLibrary[] = ['sdp', 'pgraph'];
+// The bench's FIFO scheduler is the floor: what a cold process costs a scheduler with no features at all.
+const LIBRARIES: readonly ColdLibrary[] = ['sdp', 'pgraph', 'fifo'];
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 
 /** One fresh process: `node --import tsx cold-entry.ts <lib> <size> <seed>`; also its whole life as the parent saw it. */
@@ -40,8 +41,9 @@ export interface ColdResult {
 export async function coldRun(): Promise<ColdResult> {
   const samples = new Map(LIBRARIES.map((lib) => [lib, [] as (ColdSample & { processMs: number })[]]));
   for (let round = 0; round < COLD_RUNS; round++) {
-    // Alternate which library goes first, so that neither always meets the machine in the same state.
-    for (const lib of round % 2 ? [...LIBRARIES].reverse() : LIBRARIES) samples.get(lib)!.push(await coldOnce(lib));
+    // Rotate which library goes first, so that none always meets the machine in the same state.
+    const order = [...LIBRARIES.slice(round % LIBRARIES.length), ...LIBRARIES.slice(0, round % LIBRARIES.length)];
+    for (const lib of order) samples.get(lib)!.push(await coldOnce(lib));
   }
   const us = new Map<ColdLibrary, number>();
   const cpuUs = new Map<ColdLibrary, number>();
