@@ -1,7 +1,20 @@
 import { hasErrorCode } from '@sdp/internal';
 
 /** The stable codes of {@link CliError}: one per error class of `@sdp/cli`. */
-export type CliErrorCode = 'CLI_USAGE' | 'CLI_WORKSTREAM_FILE' | 'CLI_SELECTION' | 'CLI_EXTERNAL_DEPENDENCY' | 'CLI_GRAPH';
+export type CliErrorCode =
+  // Invalid input: the command exits with code 2.
+  | 'CLI_USAGE'
+  | 'CLI_WORKSTREAM_FILE'
+  | 'CLI_SELECTION'
+  | 'CLI_EXTERNAL_DEPENDENCY'
+  | 'CLI_GRAPH'
+  // A workstream's command failed: the workstream's attempt fails with it.
+  | 'CLI_COMMAND_FAILED'
+  | 'CLI_LOG_FILE_LINK'
+  | 'CLI_SUPERVISOR_LOST'
+  // How a run stopped: exit code 2 for a workstream in doubt on another host, 3 for a lost lock.
+  | 'CLI_IN_DOUBT_ELSEWHERE'
+  | 'CLI_LOCK_LOST';
 
 export const CLI_ERROR_CODES: ReadonlySet<string> = new Set<CliErrorCode>([
   'CLI_USAGE',
@@ -9,12 +22,17 @@ export const CLI_ERROR_CODES: ReadonlySet<string> = new Set<CliErrorCode>([
   'CLI_SELECTION',
   'CLI_EXTERNAL_DEPENDENCY',
   'CLI_GRAPH',
+  'CLI_COMMAND_FAILED',
+  'CLI_LOG_FILE_LINK',
+  'CLI_SUPERVISOR_LOST',
+  'CLI_IN_DOUBT_ELSEWHERE',
+  'CLI_LOCK_LOST',
 ]);
 
 /**
- * The base of every error `@sdp/cli` throws on purpose: bad usage, workstream files that cannot be
- * read, a feature that cannot be selected or started. `code` says which (`CLI_…`); every one means
- * "invalid input" (exit code 2).
+ * The base of every error `@sdp/cli` makes on purpose: bad usage, workstream files that cannot be
+ * read, a feature that cannot be selected or started, a workstream's command that failed, a run
+ * stopped by a workstream in doubt elsewhere or a lost lock. `code` says which (`CLI_…`).
  */
 export class CliError extends Error {
   override readonly name: string = 'CliError';

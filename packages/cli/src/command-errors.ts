@@ -1,9 +1,11 @@
 // How a workstream's command can fail under the shell executor: the outcomes its attempts reject with.
+import { hasErrorCode } from '@sdp/internal';
+import { CliError } from './cli-error.js';
 
 /** A workstream's command exited non-zero or was killed by a signal. */
-export class CommandFailedError extends Error {
+export class CommandFailedError extends CliError {
   override readonly name = 'CommandFailedError';
-  readonly code = 'CLI_COMMAND_FAILED' as const;
+  declare readonly code: 'CLI_COMMAND_FAILED';
   constructor(
     readonly workstream: string,
     readonly exitCode: number | null,
@@ -15,29 +17,36 @@ export class CommandFailedError extends Error {
     readonly notes: readonly string[] = [],
   ) {
     super(
+      'CLI_COMMAND_FAILED',
       (signal === null ? `command exited with code ${String(exitCode)}` : `command was killed by ${signal}`) +
         (notes.length > 0 ? ` (${notes.join('; ')})` : ''),
     );
   }
 }
 
+const CLI_COMMAND_FAILED: ReadonlySet<string> = new Set(['CLI_COMMAND_FAILED']);
+
+export function isCommandFailedError(value: unknown): value is CommandFailedError {
+  return hasErrorCode(value, 'CommandFailedError', CLI_COMMAND_FAILED);
+}
+
 /** A workstream's log file is a symbolic link: the attempt is refused rather than writing where it points. */
-export class LogFileLinkError extends Error {
+export class LogFileLinkError extends CliError {
   override readonly name = 'LogFileLinkError';
-  readonly code = 'CLI_LOG_FILE_LINK' as const;
+  declare readonly code: 'CLI_LOG_FILE_LINK';
   constructor(readonly logFile: string) {
-    super(`the log ${logFile} is a symbolic link; remove it (sdp-dispatch never writes through a link) and run again`);
+    super('CLI_LOG_FILE_LINK', `the log ${logFile} is a symbolic link; remove it (sdp-dispatch never writes through a link) and run again`);
   }
 }
 
 /** The supervisor of a command ended without saying how its command ended (killed on its own, say). */
-export class SupervisorLostError extends Error {
+export class SupervisorLostError extends CliError {
   override readonly name = 'SupervisorLostError';
-  readonly code = 'CLI_SUPERVISOR_LOST' as const;
+  declare readonly code: 'CLI_SUPERVISOR_LOST';
   constructor(
     readonly workstream: string,
     detail: string,
   ) {
-    super(`the supervisor of ${workstream}'s command ${detail}; its process group was ended`);
+    super('CLI_SUPERVISOR_LOST', `the supervisor of ${workstream}'s command ${detail}; its process group was ended`);
   }
 }

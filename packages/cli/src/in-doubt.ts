@@ -3,21 +3,30 @@ import { bootId, GroupWatch, hasProcTable, liveGroupMembers, processStartTime } 
 import type { AttemptHandle, DispatcherOptions } from '@sdp/dispatcher';
 
 type EndInDoubt = NonNullable<DispatcherOptions['endInDoubt']>;
+import { hasErrorCode } from '@sdp/internal';
+import { CliError } from './cli-error.js';
 import { GroupEnd } from './group-end.js';
 
 /** A workstream was running on another host when its run stopped: nothing here can tell whether it still runs. */
-export class InDoubtElsewhereError extends Error {
+export class InDoubtElsewhereError extends CliError {
   override readonly name = 'InDoubtElsewhereError';
-  readonly code = 'CLI_IN_DOUBT_ELSEWHERE' as const;
+  declare readonly code: 'CLI_IN_DOUBT_ELSEWHERE';
   constructor(
     readonly workstream: string,
     readonly host: string,
   ) {
     super(
+      'CLI_IN_DOUBT_ELSEWHERE',
       `${workstream} was running on host ${host} when its run stopped, and may still run there; ` +
         `resume on ${host} (which ends it first), or once nothing of it runs there, start over with --fresh`,
     );
   }
+}
+
+const CLI_IN_DOUBT_ELSEWHERE: ReadonlySet<string> = new Set(['CLI_IN_DOUBT_ELSEWHERE']);
+
+export function isInDoubtElsewhereError(value: unknown): value is InDoubtElsewhereError {
+  return hasErrorCode(value, 'InDoubtElsewhereError', CLI_IN_DOUBT_ELSEWHERE);
 }
 
 export interface InDoubtEvent {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isCheckpointLockedError } from '@sdp/checkpoint';
-import { parseCommandLine, fullHelpText, UsageError } from './args.js';
+import { parseCommandLine, fullHelpText, isUsageError } from './args.js';
 import { GuardedOutput } from './guarded-output.js';
 import { cleanCommand } from './clean-command.js';
 import { resumeCommandOf } from './paths.js';
@@ -50,7 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     stderr.write(`sdp-dispatch: ${describeError(error)}\n`);
-    if (error instanceof UsageError) stderr.write(`Run sdp-dispatch --help for usage.\n`);
+    if (isUsageError(error)) stderr.write(`Run sdp-dispatch --help for usage.\n`);
     if (verbose && error instanceof Error && error.stack !== undefined) stderr.write(`${error.stack}\n`);
     return 2;
   }

@@ -2,8 +2,9 @@ import { hostname } from 'node:os';
 import { CheckpointStore } from '@sdp/checkpoint';
 import { Dispatcher, type DispatcherOptions } from '@sdp/dispatcher';
 import type { RunArgs } from './args.js';
+import { CliError } from './cli-error.js';
 import type { GuardedOutput } from './guarded-output.js';
-import { inDoubtEnder, InDoubtElsewhereError } from './in-doubt.js';
+import { inDoubtEnder, isInDoubtElsewhereError } from './in-doubt.js';
 import { JsonReporter } from './json-reporter.js';
 import { LiveReporter } from './live-reporter.js';
 import { loadFeature, skippedFilesText, warningsText } from './load-feature.js';
@@ -34,14 +35,14 @@ export interface RunIo {
 }
 
 /** A run that lost its checkpoint lock to another run (INTERFACES.md section 3). */
-export class RunLockLostError extends Error {
+export class RunLockLostError extends CliError {
   override readonly name = 'RunLockLostError';
-  readonly code = 'CLI_LOCK_LOST' as const;
+  declare readonly code: 'CLI_LOCK_LOST';
   constructor(
     readonly featureId: string,
     readonly reason: string,
   ) {
-    super(`another run took over the lock of feature ${featureId}; this run stopped: ${reason}`);
+    super('CLI_LOCK_LOST', `another run took over the lock of feature ${featureId}; this run stopped: ${reason}`);
   }
 }
 
@@ -206,7 +207,7 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
     if (report === undefined) return 130;
     await remote?.finish(report.outcome);
     reporter.finish(report, { resumeCommand: io.resumeCommand, logFile: (id) => executor.logFile(id) });
-    const elsewhere = report.results.map((result) => result.error).find((error) => error instanceof InDoubtElsewhereError);
+    const elsewhere = report.results.map((result) => result.error).find(isInDoubtElsewhereError);
     if (elsewhere !== undefined) {
       io.stderr.write(`sdp-dispatch: ${elsewhere.message}\n`);
       return 2;

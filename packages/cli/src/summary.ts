@@ -1,5 +1,5 @@
 import type { RunReport } from '@sdp/dispatcher';
-import { CommandFailedError } from './command-errors.js';
+import { isCommandFailedError } from './command-errors.js';
 import { formatDuration, type SummaryContext } from './reporter.js';
 
 /** The end-of-run summary: counts, failures with their output, what was skipped and why, and how to resume. */
@@ -21,7 +21,7 @@ export function formatSummary(report: RunReport, context: SummaryContext): strin
   for (const result of failed) {
     const error = result.error;
     lines.push('', `✗ ${result.id} failed after ${result.attempts} attempt(s): ${error instanceof Error ? error.message : String(error)}`);
-    if (error instanceof CommandFailedError) {
+    if (isCommandFailedError(error)) {
       for (const line of error.tail) lines.push(`    │ ${line}`);
       lines.push(`    log: ${error.logFile}`);
     } else {

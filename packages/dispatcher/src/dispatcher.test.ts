@@ -276,7 +276,7 @@ describe('Dispatcher edge cases', () => {
 
   it("wakes up when a shared breaker's trial, run by someone else, closes it", async () => {
     const { CircuitBreaker } = await import('@sdp/circuit-breaker');
-    const shared = new CircuitBreaker({ threshold: 1, window: 1, timeout: 1000, now: () => test.clock.now() });
+    const shared = new CircuitBreaker({ threshold: 1, window: 1, halfOpenAfterMs: 1000, now: () => test.clock.now() });
     await shared.execute(() => Promise.reject(new Error('down'))).catch(() => undefined);
     await test.clock.advance(1000);
     let finishTrial!: () => void;
@@ -293,7 +293,7 @@ describe('Dispatcher edge cases', () => {
 });
 
 describe('Dispatcher and the circuit breaker', () => {
-  const breaker = { threshold: 1, window: 1, timeout: 1000 };
+  const breaker = { threshold: 1, window: 1, halfOpenAfterMs: 1000 };
 
   it("'wait': starts nothing while open, then sends one trial at the half-open moment", async () => {
     const graph = graphOf({ a: [], b: [], c: [] });
@@ -624,7 +624,7 @@ describe('Dispatcher checkpoints and resume', () => {
 
   it('restores the breaker from the checkpoint', async () => {
     const graph = graphOf({ a: [], b: [] });
-    const breaker = { threshold: 1, window: 1, timeout: 60_000 };
+    const breaker = { threshold: 1, window: 1, halfOpenAfterMs: 60_000 };
     await dispatcher(graph, { concurrency: 1, breaker, onBreakerOpen: 'stop' }).run(
       new RecordingExecutor((id) => (id === 'a' ? new Error('down') : true)).execute,
     );

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkerExecute } from '@sdp/bullmq';
 import { ShellExecutor } from '../shell-executor.js';
-import { LockLostError } from '@sdp/bullmq';
+import { isLockLostError } from '@sdp/bullmq';
 import { supervisedCommand } from './keepalive-watchdog.js';
 import { OutputShipper } from './output-shipper.js';
 
@@ -60,7 +60,7 @@ export function shellJobRunner(options: ShellJobRunnerOptions): WorkerExecute {
       const shipping = setInterval(() => void shipper.ship(), shipEveryMs);
       // A lost lock allows no grace: the job may already run elsewhere. (Listeners run in order: this one first.)
       const onAbort = () => {
-        if (context.signal.reason instanceof LockLostError) executor.stopSignal = 'SIGKILL';
+        if (isLockLostError(context.signal.reason)) executor.stopSignal = 'SIGKILL';
       };
       context.signal.addEventListener('abort', onAbort, { once: true });
       try {

@@ -24,7 +24,7 @@ describe('the html report in headless Chromium', () => {
       concurrency: 3,
       failOnce: ['00-001-04'],
       failAlways: ['00-001-07', '00-001-09'],
-      breaker: { threshold: 2, window: 4, timeout: 1500 },
+      breaker: { threshold: 2, window: 4, halfOpenAfterMs: 1500 },
     });
     expect(record.breakerChanges.length).toBeGreaterThan(0);
     const { page, problems } = await browser.openHtml(renderHtml(record));

@@ -70,7 +70,7 @@ describe('renderTrace (Chrome Trace Event format)', () => {
       seed: 5,
       concurrency: 2,
       failAlways: ['00-001-02', '00-001-04', '00-001-06'],
-      breaker: { threshold: 2, window: 3, timeout: 1000 },
+      breaker: { threshold: 2, window: 3, halfOpenAfterMs: 1000 },
     });
     const trace = renderTrace(record);
     const open = trace.traceEvents.filter((event) => event.cat === 'breaker');

@@ -17,7 +17,7 @@ export interface SimulatedRunOptions {
   readonly failAlways?: readonly string[];
   /** Abort the run this many ms (of the manual clock) after it starts. */
   readonly cancelAfterMs?: number;
-  readonly breaker?: { threshold: number; window: number; timeout: number };
+  readonly breaker?: { threshold: number; window: number; halfOpenAfterMs: number };
 }
 
 class SimulatedCommandError extends Error {
@@ -47,7 +47,7 @@ export async function simulatedRun(options: SimulatedRunOptions): Promise<Stored
     clock,
     retries: 1,
     retryDelayMs: 250,
-    breaker: options.breaker ?? { threshold: 1000, window: 1000, timeout: 1000 },
+    breaker: options.breaker ?? { threshold: 1000, window: 1000, halfOpenAfterMs: 1000 },
   });
   const failOnce = new Set(options.failOnce);
   const failAlways = new Set(options.failAlways);
