@@ -3,6 +3,7 @@ import { UsageError } from './args.js';
 import { CLI_ERROR_CODES, CliError, isCliError } from './cli-error.js';
 import { CommandFailedError, isCommandFailedError, LogFileLinkError, SupervisorLostError } from './command-errors.js';
 import { InDoubtElsewhereError, isInDoubtElsewhereError } from './in-doubt.js';
+import { RunRecordError } from './report/run-store.js';
 import { RunLockLostError } from './run-command.js';
 
 // Every error the command makes on purpose, outside the workstream reader (workstreams/errors.test.ts).
@@ -13,6 +14,7 @@ const made = [
   new SupervisorLostError('a', 'was killed'),
   new InDoubtElsewhereError('a', 'host-b'),
   new RunLockLostError('F052', 'taken over by pid 7 on host-b'),
+  new RunRecordError('CLI_RUN_NOT_FOUND', 'no run records', '/w/.sdp/runs'),
 ];
 
 describe('the errors of the command', () => {
@@ -24,6 +26,7 @@ describe('the errors of the command', () => {
     }
     expect(new Set(made.map((error) => error.code)).size).toBe(made.length);
     expect(new Set(made.map((error) => error.name)).size).toBe(made.length);
+    expect(new RunRecordError('CLI_RUN_RECORD_INVALID', 'x', '/r.json').code).toBe('CLI_RUN_RECORD_INVALID');
   });
 
   it('keep what the summary and the exit code read', () => {

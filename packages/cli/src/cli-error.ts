@@ -14,7 +14,10 @@ export type CliErrorCode =
   | 'CLI_SUPERVISOR_LOST'
   // How a run stopped: exit code 2 for a workstream in doubt on another host, 3 for a lost lock.
   | 'CLI_IN_DOUBT_ELSEWHERE'
-  | 'CLI_LOCK_LOST';
+  | 'CLI_LOCK_LOST'
+  // `report` found no run record, or one it cannot use: exit code 2.
+  | 'CLI_RUN_NOT_FOUND'
+  | 'CLI_RUN_RECORD_INVALID';
 
 export const CLI_ERROR_CODES: ReadonlySet<string> = new Set<CliErrorCode>([
   'CLI_USAGE',
@@ -27,12 +30,15 @@ export const CLI_ERROR_CODES: ReadonlySet<string> = new Set<CliErrorCode>([
   'CLI_SUPERVISOR_LOST',
   'CLI_IN_DOUBT_ELSEWHERE',
   'CLI_LOCK_LOST',
+  'CLI_RUN_NOT_FOUND',
+  'CLI_RUN_RECORD_INVALID',
 ]);
 
 /**
  * The base of every error `@sdp/cli` makes on purpose: bad usage, workstream files that cannot be
  * read, a feature that cannot be selected or started, a workstream's command that failed, a run
- * stopped by a workstream in doubt elsewhere or a lost lock. `code` says which (`CLI_…`).
+ * stopped by a workstream in doubt elsewhere or a lost lock, a run record `report` cannot use. `code`
+ * says which (`CLI_…`).
  */
 export class CliError extends Error {
   override readonly name: string = 'CliError';

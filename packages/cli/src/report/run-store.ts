@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describeValue, hasErrorCode } from '@sdp/internal';
 import writeFileAtomic from 'write-file-atomic';
 import type { StoredRunRecord, WorkstreamRecord } from './run-record.js';
+import { CliError } from '../cli-error.js';
 
 /** Records kept per feature unless told otherwise: the newest 20. */
 export const DEFAULT_RUNS_KEPT = 20;
@@ -19,14 +20,15 @@ export function newRunId(now: number, random: () => string = () => randomBytes(3
 const runRecordCodes = new Set(['CLI_RUN_NOT_FOUND', 'CLI_RUN_RECORD_INVALID']);
 
 /** A run record that is not there or cannot be used. */
-export class RunRecordError extends Error {
+export class RunRecordError extends CliError {
   override readonly name = 'RunRecordError';
+  declare readonly code: 'CLI_RUN_NOT_FOUND' | 'CLI_RUN_RECORD_INVALID';
   constructor(
-    readonly code: 'CLI_RUN_NOT_FOUND' | 'CLI_RUN_RECORD_INVALID',
+    code: 'CLI_RUN_NOT_FOUND' | 'CLI_RUN_RECORD_INVALID',
     message: string,
     readonly path: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
